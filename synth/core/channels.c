@@ -70,7 +70,7 @@ unsigned spicecap_channel_from_client_port(uint16_t port)
     return 0;
 }
 
-size_t spicecap_ring_cap(unsigned channel)
+size_t spicecap_channel_ring_cap(unsigned channel)
 {
     const channel_info *info = lookup(channel);
     return info ? info->ring_cap : 0;

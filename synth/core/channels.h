@@ -30,6 +30,6 @@ uint16_t spicecap_client_port(unsigned channel);
 unsigned spicecap_channel_from_client_port(uint16_t port);
 
 /* ryll's default ring byte cap for a channel; 0 when it has no ring. */
-size_t spicecap_ring_cap(unsigned channel);
+size_t spicecap_channel_ring_cap(unsigned channel);
 
 #endif

@@ -1,0 +1,62 @@
+#include "checksum.h"
+
+#include <string.h>
+
+/* Adding the two 32-bit halves of each 64-bit load into a 64-bit accumulator
+ * cannot overflow for any length below 2^32 * 8 bytes, and the carries are
+ * folded back once at the end. */
+static inline uint64_t add_word64(uint64_t sum, uint64_t word)
+{
+    return sum + (word & 0xffffffffu) + (word >> 32);
+}
+
+static inline uint64_t add_tail(uint64_t sum, const uint8_t *data, size_t len)
+{
+    for (; len >= 2; data += 2, len -= 2) {
+        uint16_t word;
+        memcpy(&word, data, 2);
+        sum += word;
+    }
+    if (len) {
+        /* The odd last byte is the high byte of a network-order word padded
+         * with zero; in host (little-endian) word order that is the low byte. */
+        uint16_t word = 0;
+        memcpy(&word, data, 1);
+        sum += word;
+    }
+    return sum;
+}
+
+uint64_t spicecap_sum_bytes(const uint8_t *data, size_t len, uint64_t sum)
+{
+    for (; len >= 8; data += 8, len -= 8) {
+        uint64_t word;
+        memcpy(&word, data, 8);
+        sum = add_word64(sum, word);
+    }
+    return add_tail(sum, data, len);
+}
+
+uint64_t spicecap_sum_copy(uint8_t *dst, const uint8_t *src, size_t len, uint64_t sum)
+{
+    for (; len >= 8; dst += 8, src += 8, len -= 8) {
+        uint64_t word;
+        memcpy(&word, src, 8);
+        memcpy(dst, &word, 8);
+        sum = add_word64(sum, word);
+    }
+    memcpy(dst, src, len);
+    return add_tail(sum, src, len);
+}
+
+uint16_t spicecap_sum_finish(uint64_t sum)
+{
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    uint16_t host_order = (uint16_t)~sum;
+    /* Bytes of the folded sum are in host order; give the caller the value
+     * whose big-endian encoding is the checksum field. */
+    uint8_t bytes[2];
+    memcpy(bytes, &host_order, 2);
+    return (uint16_t)((bytes[0] << 8) | bytes[1]);
+}
