@@ -49,14 +49,18 @@ uint64_t spicecap_sum_copy(uint8_t *dst, const uint8_t *src, size_t len, uint64_
     return add_tail(sum, src, len);
 }
 
-uint16_t spicecap_sum_finish(uint64_t sum)
+uint16_t spicecap_sum_to_network(uint64_t sum)
 {
     while (sum >> 16)
         sum = (sum & 0xffff) + (sum >> 16);
-    uint16_t host_order = (uint16_t)~sum;
-    /* Bytes of the folded sum are in host order; give the caller the value
-     * whose big-endian encoding is the checksum field. */
+    uint16_t host_order = (uint16_t)sum;
+    /* The folded sum's bytes in memory are the network-order word. */
     uint8_t bytes[2];
     memcpy(bytes, &host_order, 2);
     return (uint16_t)((bytes[0] << 8) | bytes[1]);
+}
+
+uint16_t spicecap_sum_finish(uint64_t sum)
+{
+    return (uint16_t)~spicecap_sum_to_network(sum);
 }

@@ -72,28 +72,37 @@ void spicecap_ring_free(spicecap_ring *ring)
     free(ring);
 }
 
-/* Make room for one more entry; the circular array doubles when full. */
+/* Make room for one more entry; the circular array doubles when full.
+ * realloc lets glibc grow a large array in place with mremap, so the pages
+ * already written are neither copied nor faulted in again; only the entries
+ * that had wrapped round to the front move, to just past the old end. */
 static int reserve_slot(spicecap_ring *ring)
 {
     if (ring->count < ring->capacity)
         return SPICECAP_OK;
-    size_t capacity = ring->capacity ? ring->capacity * 2 : 64;
-    spicecap_entry *entries = malloc(capacity * sizeof *entries);
+    size_t old_capacity = ring->capacity;
+    size_t capacity = old_capacity ? old_capacity * 2 : 64;
+    spicecap_entry *entries = realloc(ring->entries, capacity * sizeof *entries);
     if (entries == NULL)
         return spicecap_fail(SPICECAP_ERR_NOMEM, "ring: out of memory for %zu entries", capacity);
-    for (size_t i = 0; i < ring->count; i++)
-        entries[i] = *slot(ring, i);
-    free(ring->entries);
+    /* Full, so the entries are [head, old_capacity) then [0, head). */
+    memcpy(entries + old_capacity, entries, ring->head * sizeof *entries);
     ring->entries = entries;
     ring->capacity = capacity;
-    ring->head = 0;
     return SPICECAP_OK;
 }
 
+/* Eviction walks the oldest entries in order, and their frames were last
+ * touched a whole cap ago: fetch the ones a few evictions ahead so the
+ * reference drop and free() do not each wait for memory. */
+#define EVICTION_PREFETCH_DISTANCE 8
+
 static void evict_oldest(spicecap_ring *ring)
 {
+    if (ring->count > EVICTION_PREFETCH_DISTANCE)
+        __builtin_prefetch(slot(ring, EVICTION_PREFETCH_DISTANCE)->segments.first, 1);
     spicecap_entry *oldest = slot(ring, 0);
-    ring->total_bytes -= spicecap_segments_bytes(&oldest->segments);
+    ring->total_bytes -= oldest->bytes; /* kept in the entry: the frames are cold by now */
     spicecap_segments_release(&oldest->segments);
     ring->head = (ring->head + 1) % ring->capacity;
     ring->count--;
@@ -129,9 +138,10 @@ int spicecap_ring_record(spicecap_ring *ring, uint64_t ts_us, spicecap_direction
     if (rc == SPICECAP_OK)
         rc = spicecap_flow_segment(&ring->flow, direction, msg, len, &entry.segments);
     if (rc == SPICECAP_OK) {
+        entry.bytes = spicecap_segments_bytes(&entry.segments);
         ring->count++;
         *slot(ring, ring->count - 1) = entry;
-        ring->total_bytes += spicecap_segments_bytes(&entry.segments);
+        ring->total_bytes += entry.bytes;
         while (ring->total_bytes > ring->cap_bytes && ring->count > 1)
             evict_oldest(ring);
     }

@@ -24,6 +24,7 @@ typedef struct spicecap_entry {
     const char *msg_name; /* spice-protocol's name, NULL when unknown */
     uint32_t wire_size;   /* the whole message, mini header included */
     uint32_t payload_size; /* the body: wire_size minus the mini header */
+    size_t bytes;          /* sum of frame_len over the segments: what the cap counts */
     spicecap_segments segments;
 } spicecap_entry;
 
