@@ -30,7 +30,7 @@ long spicecap_ring_drain(spicecap_ring *ring, spicecap_pcap_writer *writer)
         return spicecap_fail(SPICECAP_ERR_INVALID, "drain: null argument");
     spicecap_ring *snapshot = spicecap_ring_snapshot(ring);
     if (snapshot == NULL)
-        return SPICECAP_ERR_NOMEM;
+        return spicecap_last_status();
     long written = write_entries(snapshot, spicecap_ring_count(snapshot), writer);
     spicecap_ring_free(snapshot);
     return written;
@@ -42,7 +42,7 @@ long spicecap_ring_drain_to_path(spicecap_ring *ring, const char *path, const sp
         return spicecap_fail(SPICECAP_ERR_INVALID, "drain: null argument");
     spicecap_pcap_writer *writer = spicecap_pcap_create_atomic(path, options);
     if (writer == NULL)
-        return SPICECAP_ERR_IO;
+        return spicecap_last_status();
     long written = spicecap_ring_drain(ring, writer);
     if (written < 0) {
         spicecap_pcap_discard(writer);
@@ -58,7 +58,7 @@ long spicecap_ring_list(spicecap_ring *ring, spicecap_listing_row **rows)
         return spicecap_fail(SPICECAP_ERR_INVALID, "list: null argument");
     spicecap_ring *snapshot = spicecap_ring_snapshot(ring);
     if (snapshot == NULL)
-        return SPICECAP_ERR_NOMEM;
+        return spicecap_last_status();
     size_t count = spicecap_ring_count(snapshot);
     spicecap_listing_row *list = calloc(count ? count : 1, sizeof *list);
     if (list == NULL) {

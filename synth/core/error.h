@@ -14,6 +14,9 @@ typedef enum spicecap_status {
 /* The message of this thread's last failure ("" when there was none). */
 const char *spicecap_last_error(void);
 
+/* The status of this thread's last failure, for calls that return NULL. */
+spicecap_status spicecap_last_status(void);
+
 /* Record a failure for spicecap_last_error() and return status, so that a
  * caller can write `return spicecap_fail(SPICECAP_ERR_INVALID, "...", ...)`. */
 int spicecap_fail(spicecap_status status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
