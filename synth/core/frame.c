@@ -8,18 +8,19 @@
 
 _Static_assert(SPICECAP_MAX_FRAME_LEN == 65549, "ryll's largest frame is 65549 bytes");
 
+/* Byte-order-explicit stores the compiler turns into one bswap and store. */
 static inline void put_be16(uint8_t *p, uint32_t v)
 {
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
+    uint16_t be = (uint16_t)(((v >> 8) & 0xff) | ((v & 0xff) << 8));
+    if (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)
+        be = (uint16_t)v;
+    memcpy(p, &be, 2);
 }
 
 static inline void put_be32(uint8_t *p, uint32_t v)
 {
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
+    uint32_t be = __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? v : __builtin_bswap32(v);
+    memcpy(p, &be, 4);
 }
 
 static void write_ethernet(uint8_t *eth)

@@ -24,7 +24,12 @@ struct spicecap_ring {
 
 static spicecap_entry *slot(const spicecap_ring *ring, size_t index)
 {
-    return &ring->entries[(ring->head + index) % ring->capacity];
+    /* head and index are both below capacity: one compare, no division
+     * (a div here was a tenth of the time of a small record). */
+    size_t position = ring->head + index;
+    if (position >= ring->capacity)
+        position -= ring->capacity;
+    return &ring->entries[position];
 }
 
 spicecap_ring *spicecap_ring_new(unsigned channel, size_t cap_bytes)
@@ -99,12 +104,16 @@ static int reserve_slot(spicecap_ring *ring)
 
 static void evict_oldest(spicecap_ring *ring)
 {
-    if (ring->count > EVICTION_PREFETCH_DISTANCE)
+    /* Two stages: the entry 2d ahead (its address needs no load), and the
+     * frame of the entry d ahead, whose pointer was fetched d evictions ago. */
+    if (ring->count > 2 * EVICTION_PREFETCH_DISTANCE) {
+        __builtin_prefetch(slot(ring, 2 * EVICTION_PREFETCH_DISTANCE), 0);
         __builtin_prefetch(slot(ring, EVICTION_PREFETCH_DISTANCE)->segments.first, 1);
+    }
     spicecap_entry *oldest = slot(ring, 0);
     ring->total_bytes -= oldest->bytes; /* kept in the entry: the frames are cold by now */
     spicecap_segments_release(&oldest->segments);
-    ring->head = (ring->head + 1) % ring->capacity;
+    ring->head = ring->head + 1 == ring->capacity ? 0 : ring->head + 1;
     ring->count--;
     ring->evicted++;
 }
@@ -114,7 +123,7 @@ static void describe(spicecap_entry *entry, unsigned channel, spicecap_direction
                      size_t len)
 {
     entry->channel = (uint8_t)channel;
-    entry->direction = direction;
+    entry->direction = (uint8_t)direction;
     entry->wire_size = (uint32_t)len;
     entry->msg_type = len >= 2 ? (uint16_t)(msg[0] | msg[1] << 8) : 0;
     entry->payload_size = len >= SPICECAP_MINI_HDR_LEN ? (uint32_t)len - SPICECAP_MINI_HDR_LEN : 0;
@@ -138,6 +147,10 @@ int spicecap_ring_record(spicecap_ring *ring, uint64_t ts_us, spicecap_direction
     if (rc == SPICECAP_OK)
         rc = spicecap_flow_segment(&ring->flow, direction, msg, len, &entry.segments);
     if (rc == SPICECAP_OK) {
+        /* The slots ahead were last written a whole array ago: ask for them
+         * early, as eviction does for the old end. */
+        if (ring->count + EVICTION_PREFETCH_DISTANCE < ring->capacity)
+            __builtin_prefetch(slot(ring, ring->count + EVICTION_PREFETCH_DISTANCE), 1);
         entry.bytes = spicecap_segments_bytes(&entry.segments);
         ring->count++;
         *slot(ring, ring->count - 1) = entry;

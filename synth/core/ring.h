@@ -17,16 +17,19 @@
 #include "segment.h"
 
 typedef struct spicecap_entry {
-    uint64_t ts_us; /* microseconds since session start */
-    uint8_t channel;
-    spicecap_direction direction;
-    uint16_t msg_type;    /* from the mini header; 0 when too short to have one */
+    /* Ordered by size so an entry fills one 64-byte cache line: the entry
+     * array is walked cold once per cap cycle, one line per message. */
+    uint64_t ts_us;       /* microseconds since session start */
     const char *msg_name; /* spice-protocol's name, NULL when unknown */
-    uint32_t wire_size;   /* the whole message, mini header included */
-    uint32_t payload_size; /* the body: wire_size minus the mini header */
-    size_t bytes;          /* sum of frame_len over the segments: what the cap counts */
+    uint64_t bytes;       /* sum of frame_len over the segments: what the cap counts */
     spicecap_segments segments;
+    uint32_t wire_size;    /* the whole message, mini header included */
+    uint32_t payload_size; /* the body: wire_size minus the mini header */
+    uint16_t msg_type;     /* from the mini header; 0 when too short to have one */
+    uint8_t channel;
+    uint8_t direction; /* a spicecap_direction */
 } spicecap_entry;
+_Static_assert(sizeof(spicecap_entry) == 64, "one cache line per entry");
 
 typedef struct spicecap_ring spicecap_ring;
 

@@ -12,11 +12,21 @@ uint32_t spicecap_segment_count_for(size_t len)
     return (uint32_t)((len + SPICECAP_MAX_SEGMENT_PAYLOAD - 1) / SPICECAP_MAX_SEGMENT_PAYLOAD);
 }
 
+/* Small frames (acks, input events, pings: most messages by count) all get
+ * one allocation size. A ring frees one old frame per new one; with one size
+ * class malloc hands back the block just freed, still in cache, instead of
+ * a block from another size's bin that has gone cold. Costs at most 100
+ * bytes per small message. */
+#define SMALL_SEGMENT_ALLOCATION 160u
+
 static spicecap_segment *build_segment(const spicecap_tcp_tuple *tuple, uint32_t seq, uint32_t ack,
                                        const uint8_t *data, size_t len)
 {
     size_t frame_len = spicecap_frame_len(len);
-    spicecap_segment *segment = malloc(sizeof *segment + frame_len);
+    size_t allocation = sizeof(spicecap_segment) + frame_len;
+    if (allocation < SMALL_SEGMENT_ALLOCATION)
+        allocation = SMALL_SEGMENT_ALLOCATION;
+    spicecap_segment *segment = malloc(allocation);
     if (segment == NULL) {
         spicecap_fail(SPICECAP_ERR_NOMEM, "segment_payload: out of memory for a %zu-byte frame", frame_len);
         return NULL;

@@ -24,6 +24,12 @@ typedef struct spicecap_msg_table {
 extern const spicecap_msg_table spicecap_msg_tables[];
 extern const size_t spicecap_msg_table_count;
 
+/* Tables [begin, end) of spicecap_msg_tables for a channel and direction. */
+typedef struct spicecap_msg_table_run {
+    uint8_t begin, end;
+} spicecap_msg_table_run;
+extern const spicecap_msg_table_run spicecap_msg_table_runs[][2];
+
 /* Name of a message type on a channel in a direction, or NULL if the
  * installed spice-protocol does not define it. */
 const char *spicecap_message_name(unsigned channel, spicecap_direction direction, uint16_t type);

@@ -93,6 +93,20 @@ def main():
                                % (channels[chan], direction, arr, arr, arr))
     out.append("};")
     out.append("const size_t spicecap_msg_table_count = sizeof spicecap_msg_tables / sizeof spicecap_msg_tables[0];")
+    # Where each (channel, direction)'s run of tables starts and ends, so a
+    # lookup goes straight to the two or three tables it needs.
+    runs, index = {}, 0
+    for chan in sorted(CHANNEL_GROUPS, key=lambda n: channels[n]):
+        for direction in ("SENT", "RECEIVED"):
+            start = index
+            index += sum((direction, g) in table for g in ["BASE"] + CHANNEL_GROUPS[chan])
+            runs[(channels[chan], direction)] = (start, index)
+    slots = max(channels.values()) + 1
+    out.append("const spicecap_msg_table_run spicecap_msg_table_runs[%d][2] = {" % slots)
+    for chan in range(slots):
+        sent, received = runs.get((chan, "SENT"), (0, 0)), runs.get((chan, "RECEIVED"), (0, 0))
+        out.append("    {{%d, %d}, {%d, %d}}," % (sent + received))
+    out.append("};")
     with open(out_c, "w", encoding="utf-8") as f:
         f.write("\n".join(out) + "\n")
 

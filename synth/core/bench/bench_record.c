@@ -28,23 +28,36 @@ static uint8_t *message(uint16_t type, uint32_t body)
     return msg;
 }
 
+static int compare_doubles(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Five runs, each into a fresh ring, because a shared 2-core VM is noisy:
+ * the best run shows what the code can do, the median what to expect. */
 static int bench_small(void)
 {
-    enum { COUNT = 1000000 };
-    spicecap_ring *ring = spicecap_ring_new_by_name("main", 0);
+    enum { COUNT = 1000000, RUNS = 5 };
     uint8_t *msg = message(104, 58); /* mini header + up to 58 body bytes */
-    double start = now();
-    for (uint32_t i = 0; i < COUNT; i++) {
-        size_t len = 6 + (i * 2654435761u >> 7) % 59; /* 6..64 bytes */
-        if (spicecap_ring_record(ring, i, i & 1 ? SPICECAP_DIR_SENT : SPICECAP_DIR_RECEIVED, msg, len) != 0) {
-            fprintf(stderr, "bench: %s\n", spicecap_last_error());
-            return 1;
+    double seconds[RUNS];
+    for (int run = 0; run < RUNS; run++) {
+        spicecap_ring *ring = spicecap_ring_new_by_name("main", 0);
+        double start = now();
+        for (uint32_t i = 0; i < COUNT; i++) {
+            size_t len = 6 + (i * 2654435761u >> 7) % 59; /* 6..64 bytes */
+            if (spicecap_ring_record(ring, i, i & 1 ? SPICECAP_DIR_SENT : SPICECAP_DIR_RECEIVED, msg, len) != 0) {
+                fprintf(stderr, "bench: %s\n", spicecap_last_error());
+                return 1;
+            }
         }
+        seconds[run] = now() - start;
+        spicecap_ring_free(ring);
     }
-    double elapsed = now() - start;
-    printf("small: %d messages (6-64 B) in %.3f s = %.2f M messages/s (goal >= 10)\n", COUNT, elapsed,
-           COUNT / elapsed / 1e6);
-    spicecap_ring_free(ring);
+    qsort(seconds, RUNS, sizeof seconds[0], compare_doubles);
+    printf("small: %d messages (6-64 B) into a main ring, best of %d: %.3f s = %.2f M messages/s; "
+           "median %.2f M/s (goal >= 10)\n",
+           COUNT, RUNS, seconds[0], COUNT / seconds[0] / 1e6, COUNT / seconds[RUNS / 2] / 1e6);
     free(msg);
     return 0;
 }
