@@ -11,6 +11,12 @@ void spicecap_flow_init(spicecap_flow *flow, unsigned channel)
     flow->next_seq[SPICECAP_DIR_RECEIVED] = SPICECAP_SERVER_SEQ_BASE;
 }
 
+void spicecap_flow_set_next_seq(spicecap_flow *flow, uint32_t client_seq, uint32_t server_seq)
+{
+    flow->next_seq[SPICECAP_DIR_SENT] = client_seq;
+    flow->next_seq[SPICECAP_DIR_RECEIVED] = server_seq;
+}
+
 int spicecap_flow_segment(spicecap_flow *flow, spicecap_direction direction, const uint8_t *msg, size_t len,
                           spicecap_segments *out)
 {

@@ -17,6 +17,9 @@ typedef struct spicecap_flow {
 /* A flow for the channel with ryll's client port and initial seqs. */
 void spicecap_flow_init(spicecap_flow *flow, unsigned channel);
 
+/* Start the seqs elsewhere than 1000/2000 (a resumed session, a wrap test). */
+void spicecap_flow_set_next_seq(spicecap_flow *flow, uint32_t client_seq, uint32_t server_seq);
+
 /* Segment one message sent in a direction and advance that direction's seq
  * by its size. Each frame acks everything the other side has sent so far. */
 int spicecap_flow_segment(spicecap_flow *flow, spicecap_direction direction, const uint8_t *msg, size_t len,

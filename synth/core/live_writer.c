@@ -63,8 +63,7 @@ int spicecap_live_writer_record(spicecap_live_writer *w, uint64_t ts_us, spiceca
 void spicecap_live_writer_set_next_seq(spicecap_live_writer *w, uint32_t client_seq, uint32_t server_seq)
 {
     pthread_mutex_lock(&w->lock);
-    w->flow.next_seq[SPICECAP_DIR_SENT] = client_seq;
-    w->flow.next_seq[SPICECAP_DIR_RECEIVED] = server_seq;
+    spicecap_flow_set_next_seq(&w->flow, client_seq, server_seq);
     pthread_mutex_unlock(&w->lock);
 }
 

@@ -165,8 +165,7 @@ int spicecap_ring_record(spicecap_ring *ring, uint64_t ts_us, spicecap_direction
 void spicecap_ring_set_next_seq(spicecap_ring *ring, uint32_t client_seq, uint32_t server_seq)
 {
     pthread_mutex_lock(&ring->lock);
-    ring->flow.next_seq[SPICECAP_DIR_SENT] = client_seq;
-    ring->flow.next_seq[SPICECAP_DIR_RECEIVED] = server_seq;
+    spicecap_flow_set_next_seq(&ring->flow, client_seq, server_seq);
     pthread_mutex_unlock(&ring->lock);
 }
 
