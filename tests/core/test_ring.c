@@ -73,6 +73,22 @@ static void test_seq_state_per_direction(void)
     spicecap_ring_free(ring);
 }
 
+/* A session whose seqs start just below 2^32 wraps inside a message. */
+static void test_seq_wraps_inside_ring(void)
+{
+    spicecap_ring *ring = spicecap_ring_new_by_name("display", 0);
+    spicecap_ring_set_next_seq(ring, 0xFFFFFFF0u, 0xFFFF0000u);
+    record(ring, 1, SPICECAP_DIR_RECEIVED, 304, 200000);
+    record(ring, 2, SPICECAP_DIR_SENT, 1, 10);
+    const spicecap_entry *big = spicecap_ring_entry(ring, 0), *ack = spicecap_ring_entry(ring, 1);
+    CU_ASSERT_EQUAL(big->segments.first->seq, 0xFFFF0000u);
+    CU_ASSERT_EQUAL(big->segments.rest[0]->seq, 0xFFFF0000u + 65495u - 0x100000000ull);
+    CU_ASSERT_EQUAL(be32_at(big->segments.first->frame + 42), 0xFFFFFFF0u);
+    CU_ASSERT_EQUAL(ack->segments.first->seq, 0xFFFFFFF0u);
+    CU_ASSERT_EQUAL(be32_at(ack->segments.first->frame + 42), (uint32_t)(0xFFFF0000u + 200006u)); /* wrapped ack */
+    spicecap_ring_free(ring);
+}
+
 static void test_snapshot_shares_segments(void)
 {
     spicecap_ring *ring = spicecap_ring_new_by_name("display", 400000);
@@ -233,6 +249,7 @@ void add_ring_suite(void)
     CU_pSuite suite = CU_add_suite("ring", NULL, NULL);
     CU_add_test(suite, ">65 KB message: first segment 65495 bytes plus the rest", test_large_message_segmented);
     CU_add_test(suite, "seq and ack state per direction", test_seq_state_per_direction);
+    CU_add_test(suite, "seqs set near 2^32 wrap inside a message", test_seq_wraps_inside_ring);
     CU_add_test(suite, "snapshot shares segments and survives eviction", test_snapshot_shares_segments);
     CU_add_test(suite, "cap evicts segmented entries whole", test_cap_evicts_whole_messages);
     CU_add_test(suite, "total_bytes equals the segment sum over 4000 random pushes", test_random_pushes_keep_invariant);
