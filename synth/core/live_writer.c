@@ -67,6 +67,14 @@ void spicecap_live_writer_set_next_seq(spicecap_live_writer *w, uint32_t client_
     pthread_mutex_unlock(&w->lock);
 }
 
+uint32_t spicecap_live_writer_next_seq(spicecap_live_writer *w, spicecap_direction direction)
+{
+    pthread_mutex_lock(&w->lock);
+    uint32_t seq = w->flow.next_seq[direction == SPICECAP_DIR_SENT ? SPICECAP_DIR_SENT : SPICECAP_DIR_RECEIVED];
+    pthread_mutex_unlock(&w->lock);
+    return seq;
+}
+
 const char *spicecap_live_writer_path(const spicecap_live_writer *w)
 {
     return w->path;

@@ -26,6 +26,9 @@ int spicecap_live_writer_record(spicecap_live_writer *writer, uint64_t ts_us, sp
 /* Start the seqs elsewhere than 1000/2000. */
 void spicecap_live_writer_set_next_seq(spicecap_live_writer *writer, uint32_t client_seq, uint32_t server_seq);
 
+/* The seq the next message in a direction will start at. */
+uint32_t spicecap_live_writer_next_seq(spicecap_live_writer *writer, spicecap_direction direction);
+
 const char *spicecap_live_writer_path(const spicecap_live_writer *writer);
 
 /* Close the file; reports a failure to close (NULL is a no-op). */

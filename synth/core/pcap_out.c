@@ -217,7 +217,22 @@ spicecap_pcap_writer *spicecap_pcap_create_fd(int fd, const char *name, const sp
     return start(w, options);
 }
 
+static int write_record(spicecap_pcap_writer *w, uint64_t ts_us, const uint8_t *frame, uint32_t len, uint32_t kept);
+
 int spicecap_pcap_write_record(spicecap_pcap_writer *w, uint64_t ts_us, const uint8_t *frame, uint32_t len)
+{
+    return write_record(w, ts_us, frame, len, len);
+}
+
+int spicecap_pcap_write_torn_record(spicecap_pcap_writer *w, uint64_t ts_us, const uint8_t *frame, uint32_t len,
+                                    uint32_t kept)
+{
+    if (kept > len)
+        return spicecap_fail(SPICECAP_ERR_INVALID, "pcap: %u of a %u-byte record kept", kept, len);
+    return write_record(w, ts_us, frame, len, kept);
+}
+
+static int write_record(spicecap_pcap_writer *w, uint64_t ts_us, const uint8_t *frame, uint32_t len, uint32_t kept)
 {
     if (w == NULL || (frame == NULL && len > 0))
         return spicecap_fail(SPICECAP_ERR_INVALID, "pcap: null argument");
@@ -234,10 +249,10 @@ int spicecap_pcap_write_record(spicecap_pcap_writer *w, uint64_t ts_us, const ui
         /* One writev per record: the OS has it before we return. */
         if (w->failed)
             return spicecap_fail(SPICECAP_ERR_IO, "write %s: an earlier write failed", w->path);
-        struct iovec iov[2] = {{header, sizeof header}, {(void *)frame, len}};
-        return write_all(w, iov, len > 0 ? 2 : 1);
+        struct iovec iov[2] = {{header, sizeof header}, {(void *)frame, kept}};
+        return write_all(w, iov, kept > 0 ? 2 : 1);
     }
-    return emit(w, header, sizeof header, frame, len);
+    return emit(w, header, sizeof header, frame, kept);
 }
 
 uint64_t spicecap_pcap_bytes_written(const spicecap_pcap_writer *w)

@@ -30,6 +30,12 @@ spicecap_pcap_writer *spicecap_pcap_create_fd(int fd, const char *name, const sp
 /* One record of len bytes at ts_us microseconds since session start. */
 int spicecap_pcap_write_record(spicecap_pcap_writer *writer, uint64_t ts_us, const uint8_t *frame, uint32_t len);
 
+/* A record whose header claims len bytes of which only the first kept
+ * follow: the torn last record a killed writer leaves. Exists so that the
+ * generator can produce such files for the validator's tests. */
+int spicecap_pcap_write_torn_record(spicecap_pcap_writer *writer, uint64_t ts_us, const uint8_t *frame, uint32_t len,
+                                    uint32_t kept);
+
 /* Bytes written so far, header included. */
 uint64_t spicecap_pcap_bytes_written(const spicecap_pcap_writer *writer);
 

@@ -1,0 +1,311 @@
+/* spicecap-synth: deterministic synthetic SPICE captures in ryll's format.
+ * Exit codes: 0 written; 2 bad arguments or the output cannot be written
+ * (nothing is left at the output path). */
+#include <errno.h>
+#include <getopt.h>
+#include <glib.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bugreport.h"
+#include "capture_out.h"
+#include "error.h"
+#include "faults.h"
+#include "scenario.h"
+#include "sink.h"
+
+#define EXIT_BAD 2
+
+static const char usage[] =
+    "usage: spicecap-synth --scenario NAME [options] OUTPUT\n"
+    "\n"
+    "scenarios: desktop, video, seq-wrap, ring\n"
+    "\n"
+    "OUTPUT, exactly one of:\n"
+    "  -o, --output FILE        every message of the session in one pcap\n"
+    "      --ring CHANNEL -o FILE  the channel's ring buffer, drained (main, display,\n"
+    "                           inputs, cursor, usbredir, playback)\n"
+    "      --live DIR           one pcap per channel, as ryll's capture mode writes\n"
+    "      --bugreport FILE.zip a bug-report zip like ryll's (traffic.pcap from the rings)\n"
+    "\n"
+    "options:\n"
+    "  -s, --seed N             same seed, same bytes (default 1)\n"
+    "  -d, --duration SECONDS   session length (default 5; video 10)\n"
+    "      --rate BYTES         video stream bytes per second, K/M/G suffixes (default 6M)\n"
+    "      --max-image BYTES    desktop: largest draw_copy bitmap (default 2M, at least 1K)\n"
+    "      --ring-cap BYTES     ring byte cap (default ryll's per channel; ring scenario 512K)\n"
+    "      --ryll-compat        ryll's pcap header: big-endian, snaplen 65535\n"
+    "  -m, --manifest FILE.json every message written, and every fault, as JSON\n"
+    "  -f, --fault NAME         inject a fault (repeatable): k2, drop-segment,\n"
+    "                           duplicate-segment, reorder-segments, bad-checksum,\n"
+    "                           truncate-file, lying-size\n"
+    "  -h, --help\n";
+
+typedef struct options {
+    scenario_params scenario;
+    const char *output, *live_dir, *bugreport, *manifest_path, *ring_channel;
+    unsigned ring_channel_id;
+    size_t ring_cap;
+    int ryll_compat;
+    unsigned faults;
+    int have_duration;
+} options;
+
+static int bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int bad(const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    fputs("spicecap-synth: ", stderr);
+    vfprintf(stderr, fmt, args);
+    fputc('\n', stderr);
+    va_end(args);
+    return EXIT_BAD;
+}
+
+/* A byte count with an optional K, M or G (powers of 1024) suffix. */
+static int parse_size(const char *text, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (errno || end == text || text[0] == '-')
+        return -1;
+    int shift = 0;
+    if (*end == 'K' || *end == 'k')
+        shift = 10, end++;
+    else if (*end == 'M' || *end == 'm')
+        shift = 20, end++;
+    else if (*end == 'G' || *end == 'g')
+        shift = 30, end++;
+    if (*end != '\0' || v > (UINT64_MAX >> shift))
+        return -1;
+    *out = (uint64_t)v << shift;
+    return 0;
+}
+
+static int parse_options(int argc, char **argv, options *o)
+{
+    static const struct option longopts[] = {
+        {"scenario", required_argument, 0, 'S'}, {"seed", required_argument, 0, 's'},
+        {"duration", required_argument, 0, 'd'}, {"rate", required_argument, 0, 'r'},
+        {"ring", required_argument, 0, 'R'},     {"ring-cap", required_argument, 0, 'c'},
+        {"output", required_argument, 0, 'o'},   {"live", required_argument, 0, 'L'},
+        {"bugreport", required_argument, 0, 'B'}, {"manifest", required_argument, 0, 'm'},
+        {"ryll-compat", no_argument, 0, 'y'},    {"fault", required_argument, 0, 'f'},
+        {"max-image", required_argument, 0, 'I'}, {"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
+    };
+    const char *scenario = NULL;
+    o->scenario.seed = 1;
+    o->scenario.video_rate = 6u << 20;
+    o->scenario.max_image = 2u << 20;
+    int c;
+    while ((c = getopt_long(argc, argv, "s:d:o:m:f:h", longopts, NULL)) != -1) {
+        uint64_t v;
+        char *end;
+        switch (c) {
+        case 'S':
+            scenario = optarg;
+            break;
+        case 's':
+            errno = 0;
+            o->scenario.seed = strtoull(optarg, &end, 10);
+            if (errno || *end || optarg[0] == '-' || end == optarg)
+                return bad("--seed: '%s' is not a whole number", optarg);
+            break;
+        case 'd': {
+            double seconds = strtod(optarg, &end);
+            if (*end || end == optarg || !(seconds > 0 && seconds <= 86400))
+                return bad("--duration: '%s' is not a number of seconds in (0, 86400]", optarg);
+            o->scenario.duration_us = (uint64_t)(seconds * 1e6);
+            o->have_duration = 1;
+            break;
+        }
+        case 'r':
+            if (parse_size(optarg, &v) || v == 0 || v > (1ull << 34))
+                return bad("--rate: '%s' is not a byte rate between 1 and 16G", optarg);
+            o->scenario.video_rate = v;
+            break;
+        case 'R':
+            o->ring_channel = optarg;
+            o->ring_channel_id = spicecap_channel_from_name(optarg);
+            if (o->ring_channel_id == 0 || spicecap_channel_ring_cap(o->ring_channel_id) == 0)
+                return bad("--ring: '%s' is not a channel with a ring (main, display, inputs, cursor, usbredir, "
+                           "playback)", optarg);
+            break;
+        case 'I':
+            if (parse_size(optarg, &v) || v < 1024 || v > (64u << 20))
+                return bad("--max-image: '%s' is not a byte count between 1K and 64M", optarg);
+            o->scenario.max_image = (uint32_t)v;
+            break;
+        case 'c':
+            if (parse_size(optarg, &v) || v < 1024 || v > (1ull << 34))
+                return bad("--ring-cap: '%s' is not a byte count between 1K and 16G", optarg);
+            o->ring_cap = v;
+            break;
+        case 'o':
+            o->output = optarg;
+            break;
+        case 'L':
+            o->live_dir = optarg;
+            break;
+        case 'B':
+            o->bugreport = optarg;
+            break;
+        case 'm':
+            o->manifest_path = optarg;
+            break;
+        case 'y':
+            o->ryll_compat = 1;
+            break;
+        case 'f': {
+            int fault = fault_from_name(optarg);
+            if (fault < 0)
+                return bad("--fault: unknown fault '%s' (k2, drop-segment, duplicate-segment, reorder-segments, "
+                           "bad-checksum, truncate-file, lying-size)", optarg);
+            o->faults |= FAULT_BIT(fault);
+            break;
+        }
+        case 'h':
+            fputs(usage, stdout);
+            exit(0);
+        default:
+            fputs(usage, stderr);
+            return EXIT_BAD;
+        }
+    }
+    if (optind < argc)
+        return bad("unexpected argument '%s'", argv[optind]);
+    if (scenario == NULL)
+        return bad("--scenario is required (desktop, video, seq-wrap, ring)");
+    int kind = scenario_from_name(scenario);
+    if (kind < 0)
+        return bad("--scenario: unknown scenario '%s' (desktop, video, seq-wrap, ring)", scenario);
+    o->scenario.kind = (scenario_kind)kind;
+    if (!o->have_duration)
+        o->scenario.duration_us = kind == SCENARIO_VIDEO ? 10000000 : 5000000;
+    int outputs = (o->output != NULL) + (o->live_dir != NULL) + (o->bugreport != NULL);
+    if (outputs != 1)
+        return bad("give exactly one output: -o FILE (with or without --ring CHANNEL), --live DIR or --bugreport "
+                   "FILE.zip");
+    if (o->ring_channel && o->output == NULL)
+        return bad("--ring CHANNEL writes to -o FILE");
+    if (o->live_dir && o->faults)
+        return bad("faults apply to -o and --bugreport outputs, not to --live");
+    if (o->scenario.kind == SCENARIO_RING && o->ring_cap == 0)
+        o->ring_cap = 512u << 10; /* small enough that the capture starts mid-session */
+    return 0;
+}
+
+/* The pcap goes to a temporary file first; for a bug report it is then read
+ * back into memory for the zip. */
+static int write_captures(const options *o, sink *s, manifest *m)
+{
+    spicecap_pcap_options pcap_options = {.ryll_compat = o->ryll_compat != 0};
+    if (o->live_dir) {
+        struct stat st;
+        if (stat(o->live_dir, &st) != 0 || !S_ISDIR(st.st_mode))
+            return bad("--live: '%s' is not a directory", o->live_dir);
+        s->mode = SINK_LIVE;
+        s->live_dir = o->live_dir;
+        s->pcap_options = &pcap_options;
+        m->output_kind = "live";
+        int rc = scenario_run(&o->scenario, sink_emit, s);
+        if (rc != 0)
+            return bad("%s", spicecap_last_error());
+        return 0;
+    }
+
+    FILE *traffic = NULL;
+    spicecap_pcap_writer *pcap;
+    if (o->bugreport) {
+        traffic = tmpfile();
+        pcap = traffic ? spicecap_pcap_create_fd(fileno(traffic), "traffic.pcap", &pcap_options) : NULL;
+        if (traffic == NULL)
+            return bad("temporary file for traffic.pcap: %s", strerror(errno));
+    } else {
+        pcap = spicecap_pcap_create_atomic(o->output, &pcap_options);
+    }
+    if (pcap == NULL) {
+        if (traffic)
+            fclose(traffic);
+        return bad("%s", spicecap_last_error());
+    }
+    capture_out out;
+    const char *file_name = o->bugreport ? "traffic.pcap" : o->output;
+    capture_out_init(&out, pcap, file_name, m, o->faults, o->scenario.seed);
+    int use_rings = o->bugreport || o->ring_channel || o->scenario.kind == SCENARIO_RING;
+    s->mode = use_rings ? SINK_RINGS : SINK_DIRECT;
+    s->out = &out;
+    s->only_channel = o->ring_channel_id;
+    s->ring_cap = o->ring_cap;
+    m->output_kind = o->bugreport ? "bugreport" : o->ring_channel ? "ring" : use_rings ? "rings" : "pcap";
+    m->ring_channel = o->ring_channel;
+    int rc = scenario_run(&o->scenario, sink_emit, s);
+    if (rc == 0 && use_rings)
+        rc = sink_drain_rings(s, &out);
+    if (rc != 0) {
+        capture_out_discard(&out);
+        if (traffic)
+            fclose(traffic);
+        return bad("%s", spicecap_last_error());
+    }
+    if (capture_out_finish(&out) != SPICECAP_OK) {
+        if (traffic)
+            fclose(traffic);
+        return bad("%s", spicecap_last_error());
+    }
+    if (traffic == NULL)
+        return 0;
+
+    /* Read traffic.pcap back and wrap it in the zip. */
+    long size = fseek(traffic, 0, SEEK_END) == 0 ? ftell(traffic) : -1;
+    uint8_t *bytes = size >= 0 ? malloc((size_t)size + 1) : NULL;
+    rewind(traffic);
+    if (bytes == NULL || fread(bytes, 1, (size_t)size, traffic) != (size_t)size) {
+        free(bytes);
+        fclose(traffic);
+        return bad("reading back traffic.pcap: %s", strerror(errno));
+    }
+    fclose(traffic);
+    bugreport_info info = {scenario_name(o->scenario.kind), o->scenario.seed,
+                           o->scenario.duration_us, s};
+    char *error = NULL;
+    rc = bugreport_write(o->bugreport, &info, bytes, (size_t)size, &error);
+    free(bytes);
+    if (rc != 0) {
+        rc = bad("%s", error);
+        g_free(error);
+        return rc;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    options o = {0};
+    int rc = parse_options(argc, argv, &o);
+    if (rc != 0)
+        return rc;
+    manifest m;
+    manifest_init(&m);
+    m.scenario = scenario_name(o.scenario.kind);
+    m.seed = o.scenario.seed;
+    sink s = {.manifest = &m};
+    scenario_initial_seqs(o.scenario.kind, &s.client_seq, &s.server_seq);
+    rc = write_captures(&o, &s, &m);
+    GError *error = NULL;
+    if (rc == 0 && o.manifest_path && manifest_write(&m, o.manifest_path, &error) != 0) {
+        rc = bad("--manifest: %s", error->message);
+        g_error_free(error);
+    }
+    if (sink_close(&s) != SPICECAP_OK && rc == 0)
+        rc = bad("%s", spicecap_last_error());
+    manifest_clear(&m);
+    return rc;
+}
