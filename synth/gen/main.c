@@ -237,7 +237,10 @@ static int write_captures(const options *o, sink *s, manifest *m)
         return bad("%s", spicecap_last_error());
     }
     capture_out out;
-    const char *file_name = o->bugreport ? "traffic.pcap" : o->output;
+    /* The manifest names files without their directory, so that it is the
+     * same wherever the corpus is generated. */
+    const char *slash = o->output ? strrchr(o->output, '/') : NULL;
+    const char *file_name = o->bugreport ? "traffic.pcap" : slash ? slash + 1 : o->output;
     capture_out_init(&out, pcap, file_name, m, o->faults, o->scenario.seed);
     int use_rings = o->bugreport || o->ring_channel || o->scenario.kind == SCENARIO_RING;
     s->mode = use_rings ? SINK_RINGS : SINK_DIRECT;
@@ -292,7 +295,7 @@ int main(int argc, char **argv)
     int rc = parse_options(argc, argv, &o);
     if (rc != 0)
         return rc;
-    manifest m;
+    manifest m = {0};
     manifest_init(&m);
     m.scenario = scenario_name(o.scenario.kind);
     m.seed = o.scenario.seed;
@@ -303,6 +306,12 @@ int main(int argc, char **argv)
     if (rc == 0 && o.manifest_path && manifest_write(&m, o.manifest_path, &error) != 0) {
         rc = bad("--manifest: %s", error->message);
         g_error_free(error);
+        /* All or nothing: a capture without the manifest asked for is a
+         * partial result. */
+        if (o.output)
+            unlink(o.output);
+        if (o.bugreport)
+            unlink(o.bugreport);
     }
     if (sink_close(&s) != SPICECAP_OK && rc == 0)
         rc = bad("%s", spicecap_last_error());

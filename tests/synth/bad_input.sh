@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Bad arguments and unwritable outputs: exit code 2, a message naming the
+# problem, and no output file left behind.
+# Usage: bad_input.sh SPICECAP_SYNTH
+set -uo pipefail
+synth=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+expect_2() {
+  local what=$1 pattern=$2; shift 2
+  "$synth" "$@" >"$work/out" 2>"$work/err"
+  local rc=$?
+  if [ "$rc" -ne 2 ] || ! grep -q -- "$pattern" "$work/err"; then
+    echo "FAIL: $what: exit $rc, stderr: $(cat "$work/err")"; failures=$((failures + 1))
+  elif [ -n "$(ls -A "$work/o" 2>/dev/null)" ]; then
+    echo "FAIL: $what left $(ls -A "$work/o")"; failures=$((failures + 1))
+  else
+    echo "ok: $what: $(head -1 "$work/err")"
+  fi
+}
+mkdir -p "$work/o"
+o=$work/o/x.pcap
+expect_2 "unknown scenario" "unknown scenario 'desk'" --scenario desk -o "$o"
+expect_2 "no scenario" "--scenario is required" -o "$o"
+expect_2 "unknown fault" "unknown fault 'k3'" --scenario desktop -f k3 -o "$o"
+expect_2 "unknown ring channel" "'dispaly' is not a channel" --scenario desktop --ring dispaly -o "$o"
+expect_2 "channel without a ring" "'record' is not a channel" --scenario desktop --ring record -o "$o"
+expect_2 "bad seed" "--seed: 'x1'" --scenario desktop --seed x1 -o "$o"
+expect_2 "negative seed" "--seed: '-1'" --scenario desktop --seed -1 -o "$o"
+expect_2 "bad duration" "--duration: '0'" --scenario desktop --duration 0 -o "$o"
+expect_2 "bad rate" "--rate: '6Q'" --scenario video --rate 6Q -o "$o"
+expect_2 "tiny ring cap" "--ring-cap: '10'" --scenario ring --ring-cap 10 -o "$o"
+expect_2 "two outputs" "exactly one output" --scenario desktop -o "$o" --live "$work/o"
+expect_2 "no output" "exactly one output" --scenario desktop
+expect_2 "faults on live" "not to --live" --scenario desktop -f k2 --live "$work/o"
+expect_2 "live dir missing" "is not a directory" --scenario desktop --live "$work/o/missing"
+expect_2 "unwritable pcap" "$work/o/missing/x.pcap" --scenario desktop -d 0.2 -o "$work/o/missing/x.pcap"
+expect_2 "unwritable zip" "missing/x.zip" --scenario desktop -d 0.2 --bugreport "$work/o/missing/x.zip"
+expect_2 "unwritable manifest" "--manifest" --scenario desktop -d 0.2 -o "$work/o/ok.pcap" -m "$work/o/missing/m.json"
+echo "$((17 - failures)) passed, $failures failed"
+[ "$failures" -eq 0 ]
