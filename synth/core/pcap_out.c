@@ -75,12 +75,18 @@ static int flush_buffer(spicecap_pcap_writer *w)
     return write_all(w, &iov, 1);
 }
 
-/* Queue bytes: copied into the buffer when they fit, else written through. */
+/* Records with bodies at least this long are written from where they lie
+ * (one writev with what is buffered) instead of being copied into the
+ * buffer first: for large frames the copy cost more than the syscall. */
+#define WRITE_THROUGH_SIZE ((size_t)16 << 10)
+
+/* Queue bytes: small records are copied into the buffer, large ones (or
+ * ones that do not fit) are written through. */
 static int emit(spicecap_pcap_writer *w, const uint8_t *head, size_t head_len, const uint8_t *body, size_t body_len)
 {
     if (w->failed)
         return spicecap_fail(SPICECAP_ERR_IO, "write %s: an earlier write failed", w->path);
-    if (w->buffer != NULL && w->buffered + head_len + body_len <= BUFFER_SIZE) {
+    if (w->buffer != NULL && body_len < WRITE_THROUGH_SIZE && w->buffered + head_len + body_len <= BUFFER_SIZE) {
         memcpy(w->buffer + w->buffered, head, head_len);
         if (body_len > 0)
             memcpy(w->buffer + w->buffered + head_len, body, body_len);
