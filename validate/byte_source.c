@@ -1,0 +1,201 @@
+#include "byte_source.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zip.h>
+#include <zlib.h>
+
+#define CHUNK ((size_t)4 << 20)
+
+typedef enum source_kind { SOURCE_PLAIN, SOURCE_GZIP, SOURCE_ZIP } source_kind;
+
+struct byte_source {
+    source_kind kind;
+    int fd;
+    gzFile gz;
+    zip_t *zip;
+    zip_file_t *zip_entry;
+    char *wrapper;
+    uint64_t file_size;
+    uint8_t *buf;
+    size_t cap, start, end; /* valid bytes are buf[start, end) */
+    uint64_t consumed;      /* stream offset of buf[start] */
+    int eof;
+};
+
+static long raw_read(byte_source *src, uint8_t *into, size_t n, char **error)
+{
+    ssize_t got;
+    switch (src->kind) {
+    case SOURCE_PLAIN:
+        do
+            got = read(src->fd, into, n);
+        while (got < 0 && errno == EINTR);
+        if (got < 0)
+            *error = g_strdup(strerror(errno));
+        return got;
+    case SOURCE_GZIP: {
+        int r = gzread(src->gz, into, (unsigned)(n > (1u << 30) ? 1u << 30 : n));
+        if (r < 0) {
+            int code;
+            *error = g_strdup_printf("gzip: %s", gzerror(src->gz, &code));
+        }
+        return r;
+    }
+    case SOURCE_ZIP: {
+        zip_int64_t r = zip_fread(src->zip_entry, into, n);
+        if (r < 0)
+            *error = g_strdup_printf("zip: %s", zip_file_strerror(src->zip_entry));
+        return (long)r;
+    }
+    }
+    return -1;
+}
+
+static int open_zip_entry(byte_source *src, const char *path, char **error)
+{
+    int code = 0;
+    src->zip = zip_open(path, ZIP_RDONLY, &code);
+    if (src->zip == NULL) {
+        zip_error_t err;
+        zip_error_init_with_code(&err, code);
+        *error = g_strdup_printf("not a readable zip: %s", zip_error_strerror(&err));
+        zip_error_fini(&err);
+        return -1;
+    }
+    zip_int64_t chosen = zip_name_locate(src->zip, "traffic.pcap", ZIP_FL_NODIR);
+    for (zip_int64_t i = 0; chosen < 0 && i < zip_get_num_entries(src->zip, 0); i++) {
+        const char *name = zip_get_name(src->zip, (zip_uint64_t)i, 0);
+        if (name && (g_str_has_suffix(name, ".pcap") || g_str_has_suffix(name, ".pcapng")))
+            chosen = i;
+    }
+    if (chosen < 0) {
+        *error = g_strdup("the zip holds no traffic.pcap and no other .pcap or .pcapng entry");
+        return -1;
+    }
+    src->zip_entry = zip_fopen_index(src->zip, (zip_uint64_t)chosen, 0);
+    if (src->zip_entry == NULL) {
+        *error = g_strdup_printf("zip entry %s: %s", zip_get_name(src->zip, (zip_uint64_t)chosen, 0),
+                                 zip_strerror(src->zip));
+        return -1;
+    }
+    src->wrapper = g_strdup_printf("zip entry %s", zip_get_name(src->zip, (zip_uint64_t)chosen, 0));
+    return 0;
+}
+
+byte_source *byte_source_open(const char *path, char **error)
+{
+    byte_source *src = g_new0(byte_source, 1);
+    src->fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (src->fd < 0) {
+        *error = g_strdup(strerror(errno));
+        g_free(src);
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(src->fd, &st) == 0)
+        src->file_size = (uint64_t)st.st_size;
+    if (S_ISDIR(st.st_mode)) {
+        *error = g_strdup("is a directory");
+        byte_source_close(src);
+        return NULL;
+    }
+    uint8_t magic[4] = {0};
+    ssize_t got = pread(src->fd, magic, sizeof magic, 0);
+    if (got >= 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+        src->kind = SOURCE_GZIP;
+        src->gz = gzdopen(dup(src->fd), "rb");
+        if (src->gz == NULL) {
+            *error = g_strdup("cannot start gzip decompression");
+            byte_source_close(src);
+            return NULL;
+        }
+        gzbuffer(src->gz, 1u << 20);
+        src->wrapper = g_strdup("gzip");
+    } else if (got == 4 && memcmp(magic, "PK\3\4", 4) == 0) {
+        src->kind = SOURCE_ZIP;
+        if (open_zip_entry(src, path, error) != 0) {
+            byte_source_close(src);
+            return NULL;
+        }
+    } else {
+        src->kind = SOURCE_PLAIN;
+        src->wrapper = g_strdup("");
+#ifdef POSIX_FADV_SEQUENTIAL
+        posix_fadvise(src->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+#endif
+    }
+    src->cap = CHUNK;
+    src->buf = g_malloc(src->cap);
+    return src;
+}
+
+void byte_source_close(byte_source *src)
+{
+    if (src == NULL)
+        return;
+    if (src->gz)
+        gzclose(src->gz);
+    if (src->zip_entry)
+        zip_fclose(src->zip_entry);
+    if (src->zip)
+        zip_discard(src->zip);
+    if (src->fd >= 0)
+        close(src->fd);
+    g_free(src->wrapper);
+    g_free(src->buf);
+    g_free(src);
+}
+
+long byte_source_peek(byte_source *src, size_t n, const uint8_t **data, char **error)
+{
+    while (src->end - src->start < n && !src->eof) {
+        if (src->start > 0) { /* slide what is left to the front */
+            memmove(src->buf, src->buf + src->start, src->end - src->start);
+            src->end -= src->start;
+            src->start = 0;
+        }
+        if (src->cap < n) { /* one record larger than the window: grow to it */
+            src->cap = n;
+            src->buf = g_realloc(src->buf, src->cap);
+        }
+        long got = raw_read(src, src->buf + src->end, src->cap - src->end, error);
+        if (got < 0)
+            return -1;
+        if (got == 0)
+            src->eof = 1;
+        src->end += (size_t)got;
+    }
+    *data = src->buf + src->start;
+    size_t have = src->end - src->start;
+    return (long)(have < n ? have : n);
+}
+
+void byte_source_skip(byte_source *src, size_t n)
+{
+    src->start += n;
+    src->consumed += n;
+}
+
+uint64_t byte_source_offset(const byte_source *src)
+{
+    return src->consumed;
+}
+
+void byte_source_progress(const byte_source *src, uint64_t *done, uint64_t *total)
+{
+    *total = src->file_size;
+    off_t at = src->kind == SOURCE_PLAIN ? (off_t)src->consumed : lseek(src->fd, 0, SEEK_CUR);
+    *done = at > 0 ? (uint64_t)at : 0;
+    if (src->kind == SOURCE_GZIP)
+        *done = (uint64_t)gzoffset(src->gz);
+}
+
+const char *byte_source_wrapper(const byte_source *src)
+{
+    return src->wrapper;
+}

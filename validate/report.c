@@ -1,0 +1,200 @@
+#include "report.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+static int by_place(gconstpointer a, gconstpointer b)
+{
+    const finding *x = *(finding *const *)a, *y = *(finding *const *)b;
+    int c = strcmp(x->file, y->file);
+    if (c)
+        return c;
+    if (x->frame != y->frame)
+        return x->frame < y->frame ? -1 : 1;
+    return (int)x->kind - (int)y->kind;
+}
+
+void report_sort(validation *v)
+{
+    g_ptr_array_sort(v->findings.list, by_place);
+}
+
+static void print_finding(const finding *f, FILE *out)
+{
+    fprintf(out, "  %s: ", finding_kind_name(f->kind));
+    if (f->frame)
+        fprintf(out, "frame %" G_GUINT64_FORMAT ": ", f->frame);
+    if (f->flow)
+        fprintf(out, "%s: ", f->flow);
+    if (f->has_seq)
+        fprintf(out, "seq %u-%u: ", f->seq_start, f->seq_end);
+    fprintf(out, "%s\n", f->detail);
+}
+
+void report_human(const validation *v, FILE *out)
+{
+    for (guint i = 0; i < v->files->len; i++) {
+        const file_summary *s = g_ptr_array_index(v->files, i);
+        uint64_t found = (i + 1 < v->files->len ? ((file_summary *)g_ptr_array_index(v->files, i + 1))->findings_before
+                                                 : v->findings.total) - s->findings_before;
+        fprintf(out, "%s: %s, %" G_GUINT64_FORMAT " records, %" G_GUINT64_FORMAT " findings\n", s->path, s->format,
+                s->records, found);
+        for (unsigned c = 0; c < SPICECAP_CHANNEL_SLOTS; c++) {
+            const channel_stats *cs = &s->channels[c];
+            if (cs->messages == 0)
+                continue;
+            fprintf(out, "  %-9s %8" G_GUINT64_FORMAT " messages %12" G_GUINT64_FORMAT " bytes, largest %" G_GUINT64_FORMAT
+                    ", %" G_GUINT64_FORMAT " over several segments\n",
+                    c ? spicecap_channel_name(c) : "unknown", cs->messages, cs->bytes, cs->largest, cs->multi_segment);
+        }
+        if (s->retransmissions || s->keepalives)
+            fprintf(out, "  TCP: %" G_GUINT64_FORMAT " retransmissions (%" G_GUINT64_FORMAT " too old to compare), %"
+                    G_GUINT64_FORMAT " keep-alives: normal TCP, not findings\n",
+                    s->retransmissions, s->uncompared, s->keepalives);
+        if (s->non_ipv4 || s->non_tcp || s->fragments || s->other_linktype)
+            fprintf(out, "  skipped: %" G_GUINT64_FORMAT " non-Ethernet, %" G_GUINT64_FORMAT " non-IPv4, %"
+                    G_GUINT64_FORMAT " non-TCP, %" G_GUINT64_FORMAT " fragments\n",
+                    s->other_linktype, s->non_ipv4, s->non_tcp, s->fragments);
+        for (guint n = 0; n < s->notes->len; n++)
+            fprintf(out, "  note: %s\n", (const char *)g_ptr_array_index(s->notes, n));
+        for (guint k = 0; k < v->findings.list->len; k++) {
+            const finding *f = g_ptr_array_index(v->findings.list, k);
+            if (strcmp(f->file, s->path) == 0)
+                print_finding(f, out);
+        }
+    }
+    /* Findings about no file read (a manifest naming nothing). */
+    if (v->findings.total > v->findings.list->len)
+        fprintf(out, "(%" G_GUINT64_FORMAT " more findings counted but not listed)\n",
+                v->findings.total - v->findings.list->len);
+    fprintf(out, "%s: %" G_GUINT64_FORMAT " finding(s) in %u file(s)\n", v->findings.total ? "FAIL" : "OK",
+            v->findings.total, v->files->len);
+}
+
+static void add_int(JsonBuilder *b, const char *name, gint64 value)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_add_int_value(b, value);
+}
+
+static void add_string(JsonBuilder *b, const char *name, const char *value)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_add_string_value(b, value);
+}
+
+char *report_json(const validation *v)
+{
+    JsonBuilder *b = json_builder_new();
+    json_builder_begin_object(b);
+    add_string(b, "result", v->findings.total ? "findings" : "clean");
+    add_int(b, "findings_total", (gint64)v->findings.total);
+    json_builder_set_member_name(b, "files");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < v->files->len; i++) {
+        const file_summary *s = g_ptr_array_index(v->files, i);
+        json_builder_begin_object(b);
+        add_string(b, "path", s->path);
+        add_string(b, "format", s->format);
+        add_int(b, "records", (gint64)s->records);
+        add_int(b, "retransmissions", (gint64)s->retransmissions);
+        add_int(b, "keepalives", (gint64)s->keepalives);
+        json_builder_set_member_name(b, "channels");
+        json_builder_begin_object(b);
+        for (unsigned c = 0; c < SPICECAP_CHANNEL_SLOTS; c++) {
+            const channel_stats *cs = &s->channels[c];
+            if (cs->messages == 0)
+                continue;
+            json_builder_set_member_name(b, c ? spicecap_channel_name(c) : "unknown");
+            json_builder_begin_object(b);
+            add_int(b, "messages", (gint64)cs->messages);
+            add_int(b, "bytes", (gint64)cs->bytes);
+            add_int(b, "largest", (gint64)cs->largest);
+            add_int(b, "multi_segment", (gint64)cs->multi_segment);
+            json_builder_end_object(b);
+        }
+        json_builder_end_object(b);
+        json_builder_set_member_name(b, "notes");
+        json_builder_begin_array(b);
+        for (guint n = 0; n < s->notes->len; n++)
+            json_builder_add_string_value(b, g_ptr_array_index(s->notes, n));
+        json_builder_end_array(b);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    json_builder_set_member_name(b, "findings");
+    json_builder_begin_array(b);
+    for (guint k = 0; k < v->findings.list->len; k++) {
+        const finding *f = g_ptr_array_index(v->findings.list, k);
+        json_builder_begin_object(b);
+        add_string(b, "kind", finding_kind_name(f->kind));
+        add_string(b, "file", f->file);
+        add_int(b, "frame", (gint64)f->frame);
+        if (f->flow)
+            add_string(b, "flow", f->flow);
+        if (f->has_seq) {
+            add_int(b, "seq_start", f->seq_start);
+            add_int(b, "seq_end", f->seq_end);
+        }
+        add_string(b, "detail", f->detail);
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    json_builder_end_object(b);
+    JsonNode *root = json_builder_get_root(b);
+    JsonGenerator *gen = json_generator_new();
+    json_generator_set_pretty(gen, TRUE);
+    json_generator_set_root(gen, root);
+    char *text = json_generator_to_data(gen, NULL);
+    g_object_unref(gen);
+    json_node_unref(root);
+    g_object_unref(b);
+    return text;
+}
+
+/* JUnit: a test suite per file, a test case per finding kind checked; a
+ * kind with findings fails with each finding in its message. */
+bool report_junit(const validation *v, const char *path, char **error)
+{
+    GString *x = g_string_new("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"spicecap-validate\">\n");
+    for (guint i = 0; i < v->files->len; i++) {
+        const file_summary *s = g_ptr_array_index(v->files, i);
+        char *name = g_markup_escape_text(s->path, -1);
+        GString *cases = g_string_new(NULL);
+        unsigned failures = 0;
+        for (int kind = 0; kind < FINDING_KIND_COUNT; kind++) {
+            GString *text = g_string_new(NULL);
+            for (guint k = 0; k < v->findings.list->len; k++) {
+                const finding *f = g_ptr_array_index(v->findings.list, k);
+                if ((int)f->kind == kind && strcmp(f->file, s->path) == 0) {
+                    char *d = g_markup_escape_text(f->detail, -1);
+                    g_string_append_printf(text, "frame %" G_GUINT64_FORMAT ": %s\n", f->frame, d);
+                    g_free(d);
+                }
+            }
+            g_string_append_printf(cases, "  <testcase classname=\"%s\" name=\"%s\"", name,
+                                   finding_kind_name((finding_kind)kind));
+            if (text->len) {
+                failures++;
+                g_string_append_printf(cases, "><failure message=\"%s\">%s</failure></testcase>\n",
+                                       finding_kind_name((finding_kind)kind), text->str);
+            } else {
+                g_string_append(cases, "/>\n");
+            }
+            g_string_free(text, TRUE);
+        }
+        g_string_append_printf(x, " <testsuite name=\"%s\" tests=\"%d\" failures=\"%u\">\n%s </testsuite>\n", name,
+                               FINDING_KIND_COUNT, failures, cases->str);
+        g_string_free(cases, TRUE);
+        g_free(name);
+    }
+    g_string_append(x, "</testsuites>\n");
+    GError *gerr = NULL;
+    bool ok = g_file_set_contents(path, x->str, (gssize)x->len, &gerr);
+    g_string_free(x, TRUE);
+    if (!ok) {
+        *error = g_strdup(gerr->message);
+        g_error_free(gerr);
+    }
+    return ok;
+}

@@ -1,0 +1,17 @@
+/* The validator's three outputs: a human summary, --json, --junit. */
+#ifndef SPICECAP_VALIDATE_REPORT_H
+#define SPICECAP_VALIDATE_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "validation.h"
+
+/* Findings are reported in file and frame order. */
+void report_sort(validation *v);
+void report_human(const validation *v, FILE *out);
+/* NULL-terminated string (g_free it). */
+char *report_json(const validation *v);
+bool report_junit(const validation *v, const char *path, char **error);
+
+#endif

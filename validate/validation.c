@@ -1,0 +1,301 @@
+/* Reading a capture file record by record: the Ethernet, IPv4 and TCP
+ * checks of each frame, then its payload to the flow it belongs to. */
+#include "validation.h"
+
+#include <string.h>
+
+#include "capture_reader.h"
+#include "checksum.h"
+
+#define ETHERTYPE_VLAN 0x8100u
+
+typedef struct flow_key {
+    uint32_t src_ip, dst_ip;
+    uint16_t src_port, dst_port;
+} flow_key;
+
+static guint key_hash(gconstpointer p)
+{
+    const flow_key *k = p;
+    return k->src_ip * 2654435761u ^ k->dst_ip * 40503u ^ ((guint)k->src_port << 16 | k->dst_port);
+}
+
+static gboolean key_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, sizeof(flow_key)) == 0;
+}
+
+static void free_flow(gpointer p)
+{
+    flow_free(p);
+}
+
+static void free_summary(gpointer p)
+{
+    file_summary *s = p;
+    g_free(s->path);
+    g_free(s->format);
+    g_ptr_array_free(s->notes, TRUE);
+    g_free(s);
+}
+
+void validation_init(validation *v, bool keep_messages)
+{
+    memset(v, 0, sizeof *v);
+    findings_init(&v->findings);
+    v->files = g_ptr_array_new_with_free_func(free_summary);
+    v->messages = keep_messages ? g_array_new(FALSE, TRUE, sizeof(seen_message)) : NULL;
+    v->names = g_string_chunk_new(4096);
+    g_queue_init(&v->pending_k2);
+}
+
+void validation_clear(validation *v)
+{
+    findings_clear(&v->findings);
+    g_ptr_array_free(v->files, TRUE);
+    if (v->messages)
+        g_array_free(v->messages, TRUE);
+    g_string_chunk_free(v->names);
+    g_queue_clear(&v->pending_k2);
+}
+
+void validation_note(validation *v, const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    char *note = g_strdup_vprintf(fmt, args);
+    va_end(args);
+    for (guint i = 0; i < v->file->notes->len; i++)
+        if (strcmp(g_ptr_array_index(v->file->notes, i), note) == 0) {
+            g_free(note);
+            return;
+        }
+    if (v->file->notes->len < 1000)
+        g_ptr_array_add(v->file->notes, note);
+    else
+        g_free(note);
+}
+
+void validation_message(validation *v, flow *f, uint64_t first_frame, uint32_t seq, uint16_t type, uint64_t wire_size,
+                        uint32_t segments)
+{
+    unsigned channel = f->conn->channel > 0 && (unsigned)f->conn->channel < SPICECAP_CHANNEL_SLOTS
+                           ? (unsigned)f->conn->channel : 0;
+    channel_stats *s = &v->file->channels[channel];
+    s->messages++;
+    s->bytes += wire_size;
+    if (wire_size > s->largest)
+        s->largest = wire_size;
+    if (segments > 1)
+        s->multi_segment++;
+    if (v->messages) {
+        seen_message m = {v->file->path, first_frame, (uint8_t)channel, (uint8_t)f->direction, type, wire_size, seq,
+                          segments};
+        g_array_append_val(v->messages, m);
+    }
+}
+
+static uint16_t be16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* A flow follows ryll's recorded convention when its server end is
+ * 10.0.0.2:5900 and its client 10.0.0.1. */
+static bool recorded_convention(const flow_key *k)
+{
+    return (k->src_ip == SPICECAP_SERVER_IP && k->src_port == SPICECAP_SERVER_PORT && k->dst_ip == SPICECAP_CLIENT_IP) ||
+           (k->dst_ip == SPICECAP_SERVER_IP && k->dst_port == SPICECAP_SERVER_PORT && k->src_ip == SPICECAP_CLIENT_IP);
+}
+
+static flow *find_flow(validation *v, const flow_key *k)
+{
+    flow *f = g_hash_table_lookup(v->flows, k);
+    if (f)
+        return f;
+    f = g_new0(flow, 1);
+    f->name = g_strdup_printf("%u.%u.%u.%u:%u -> %u.%u.%u.%u:%u", k->src_ip >> 24, k->src_ip >> 16 & 255,
+                              k->src_ip >> 8 & 255, k->src_ip & 255, k->src_port, k->dst_ip >> 24,
+                              k->dst_ip >> 16 & 255, k->dst_ip >> 8 & 255, k->dst_ip & 255, k->dst_port);
+    f->recorded = recorded_convention(k);
+    g_queue_init(&f->held);
+    /* The connection is keyed by its two ends in a fixed order. */
+    flow_key ck = *k;
+    if (ck.src_ip > ck.dst_ip || (ck.src_ip == ck.dst_ip && ck.src_port > ck.dst_port))
+        ck = (flow_key){k->dst_ip, k->src_ip, k->dst_port, k->src_port};
+    connection *c = g_hash_table_lookup(v->connections, &ck);
+    if (c == NULL) {
+        c = g_new0(connection, 1);
+        g_hash_table_insert(v->connections, g_memdup2(&ck, sizeof ck), c);
+    }
+    f->conn = c;
+    if (f->recorded) {
+        /* Direction and channel come from the ports, as ryll assigns them. */
+        f->direction = k->src_port == SPICECAP_SERVER_PORT ? SPICECAP_DIR_RECEIVED : SPICECAP_DIR_SENT;
+        uint16_t client_port = f->direction == SPICECAP_DIR_RECEIVED ? k->dst_port : k->src_port;
+        unsigned channel = spicecap_channel_from_client_port(client_port);
+        c->channel = channel ? (int)channel : client_port == SPICECAP_CLIENT_PORT_OTHER ? SPICE_CHANNEL_PLAYBACK : 0;
+    } else {
+        /* In a real capture the side that sends REDQ first is the client;
+         * until known, the lower port is taken for the server. */
+        f->direction = k->src_port < k->dst_port ? SPICECAP_DIR_RECEIVED : SPICECAP_DIR_SENT;
+        f->window = g_malloc(FLOW_WINDOW);
+    }
+    g_hash_table_insert(v->flows, g_memdup2(k, sizeof *k), f);
+    return f;
+}
+
+/* The checks of one frame; its TCP payload then goes to its flow. */
+static void check_frame(validation *v, const capture_record *r)
+{
+    file_summary *s = v->file;
+    const char *path = s->path;
+    if (r->caplen == 0) {
+        finding *k2 = findings_add(&v->findings, FINDING_K2_EMPTY_RECORD, path, r->number, NULL,
+                                   "a 0-byte record where a message should be: the message was dropped by the "
+                                   "recorder (the K2 bug)");
+        if (k2)
+            g_queue_push_tail(&v->pending_k2, k2);
+        return;
+    }
+    if (r->linktype != SPICECAP_DLT_EN10MB) {
+        s->other_linktype++;
+        validation_note(v, "records of link type %u are not Ethernet: counted and skipped", r->linktype);
+        return;
+    }
+    if (r->caplen < r->origlen)
+        findings_add(&v->findings, FINDING_CAPLEN_SHORT, path, r->number, NULL,
+                     "only %u of the frame's %u bytes were captured", r->caplen, r->origlen);
+    const uint8_t *p = r->data;
+    uint32_t len = r->caplen;
+    if (len < SPICECAP_ETH_HDR_LEN) {
+        findings_add(&v->findings, FINDING_SHORT_FRAME, path, r->number, NULL,
+                     "%u bytes: too short for an Ethernet header", len);
+        return;
+    }
+    uint16_t ethertype = be16(p + 12);
+    uint32_t l3 = SPICECAP_ETH_HDR_LEN;
+    if (ethertype == ETHERTYPE_VLAN && len >= l3 + 4) {
+        ethertype = be16(p + 16);
+        l3 += 4;
+    }
+    if (ethertype != SPICECAP_ETHERTYPE_IPV4) {
+        s->non_ipv4++;
+        validation_note(v, "frames of ethertype 0x%04x are not IPv4: counted and skipped", ethertype);
+        return;
+    }
+    const uint8_t *ip = p + l3;
+    uint32_t ip_avail = len - l3;
+    if (ip_avail < SPICECAP_IPV4_HDR_LEN || (ip[0] >> 4) != 4 || (ip[0] & 15) < 5) {
+        findings_add(&v->findings, FINDING_SHORT_FRAME, path, r->number, NULL,
+                     "%u bytes after the Ethernet header: no valid IPv4 header", ip_avail);
+        return;
+    }
+    uint32_t ihl = (ip[0] & 15u) * 4u, total = be16(ip + 2);
+    if (total < ihl || total > ip_avail || ihl > ip_avail) {
+        /* Ethernet may pad short frames, so only a total beyond the record is wrong. */
+        findings_add(&v->findings, FINDING_IP_LENGTH, path, r->number, NULL,
+                     "IPv4 total length %u with a %u-byte header, but the record holds %u bytes of IP", total, ihl,
+                     ip_avail);
+        return;
+    }
+    s->frames_checked++;
+    if (spicecap_sum_finish(spicecap_sum_bytes(ip, ihl, 0)) != 0)
+        findings_add(&v->findings, FINDING_IP_CHECKSUM, path, r->number, NULL, "IPv4 header checksum is wrong");
+    if (ip[9] != SPICECAP_IPPROTO_TCP) {
+        s->non_tcp++;
+        validation_note(v, "IPv4 protocol %u is not TCP: counted and skipped", ip[9]);
+        return;
+    }
+    if ((be16(ip + 6) & 0x3FFF) != 0) {
+        s->fragments++;
+        validation_note(v, "IPv4 fragments are counted and skipped");
+        return;
+    }
+    const uint8_t *tcp = ip + ihl;
+    uint32_t tcp_len = total - ihl;
+    uint32_t offset = tcp_len >= 13 ? (tcp[12] >> 4) * 4u : 0;
+    if (tcp_len < SPICECAP_TCP_HDR_LEN || offset < SPICECAP_TCP_HDR_LEN || offset > tcp_len) {
+        findings_add(&v->findings, FINDING_TCP_OFFSET, path, r->number, NULL,
+                     "TCP data offset %u in a %u-byte segment", offset, tcp_len);
+        return;
+    }
+    flow_key k = {be32(ip + 12), be32(ip + 16), be16(tcp), be16(tcp + 2)};
+    flow *f = find_flow(v, &k);
+    /* TCP checksum over the pseudo header and the whole segment. */
+    uint8_t pseudo[12];
+    memcpy(pseudo, ip + 12, 8);
+    pseudo[8] = 0;
+    pseudo[9] = SPICECAP_IPPROTO_TCP;
+    pseudo[10] = (uint8_t)(tcp_len >> 8);
+    pseudo[11] = (uint8_t)tcp_len;
+    uint64_t pseudo_sum = spicecap_sum_bytes(pseudo, sizeof pseudo, 0);
+    if (spicecap_sum_finish(spicecap_sum_bytes(tcp, tcp_len, pseudo_sum)) != 0) {
+        /* A capture on the sending host sees the checksum before the NIC (or
+         * loopback) fills it in: the field holds the pseudo header's sum. */
+        uint16_t field = be16(tcp + 16);
+        uint16_t partial = (uint16_t)~spicecap_sum_finish(pseudo_sum);
+        uint16_t complement = (uint16_t)~partial;
+        if (!f->recorded && (field == partial || field == complement))
+            validation_note(v, "TCP checksums left to offload (the capture was taken on a sending host): not checked");
+        else
+            findings_add(&v->findings, FINDING_TCP_CHECKSUM, path, r->number, f->name,
+                         "TCP checksum 0x%04x is wrong", field);
+    }
+    flow_segment(v, f, r->number, be32(tcp + 4), tcp[13], tcp + offset, tcp_len - offset);
+}
+
+static void finish_flow(gpointer key, gpointer value, gpointer data)
+{
+    (void)key;
+    validation *v = data;
+    flow *f = value;
+    flow_finish(v, f);
+    v->file->retransmissions += f->retransmissions;
+    v->file->keepalives += f->keepalives;
+    v->file->uncompared += f->uncompared;
+}
+
+bool validation_run_file(validation *v, const char *path, char **error)
+{
+    capture_reader *r = capture_reader_open(path, error);
+    if (r == NULL)
+        return false;
+    file_summary *s = g_new0(file_summary, 1);
+    s->path = g_strdup(path);
+    s->format = g_strdup(capture_reader_describe(r));
+    s->notes = g_ptr_array_new_with_free_func(g_free);
+    s->findings_before = v->findings.total;
+    g_ptr_array_add(v->files, s);
+    v->file = s;
+    v->flows = g_hash_table_new_full(key_hash, key_equal, g_free, free_flow);
+    v->connections = g_hash_table_new_full(key_hash, key_equal, g_free, g_free);
+    g_queue_clear(&v->pending_k2);
+
+    capture_record rec;
+    char *message = NULL;
+    capture_status status;
+    while ((status = capture_reader_next(r, &rec, &message)) == CAPTURE_RECORD) {
+        s->records++;
+        check_frame(v, &rec);
+    }
+    if (status == CAPTURE_CORRUPT) {
+        bool ends_inside = g_str_has_prefix(message, "file ends inside");
+        s->truncated = ends_inside;
+        findings_add(&v->findings, ends_inside ? FINDING_TRUNCATED_FILE : FINDING_CORRUPT_FILE, path, s->records + 1,
+                     NULL, "%s", message);
+        g_free(message);
+    }
+    g_hash_table_foreach(v->flows, finish_flow, v);
+    g_hash_table_destroy(v->flows);
+    g_hash_table_destroy(v->connections);
+    v->flows = v->connections = NULL;
+    g_queue_clear(&v->pending_k2);
+    capture_reader_close(r);
+    return true;
+}

@@ -1,0 +1,63 @@
+/* The state of one validator run over one or more capture files. */
+#ifndef SPICECAP_VALIDATE_VALIDATION_H
+#define SPICECAP_VALIDATE_VALIDATION_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "channels.h"
+#include "findings.h"
+#include "flow.h"
+
+/* A SPICE message walked to its end. */
+typedef struct seen_message {
+    const char *file;
+    uint64_t frame; /* its first frame */
+    uint8_t channel, direction;
+    uint16_t type;
+    uint64_t wire_size;
+    uint32_t seq;
+    uint32_t segments;
+} seen_message;
+
+typedef struct channel_stats {
+    uint64_t messages, bytes, largest, multi_segment;
+} channel_stats;
+
+typedef struct file_summary {
+    char *path;
+    char *format;
+    uint64_t records, frames_checked, non_ipv4, non_tcp, fragments, other_linktype;
+    uint64_t retransmissions, keepalives, uncompared;
+    uint64_t findings_before; /* findings total when the file started */
+    bool truncated;           /* the file ends inside a record */
+    channel_stats channels[SPICECAP_CHANNEL_SLOTS]; /* [0]: flows of unknown channel */
+    GPtrArray *notes; /* char *: unframeable flows, skipped traffic */
+} file_summary;
+
+struct validation {
+    findings findings;
+    file_summary *file; /* the file being read */
+    GPtrArray *files;   /* file_summary * */
+    GHashTable *flows;  /* flow key -> flow * (of the current file) */
+    GHashTable *connections;
+    GQueue pending_k2; /* finding *: 0-byte records whose missing bytes are not yet located */
+    GArray *messages;  /* seen_message, kept only for --manifest */
+    GStringChunk *names;
+};
+
+void validation_init(validation *v, bool keep_messages);
+void validation_clear(validation *v);
+
+/* Read one capture file; false when it cannot be read at all (*error set). */
+bool validation_run_file(validation *v, const char *path, char **error);
+
+/* Called by the framer for every message walked to its end. */
+void validation_message(validation *v, flow *f, uint64_t first_frame, uint32_t seq, uint16_t type, uint64_t wire_size,
+                        uint32_t segments);
+
+/* Record a free-text note on the current file (deduplicated). */
+void validation_note(validation *v, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+#endif
