@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "manifest_check.h"
 #include "report.h"
@@ -107,6 +108,7 @@ int main(int argc, char **argv)
     }
     validation v;
     validation_init(&v, manifest != NULL);
+    v.progress = isatty(STDERR_FILENO); /* silent in CI and pipes */
     for (guint i = 0; i < inputs->len; i++) {
         char *error = NULL;
         if (!validation_run_file(&v, g_ptr_array_index(inputs, i), &error)) {

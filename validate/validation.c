@@ -2,6 +2,7 @@
  * checks of each frame, then its payload to the flow it belongs to. */
 #include "validation.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "capture_reader.h"
@@ -261,6 +262,25 @@ static void finish_flow(gpointer key, gpointer value, gpointer data)
     v->file->uncompared += f->uncompared;
 }
 
+/* One line on stderr, redrawn at most four times a second. */
+static void show_progress(const capture_reader *r, const char *path, gint64 *last_us, bool done)
+{
+    gint64 now = g_get_monotonic_time();
+    if (!done && now - *last_us < 250000)
+        return;
+    *last_us = now;
+    uint64_t at, total;
+    capture_reader_progress(r, &at, &total);
+    double fraction = done ? 1.0 : total ? (double)at / (double)total : 0.0;
+    if (fraction > 1.0)
+        fraction = 1.0;
+    int filled = (int)(fraction * 30);
+    fprintf(stderr, "\r%-40.40s [%.*s%*s] %3d%%", path, filled, "##############################", 30 - filled, "",
+            (int)(fraction * 100));
+    if (done)
+        fputc('\n', stderr);
+}
+
 bool validation_run_file(validation *v, const char *path, char **error)
 {
     capture_reader *r = capture_reader_open(path, error);
@@ -280,10 +300,15 @@ bool validation_run_file(validation *v, const char *path, char **error)
     capture_record rec;
     char *message = NULL;
     capture_status status;
+    gint64 last_shown = 0;
     while ((status = capture_reader_next(r, &rec, &message)) == CAPTURE_RECORD) {
         s->records++;
         check_frame(v, &rec);
+        if (v->progress && (s->records & 4095) == 0)
+            show_progress(r, path, &last_shown, false);
     }
+    if (v->progress)
+        show_progress(r, path, &last_shown, true);
     if (status == CAPTURE_CORRUPT) {
         bool ends_inside = g_str_has_prefix(message, "file ends inside");
         s->truncated = ends_inside;

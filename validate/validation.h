@@ -45,6 +45,7 @@ struct validation {
     GQueue pending_k2; /* finding *: 0-byte records whose missing bytes are not yet located */
     GArray *messages;  /* seen_message, kept only for --manifest */
     GStringChunk *names;
+    bool progress; /* draw a progress bar on stderr (it is a terminal) */
 };
 
 void validation_init(validation *v, bool keep_messages);

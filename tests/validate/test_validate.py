@@ -86,6 +86,12 @@ k2 = [f for f in rep["findings"] if f["kind"] == "k2-empty-record"]
 check("ryll K2 sample: 7 empty records found, only those", code == 1 and len(k2) == 7 == rep["findings_total"] and
       [f["frame"] for f in k2] == [1, 8, 15, 22, 29, 43, 50], [f["frame"] for f in k2])
 
+# A progress bar on a terminal, nothing on a pipe.
+code, out, err = run(os.path.join(FIX, "clean/desktop.pcap"))
+tty = subprocess.run(["script", "-qec", "%s %s >/dev/null" % (VALIDATE, os.path.join(FIX, "clean/desktop.pcap")),
+                      "/dev/null"], capture_output=True, text=True)
+check("progress bar on a terminal only", err == "" and "100%" in tty.stdout, (err, tty.stdout[-200:]))
+
 # A manifest that does not describe the capture is caught.
 code, rep, _ = report("--manifest", os.path.join(FIX, "clean/video.json"), os.path.join(FIX, "clean/desktop.pcap"))
 check("manifest mismatch is caught", code == 1 and rep["findings_total"] > 0 and all(
