@@ -29,6 +29,20 @@ static inline uint64_t add_tail(uint64_t sum, const uint8_t *data, size_t len)
 
 uint64_t spicecap_sum_bytes(const uint8_t *data, size_t len, uint64_t sum)
 {
+    /* Four independent accumulators let the CPU add four words at once: the
+     * validator checks every byte of every capture with this loop. */
+    uint64_t a = 0, b = 0, c = 0, d = 0;
+    for (; len >= 32; data += 32, len -= 32) {
+        uint64_t w[4];
+        memcpy(w, data, 32);
+        a = add_word64(a, w[0]);
+        b = add_word64(b, w[1]);
+        c = add_word64(c, w[2]);
+        d = add_word64(d, w[3]);
+    }
+    /* Each accumulator gains under 2^33 per 32 bytes: 2^58 per GiB, no overflow. */
+    sum += (a & 0xffffffff) + (a >> 32) + (b & 0xffffffff) + (b >> 32) + (c & 0xffffffff) + (c >> 32) +
+           (d & 0xffffffff) + (d >> 32);
     for (; len >= 8; data += 8, len -= 8) {
         uint64_t word;
         memcpy(&word, data, 8);
