@@ -5,13 +5,6 @@
 #include "error.h"
 #include "format.h"
 
-uint32_t spicecap_segment_count_for(size_t len)
-{
-    if (len == 0)
-        return 1;
-    return (uint32_t)((len + SPICECAP_MAX_SEGMENT_PAYLOAD - 1) / SPICECAP_MAX_SEGMENT_PAYLOAD);
-}
-
 /* Small frames (acks, input events, pings: most messages by count) all get
  * one allocation size. A ring frees one old frame per new one; with one size
  * class malloc hands back the block just freed, still in cache, instead of

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""The spicecap plugin under tshark: every clean fixture dissects to exactly
+its manifest's messages (channel, direction, type, wire size), large messages
+once with their segment count, and real VNC traffic on port 5900 still
+decodes as VNC.
+
+Wireshark 4.0 loads no personal plugin and ignores WIRESHARK_PLUGIN_DIR for
+root, so tshark runs as uid 65534 with the plugin in a private folder.
+Usage: test_dissect.py TSHARK PLUGIN_SO WIRESHARK_MAJOR_MINOR SOURCE_DIR"""
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+
+TSHARK, PLUGIN, VERSION, SRC = sys.argv[1:5]
+FIX = os.path.join(SRC, "fixtures")
+passed = failed = 0
+
+
+def check(name, ok, detail=""):
+    global passed, failed
+    passed, failed = passed + bool(ok), failed + (not ok)
+    print(("ok: " if ok else "FAIL: ") + name, "" if ok else detail)
+
+
+work = tempfile.mkdtemp()
+os.chmod(work, 0o755)
+plugins = os.path.join(work, "plugins", VERSION, "epan")
+os.makedirs(plugins)
+shutil.copy(PLUGIN, plugins)
+home = os.path.join(work, "home")
+os.makedirs(home)
+os.chown(home, 65534, 65534)
+
+
+def tshark(capture, *args):
+    local = os.path.join(work, os.path.basename(capture))
+    if os.path.abspath(capture) != local:
+        shutil.copy(capture, local)
+    os.chmod(local, 0o644)
+    cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=" + home,
+           "WIRESHARK_PLUGIN_DIR=" + os.path.join(work, "plugins"), TSHARK, "-r", local, *args]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    return p.returncode, p.stdout
+
+
+def dissected(capture):
+    """[(channel, direction, type, wire_size, segments)] in frame order."""
+    code, out = tshark(capture, "-Y", "spicecap", "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,",
+                       "-e", "spicecap.channel", "-e", "spicecap.direction", "-e", "spicecap.type",
+                       "-e", "spicecap.wire_size", "-e", "spicecap.segments")
+    messages = []
+    for line in out.splitlines():
+        cols = [c.split(",") for c in line.split("\t")]
+        for i in range(len(cols[0])):
+            messages.append((cols[0][i], cols[1][i], int(cols[2][i]), int(cols[3][i]), int(cols[4][i])))
+    return code, messages
+
+
+try:
+    listing = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=" + home,
+                              "WIRESHARK_PLUGIN_DIR=" + os.path.join(work, "plugins"), TSHARK, "-G", "plugins"],
+                             capture_output=True, text=True).stdout
+    check("tshark -G plugins lists spicecap.so", "spicecap.so" in listing, listing[-300:])
+
+    captures = [("clean/%s.pcap" % n, "clean/%s.json" % n) for n in
+                ("desktop", "video", "seq-wrap", "ring", "display-ring-ryll")]
+    captures.append(("ref/ryll-display-sample.pcap", "ref/ryll-display-sample.json"))
+    for capture, manifest in captures:
+        want = [(m["channel"], m["direction"], m["type"], m["wire_size"], m["segments"])
+                for m in json.load(open(os.path.join(FIX, manifest)))["messages"]]
+        code, got = dissected(os.path.join(FIX, capture))
+        check("%s: %d messages dissected, equal to the manifest" % (capture, len(want)), code == 0 and got == want,
+              "exit %d, %d dissected; first difference: %s" % (
+                  code, len(got), next(((a, b) for a, b in zip(want, got) if a != b), None)))
+
+    # The 247018-byte stream_create of the ryll sample spans 4 segments: shown once, in frame 4.
+    code, out = tshark(os.path.join(FIX, "ref/ryll-display-sample.pcap"), "-Y", "spicecap.wire_size == 247018",
+                       "-T", "fields", "-e", "frame.number", "-e", "spicecap.segments", "-e", "spicecap.name")
+    check("a 4-segment message is shown once, in the frame that completes it", out.strip() == "4\t4\tstream_create",
+          out)
+
+    # Real VNC on port 5900 (not ryll's addresses) still goes to the VNC dissector.
+    rfb = b"RFB 003.008\n"
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + 20 + len(rfb), 0, 0x4000, 64, 6, 0, bytes([192, 168, 1, 1]),
+                     bytes([192, 168, 1, 2]))
+    tcp = struct.pack("!HHIIBBHHH", 5900, 40000, 1, 1, 0x50, 0x18, 65535, 0, 0)
+    frame = b"\x02\0\0\0\0\x02\x02\0\0\0\0\x01\x08\x00" + ip + tcp + rfb
+    vnc = os.path.join(work, "vnc.pcap")
+    with open(vnc, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        f.write(struct.pack("<IIII", 0, 0, len(frame), len(frame)) + frame)
+    code, out = tshark(vnc, "-T", "fields", "-e", "_ws.col.Protocol")
+    check("real VNC on port 5900 still decodes as VNC", out.strip() == "VNC", out)
+finally:
+    shutil.rmtree(work)
+
+print("%d passed, %d failed" % (passed, failed))
+sys.exit(1 if failed else 0)
