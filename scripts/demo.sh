@@ -21,6 +21,25 @@ echo "== validate"
 "$validate" --manifest "$out/desktop.json" "$out/desktop.pcap"
 "$validate" "$out/bugreport.zip"
 
-echo "== dissect (tshark; checksums verified)"
-tshark -r "$out/desktop.pcap" -o tcp.check_checksum:TRUE -o ip.check_checksum:TRUE 2>/dev/null | head -40
-echo "(first 40 of $(tshark -r "$out/desktop.pcap" 2>/dev/null | wc -l) frames; outputs in $out/)"
+echo "== dissect (tshark with the spicecap plugin)"
+# Wireshark 4.0 loads no personal plugin and ignores WIRESHARK_PLUGIN_DIR
+# when run as root, so as root tshark runs as nobody with the plugin in a
+# private folder; as a user the plugin is installed in the personal folder.
+version=$(pkg-config --modversion wireshark | cut -d. -f1,2)
+if [ "$(id -u)" -eq 0 ]; then
+  private=$(mktemp -d)
+  trap 'rm -rf "$private"' EXIT
+  chmod 755 "$private"
+  mkdir -p "$private/plugins/$version/epan" "$private/home"
+  cp build-release/plugin/spicecap.so "$private/plugins/$version/epan/"
+  cp "$out/desktop.pcap" "$private/"
+  chmod -R a+rX "$private"
+  chown 65534:65534 "$private/home"
+  run_tshark() { setpriv --reuid=65534 --regid=65534 --clear-groups \
+    env HOME="$private/home" WIRESHARK_PLUGIN_DIR="$private/plugins" tshark -r "$private/desktop.pcap" "$@"; }
+else
+  cmake --install build-release --component Unspecified >/dev/null
+  run_tshark() { tshark -r "$out/desktop.pcap" "$@"; }
+fi
+run_tshark -Y spicecap 2>/dev/null | head -40
+echo "(first 40 of $(run_tshark -Y spicecap 2>/dev/null | wc -l) frames with SPICE messages; outputs in $out/)"
