@@ -34,6 +34,24 @@ const uint8_t *body_pool_slice(const body_pool *pool, synth_prng *rng, size_t le
     return pool->bytes + synth_range(rng, 0, pool->size - len);
 }
 
+uint8_t *body_pool_slice_with_room(body_pool *pool, synth_prng *rng, size_t len)
+{
+    if (len + BODY_STREAM_HEADER_ROOM >= pool->size)
+        return pool->bytes + BODY_STREAM_HEADER_ROOM; /* callers never ask for more than the pool */
+    return pool->bytes + synth_range(rng, BODY_STREAM_HEADER_ROOM, pool->size - len);
+}
+
+/* Append the data, or for a header-only message count it in the size. */
+static void finish_with_data(msgbuf *b, const uint8_t *data, uint32_t len)
+{
+    if (data != NULL) {
+        msgbuf_bytes(b, data, len);
+        msgbuf_finish(b);
+    } else {
+        msgbuf_finish_with_tail(b, len);
+    }
+}
+
 static void put_rect(msgbuf *b, rect r)
 {
     msgbuf_u32(b, (uint32_t)r.top);
@@ -241,8 +259,7 @@ void body_display_stream_data(msgbuf *b, uint32_t stream_id, uint32_t mm_time, c
     msgbuf_u32(b, stream_id);
     msgbuf_u32(b, mm_time);
     msgbuf_u32(b, len);
-    msgbuf_bytes(b, data, len);
-    msgbuf_finish(b);
+    finish_with_data(b, data, len);
 }
 
 void body_display_stream_data_sized(msgbuf *b, uint32_t stream_id, uint32_t mm_time, uint32_t width,
@@ -255,8 +272,7 @@ void body_display_stream_data_sized(msgbuf *b, uint32_t stream_id, uint32_t mm_t
     msgbuf_u32(b, height);
     put_rect(b, dest);
     msgbuf_u32(b, len);
-    msgbuf_bytes(b, data, len);
-    msgbuf_finish(b);
+    finish_with_data(b, data, len);
 }
 
 void body_display_stream_destroy(msgbuf *b, uint32_t stream_id)

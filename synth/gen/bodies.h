@@ -21,6 +21,10 @@ typedef struct body_pool {
 int body_pool_init(body_pool *pool, uint64_t seed);
 void body_pool_free(body_pool *pool);
 const uint8_t *body_pool_slice(const body_pool *pool, synth_prng *rng, size_t len);
+/* A slice with at least BODY_STREAM_HEADER_ROOM bytes of the pool before it,
+ * writable: a message's header is built there, in front of its data, and
+ * the pool's bytes put back afterwards. */
+uint8_t *body_pool_slice_with_room(body_pool *pool, synth_prng *rng, size_t len);
 
 typedef struct rect {
     int32_t top, left, bottom, right;
@@ -50,9 +54,13 @@ void body_display_draw_fill(msgbuf *b, uint32_t surface_id, rect box, uint32_t c
 void body_display_draw_copy(msgbuf *b, uint32_t surface_id, rect box, uint64_t image_id, uint32_t width,
                             uint32_t height, const uint8_t *pixels);
 void body_display_stream_create(msgbuf *b, uint32_t stream_id, uint32_t width, uint32_t height, rect dest);
+/* With data NULL, only the message up to its data is built (its sizes
+ * count len bytes of data that the caller places right after it). */
 void body_display_stream_data(msgbuf *b, uint32_t stream_id, uint32_t mm_time, const uint8_t *data, uint32_t len);
 void body_display_stream_data_sized(msgbuf *b, uint32_t stream_id, uint32_t mm_time, uint32_t width,
                                     uint32_t height, rect dest, const uint8_t *data, uint32_t len);
+/* Room the header-only builders above need before their data. */
+#define BODY_STREAM_HEADER_ROOM 64u
 void body_display_stream_destroy(msgbuf *b, uint32_t stream_id);
 
 /* inputs */

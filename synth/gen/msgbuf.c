@@ -92,9 +92,14 @@ void msgbuf_patch_u32(msgbuf *b, uint32_t body_offset, uint32_t v)
 
 bool msgbuf_finish(msgbuf *b)
 {
-    if (b->failed || b->len - SPICECAP_MINI_HDR_LEN > UINT32_MAX)
+    return msgbuf_finish_with_tail(b, 0);
+}
+
+bool msgbuf_finish_with_tail(msgbuf *b, size_t tail_len)
+{
+    if (b->failed || b->len - SPICECAP_MINI_HDR_LEN + tail_len > UINT32_MAX)
         return false;
-    uint32_t size = (uint32_t)(b->len - SPICECAP_MINI_HDR_LEN);
+    uint32_t size = (uint32_t)(b->len - SPICECAP_MINI_HDR_LEN + tail_len);
     for (int i = 0; i < 4; i++)
         b->data[2 + i] = (uint8_t)(size >> (8 * i));
     return true;

@@ -29,6 +29,9 @@ uint32_t msgbuf_body_offset(const msgbuf *b);
 void msgbuf_patch_u32(msgbuf *b, uint32_t body_offset, uint32_t v);
 /* Fill in the mini header's body size; false if the message is unusable. */
 bool msgbuf_finish(msgbuf *b);
+/* The same for a message whose last tail_len bytes are not in the buffer:
+ * the caller places the buffer's bytes right before them (see video()). */
+bool msgbuf_finish_with_tail(msgbuf *b, size_t tail_len);
 void msgbuf_free(msgbuf *b);
 
 #endif
