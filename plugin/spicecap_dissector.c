@@ -11,12 +11,14 @@
 
 #include <epan/expert.h>
 #include <epan/packet.h>
+#include <epan/tap.h>
 #include <epan/dissectors/packet-tcp.h>
 
 #include "channels.h"
 #include "format.h"
 #include "segment.h"
 #include "spice_names.h"
+#include "stats.h"
 
 /* A size field above this is not believed (documented in docs/plugin.md):
  * no SPICE sender writes a message this large, and reassembling it would
@@ -27,8 +29,9 @@ static int proto_spicecap = -1;
 static int hf_channel = -1, hf_direction = -1, hf_type = -1, hf_name = -1, hf_size = -1, hf_wire_size = -1,
            hf_segments = -1;
 static int ett_spicecap = -1;
-static expert_field ei_unknown_type = EI_INIT, ei_size_insane = EI_INIT;
-static dissector_handle_t spicecap_handle, vnc_handle;
+static expert_field ei_unknown_type = EI_INIT, ei_size_insane = EI_INIT, ei_dropped = EI_INIT;
+static dissector_handle_t spicecap_handle, vnc_handle, dropped_handle;
+static int spicecap_tap = -1;
 
 static bool is_recorded(const packet_info *pinfo)
 {
@@ -100,7 +103,27 @@ static int dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     if (size > SANE_MESSAGE_SIZE)
         expert_add_info_format(pinfo, size_item, &ei_size_insane, "Size %u is over the %u-byte bound", size,
                                SANE_MESSAGE_SIZE);
+    spicecap_tap_info *info = wmem_new(pinfo->pool, spicecap_tap_info);
+    info->channel = channel_name;
+    info->direction = direction == SPICECAP_DIR_SENT ? "sent" : "received";
+    info->name = name ? name : "unknown";
+    info->wire_size = wire;
+    tap_queue_packet(spicecap_tap, pinfo, info);
     return (int)tvb_captured_length(tvb);
+}
+
+/* Postdissector: a record with no bytes at all is how ryll's ring wrote a
+ * message too big for one frame before the fix (the K2 bug). */
+static int dissect_dropped(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    (void)data;
+    if (tvb_reported_length(tvb) != 0)
+        return 0;
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "SPICEcap");
+    col_set_str(pinfo->cinfo, COL_INFO, "0-byte record: message dropped by the recorder");
+    proto_item *item = proto_tree_add_item(tree, proto_spicecap, tvb, 0, 0, ENC_NA);
+    expert_add_info(pinfo, item, &ei_dropped);
+    return 0;
 }
 
 static int dissect_spicecap(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
@@ -127,6 +150,7 @@ void spicecap_register(void)
     static ei_register_info ei[] = {
         {&ei_unknown_type, {"spicecap.unknown_type", PI_PROTOCOL, PI_WARN, "Unknown message type", EXPFILL}},
         {&ei_size_insane, {"spicecap.size_insane", PI_MALFORMED, PI_ERROR, "Size field larger than any sane message", EXPFILL}},
+        {&ei_dropped, {"spicecap.dropped", PI_MALFORMED, PI_ERROR, "Message dropped by the recorder: a 0-byte record (the K2 bug)", EXPFILL}},
     };
     proto_spicecap = proto_register_protocol("SPICE (recorded by ryll)", "SPICEcap", "spicecap");
     proto_register_field_array(proto_spicecap, hf, array_length(hf));
@@ -134,6 +158,9 @@ void spicecap_register(void)
     expert_module_t *expert = expert_register_protocol(proto_spicecap);
     expert_register_field_array(expert, ei, array_length(ei));
     spicecap_handle = register_dissector("spicecap", dissect_spicecap, proto_spicecap);
+    dropped_handle = create_dissector_handle(dissect_dropped, proto_spicecap);
+    register_postdissector(dropped_handle);
+    spicecap_tap = spicecap_stats_register();
 }
 
 void spicecap_handoff(void)

@@ -83,6 +83,33 @@ try:
     check("a 4-segment message is shown once, in the frame that completes it", out.strip() == "4\t4\tstream_create",
           out)
 
+    # -z spicecap,stat: per channel/direction/type counts and bytes equal the manifest's.
+    manifest = json.load(open(os.path.join(FIX, "clean/desktop.json")))["messages"]
+    want = {}
+    for m in manifest:
+        key = (m["channel"], m["direction"], m["name"])
+        n, b = want.get(key, (0, 0))
+        want[key] = (n + 1, b + m["wire_size"])
+    code, out = tshark(os.path.join(FIX, "clean/desktop.pcap"), "-q", "-z", "spicecap,stat")
+    got = {}
+    for line in out.splitlines():
+        cols = line.split()
+        if len(cols) == 5 and cols[3].isdigit() and cols[0] != "total":
+            got[(cols[0], cols[1], cols[2])] = (int(cols[3]), int(cols[4]))
+    check("-z spicecap,stat counts messages and bytes per channel, direction and type", got == want,
+          (len(got), len(want), out[-500:]))
+
+    # The K2 bug: every 0-byte record carries the "dropped by the recorder" expert info.
+    code, out = tshark(os.path.join(FIX, "ref/ryll-display-k2.pcap"), "-Y", "spicecap.dropped", "-T", "fields",
+                       "-e", "frame.number")
+    check("ryll K2 sample: 7 frames flagged 'message dropped by the recorder'",
+          out.split() == ["1", "8", "15", "22", "29", "43", "50"], out)
+    code, out = tshark(os.path.join(FIX, "faults/k2.pcap"), "-Y", "spicecap.dropped", "-T", "fields",
+                       "-e", "frame.number")
+    k2 = json.load(open(os.path.join(FIX, "faults/k2.json")))["faults"]
+    check("k2 fixture: the dropped messages are flagged at the manifest's frames",
+          out.split() == [str(f["frame"]) for f in k2], (out, k2))
+
     # Real VNC on port 5900 (not ryll's addresses) still goes to the VNC dissector.
     rfb = b"RFB 003.008\n"
     ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + 20 + len(rfb), 0, 0x4000, 64, 6, 0, bytes([192, 168, 1, 1]),
