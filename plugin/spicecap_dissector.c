@@ -18,6 +18,7 @@
 #include "format.h"
 #include "segment.h"
 #include "spice_names.h"
+#include "bodies.h"
 #include "stats.h"
 
 /* A size field above this is not believed (documented in docs/plugin.md):
@@ -103,6 +104,8 @@ static int dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     if (size > SANE_MESSAGE_SIZE)
         expert_add_info_format(pinfo, size_item, &ei_size_insane, "Size %u is over the %u-byte bound", size,
                                SANE_MESSAGE_SIZE);
+    if (size <= SANE_MESSAGE_SIZE)
+        spicecap_dissect_body(tvb_new_subset_remaining(tvb, SPICECAP_MINI_HDR_LEN), pinfo, t, channel, direction, type);
     spicecap_tap_info *info = wmem_new(pinfo->pool, spicecap_tap_info);
     info->channel = channel_name;
     info->direction = direction == SPICECAP_DIR_SENT ? "sent" : "received";
@@ -157,6 +160,7 @@ void spicecap_register(void)
     proto_register_subtree_array(ett, array_length(ett));
     expert_module_t *expert = expert_register_protocol(proto_spicecap);
     expert_register_field_array(expert, ei, array_length(ei));
+    spicecap_bodies_register(proto_spicecap);
     spicecap_handle = register_dissector("spicecap", dissect_spicecap, proto_spicecap);
     dropped_handle = create_dissector_handle(dissect_dropped, proto_spicecap);
     register_postdissector(dropped_handle);

@@ -99,6 +99,27 @@ try:
     check("-z spicecap,stat counts messages and bytes per channel, direction and type", got == want,
           (len(got), len(want), out[-500:]))
 
+    # Bodies as fields: a draw_copy's bitmap is its wire size less the 99 bytes of header, display
+    # base, copy, image descriptor and bitmap header (docs/synth.md); stream data less 18.
+    code, out = tshark(os.path.join(FIX, "clean/desktop.pcap"), "-Y", 'spicecap.name == "draw_copy"', "-T", "fields",
+                       "-e", "spicecap.display.image.width", "-e", "spicecap.display.image.height",
+                       "-e", "spicecap.display.image.data_size", "-e", "spicecap.wire_size")
+    rows = [list(map(int, line.split("\t"))) for line in out.splitlines()]
+    check("draw_copy image descriptor: width x height x 4 = data size = wire size - 99",
+          rows and all(w * h * 4 == d == wire - 99 for w, h, d, wire in rows), rows[:3])
+    code, out = tshark(os.path.join(FIX, "clean/video.pcap"), "-Y", 'spicecap.name == "stream_data"', "-T", "fields",
+                       "-e", "spicecap.display.stream.id", "-e", "spicecap.display.stream.data_size",
+                       "-e", "spicecap.wire_size")
+    rows = [list(map(int, line.split("\t"))) for line in out.splitlines()]
+    check("stream_data: stream 7, data size = wire size - 18", rows and all(
+        i == 7 and d == wire - 18 for i, d, wire in rows), rows[:3])
+    code, out = tshark(os.path.join(FIX, "clean/desktop.pcap"), "-Y", "spicecap.inputs.scancode", "-T", "fields",
+                       "-e", "spicecap.name")
+    names = set(out.split())
+    check("key events carry their scancodes", names == {"key_down", "key_up"}, names)
+    code, out = tshark(os.path.join(FIX, "clean/desktop.pcap"), "-q", "-z", "expert")
+    check("a clean capture raises no expert info from spicecap", "SPICEcap" not in out, out[-400:])
+
     # The K2 bug: every 0-byte record carries the "dropped by the recorder" expert info.
     code, out = tshark(os.path.join(FIX, "ref/ryll-display-k2.pcap"), "-Y", "spicecap.dropped", "-T", "fields",
                        "-e", "frame.number")
