@@ -12,6 +12,7 @@
 #include <epan/expert.h>
 #include <epan/packet.h>
 #include <epan/tap.h>
+#include <string.h>
 #include <epan/dissectors/packet-tcp.h>
 
 #include "channels.h"
@@ -38,7 +39,11 @@ static bool is_recorded(const packet_info *pinfo)
 {
     if (pinfo->src.type != AT_IPv4 || pinfo->dst.type != AT_IPv4)
         return false;
-    uint32_t src = g_ntohl(*(const uint32_t *)pinfo->src.data), dst = g_ntohl(*(const uint32_t *)pinfo->dst.data);
+    uint32_t src, dst; /* the address bytes sit inside the frame, unaligned */
+    memcpy(&src, pinfo->src.data, 4);
+    memcpy(&dst, pinfo->dst.data, 4);
+    src = g_ntohl(src);
+    dst = g_ntohl(dst);
     return (src == SPICECAP_SERVER_IP && pinfo->srcport == SPICECAP_SERVER_PORT && dst == SPICECAP_CLIENT_IP) ||
            (dst == SPICECAP_SERVER_IP && pinfo->destport == SPICECAP_SERVER_PORT && src == SPICECAP_CLIENT_IP);
 }

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Corrupted captures (editcap -E at several error rates, and records cut
+# short with -s) dissected by tshark with the plugin built with ASan and
+# UBSan: no crash, no sanitizer report, ever.
+# Usage: corruption.sh TSHARK SANITIZED_PLUGIN WIRESHARK_MAJOR_MINOR SOURCE_DIR [variants_per_input]
+set -uo pipefail
+tshark=$1 plugin=$2 version=$3 src=$4 per_input=${5:-40}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+chmod 755 "$work"
+mkdir -p "$work/plugins/$version/epan" "$work/home" "$work/in"
+cp "$plugin" "$work/plugins/$version/epan/"
+chown 65534:65534 "$work/home"
+preload="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
+inputs=("$src/fixtures/clean/desktop.pcap" "$src/fixtures/clean/video.pcap" "$src/fixtures/ref/ryll-display-sample.pcap"
+        "$src/fixtures/faults/k2.pcap" "$src/fixtures/clean/ring.pcap")
+rates=(0.001 0.01 0.05 0.2)
+n=0
+for input in "${inputs[@]}"; do
+  for ((i = 0; i < per_input; i++)); do
+    out="$work/in/v$n.pcap"
+    if ((i % 5 == 4)); then
+      editcap -s $((60 + i * 997 % 4000)) "$input" "$out" >/dev/null 2>&1   # records cut short
+    else
+      editcap --seed $((n + 1)) -E "${rates[i % 4]}" "$input" "$out" >/dev/null 2>&1
+    fi
+    n=$((n + 1))
+  done
+done
+chmod -R a+rX "$work"
+run_one() {
+  setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$work/home" WIRESHARK_PLUGIN_DIR="$work/plugins" \
+    LD_PRELOAD="$preload" ASAN_OPTIONS=detect_leaks=0:abort_on_error=0 UBSAN_OPTIONS=halt_on_error=1 \
+    timeout 120 "$tshark" -r "$1" -V -z spicecap,stat -q >/dev/null 2>"$1.err"
+  local rc=$?
+  if [ "$rc" -ge 124 ] || grep -q "runtime error\|ERROR: AddressSanitizer\|ERROR: LeakSanitizer" "$1.err"; then
+    echo "FAIL: $1 (exit $rc)"; head -20 "$1.err"; return 1
+  fi
+}
+export -f run_one
+export work preload tshark
+failures=$(ls "$work"/in/*.pcap | xargs -P "$(nproc)" -I{} bash -c 'run_one {}' | tee /dev/stderr | grep -c "^FAIL" || true)
+echo "$n corrupted variants dissected under ASan+UBSan: $failures with a crash or sanitizer report"
+echo "$((n - failures)) passed, $failures failed"
+[ "$failures" -eq 0 ]
