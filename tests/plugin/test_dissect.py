@@ -41,7 +41,7 @@ def tshark(capture, *args):
     if os.path.abspath(capture) != local:
         shutil.copy(capture, local)
     os.chmod(local, 0o644)
-    cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=" + home,
+    cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=" + home, "TZ=UTC",
            "WIRESHARK_PLUGIN_DIR=" + os.path.join(work, "plugins"), TSHARK, "-r", local, *args]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     return p.returncode, p.stdout
@@ -130,6 +130,14 @@ try:
     k2 = json.load(open(os.path.join(FIX, "faults/k2.json")))["faults"]
     check("k2 fixture: the dropped messages are flagged at the manifest's frames",
           out.split() == [str(f["frame"]) for f in k2], (out, k2))
+
+    # Golden -V output (spicecap's subtree expanded) for a small fixture: any change to what a user
+    # reads shows up here. Regenerate with: tshark -r fixtures/live/cursor.pcap -V -O spicecap.
+    os.environ["TZ"] = "UTC"
+    code, out = tshark(os.path.join(FIX, "live/cursor.pcap"), "-V", "-O", "spicecap")
+    golden = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "golden", "cursor-V.txt")).read()
+    check("golden -V output of live/cursor.pcap", out == golden,
+          next(((i, a, b) for i, (a, b) in enumerate(zip(golden.splitlines(), out.splitlines())) if a != b), None))
 
     # Real VNC on port 5900 (not ryll's addresses) still goes to the VNC dissector.
     rfb = b"RFB 003.008\n"
