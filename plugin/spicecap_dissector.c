@@ -25,7 +25,7 @@
 /* A size field above this is not believed (documented in docs/plugin.md):
  * no SPICE sender writes a message this large, and reassembling it would
  * hold that much memory for a stranger's capture. */
-#define SANE_MESSAGE_SIZE (256u << 20)
+#define SANE_MESSAGE_SIZE SPICECAP_SANE_MESSAGE_SIZE
 
 static int proto_spicecap = -1;
 static int hf_channel = -1, hf_direction = -1, hf_type = -1, hf_name = -1, hf_size = -1, hf_wire_size = -1,

@@ -8,18 +8,12 @@
 #include <spice/protocol.h>
 
 #include "channels.h"
+#include "link_stage.h"
 #include "spice_names.h"
 #include "validation.h"
 
-#define LINK_MAGIC 0x51444552u /* "REDQ" */
-#define LINK_HEADER_LEN 16u
-#define LINK_BODY_MAX 4096u
-#define TICKET_LEN 128u
-#define LINK_RESULT_LEN 4u
 #define MINI_HEADER_CAP SPICE_COMMON_CAP_MINI_HEADER
 #define AUTH_SELECTION_CAP SPICE_COMMON_CAP_PROTOCOL_AUTH_SELECTION
-#define AUTH_MECHANISM_LEN 4u /* SpiceLinkAuthMechanism, sent before the ticket when both select */
-#define TLS_HANDSHAKE 0x16
 
 static uint32_t le32(const uint8_t *p)
 {
@@ -66,15 +60,15 @@ static void parse_link_body(validation *v, flow *f)
     const uint8_t *b = f->link_body;
     uint32_t n = f->link_have, count_at, offset_at;
     if (f->direction == SPICECAP_DIR_SENT) {
-        if (n >= 5)
-            f->conn->channel = b[4];
-        count_at = 6, offset_at = 14;
+        if (n > SPICECAP_LINK_MESS_CHANNEL_TYPE_AT)
+            f->conn->channel = b[SPICECAP_LINK_MESS_CHANNEL_TYPE_AT];
+        count_at = SPICECAP_LINK_MESS_COMMON_CAPS_AT, offset_at = SPICECAP_LINK_MESS_CAPS_OFFSET_AT;
     } else {
         if (n >= 4 && le32(b) != 0) {
             unframeable(v, f, "the server refused the link");
             return;
         }
-        count_at = 166, offset_at = 174;
+        count_at = SPICECAP_LINK_REPLY_COMMON_CAPS_AT, offset_at = SPICECAP_LINK_REPLY_CAPS_OFFSET_AT;
     }
     uint32_t caps = 0;
     if (n >= offset_at + 4) {
@@ -89,7 +83,7 @@ static void parse_link_body(validation *v, flow *f)
     f->link_have = 0;
     /* The client's ticket length depends on the server's reply, which is
      * only certain once the ticket starts: decided then. */
-    f->link_need = f->direction == SPICECAP_DIR_SENT ? 0 : LINK_RESULT_LEN;
+    f->link_need = f->direction == SPICECAP_DIR_SENT ? 0 : SPICECAP_LINK_RESULT_LEN;
 }
 
 static void message_done(validation *v, flow *f)
@@ -154,12 +148,12 @@ void framer_feed(validation *v, flow *f, uint64_t frame, uint32_t seq, const uin
             f->conn->mini_offered[0] = f->conn->mini_offered[1] = 1;
             f->conn->caps_known[0] = f->conn->caps_known[1] = 1;
             enter_messages(f);
-        } else if (len >= 4 && le32(data) == LINK_MAGIC) {
+        } else if (len >= 4 && le32(data) == SPICECAP_LINK_MAGIC) {
             f->mode = FRAMER_LINK_HEADER;
             f->link_have = 0;
-            f->link_need = LINK_HEADER_LEN;
-            f->link_body = g_malloc(LINK_BODY_MAX);
-        } else if (data[0] == TLS_HANDSHAKE) {
+            f->link_need = SPICECAP_LINK_HEADER_LEN;
+            f->link_body = g_malloc(SPICECAP_LINK_BODY_MAX);
+        } else if (data[0] == SPICECAP_TLS_HANDSHAKE) {
             unframeable(v, f, "TLS: the SPICE messages are encrypted");
         } else {
             unframeable(v, f, "the capture starts mid-stream, without a SPICE link header");
@@ -175,8 +169,8 @@ void framer_feed(validation *v, flow *f, uint64_t frame, uint32_t seq, const uin
         case FRAMER_TICKET:
         case FRAMER_LINK_RESULT:
             if (f->mode == FRAMER_TICKET && f->link_need == 0)
-                f->link_need = TICKET_LEN + (f->conn->auth_selection[0] && f->conn->auth_selection[1]
-                                                 ? AUTH_MECHANISM_LEN : 0);
+                f->link_need = SPICECAP_LINK_TICKET_LEN + (f->conn->auth_selection[0] && f->conn->auth_selection[1]
+                                                 ? SPICECAP_LINK_AUTH_MECHANISM_LEN : 0);
             n = f->link_need - f->link_have < avail ? f->link_need - f->link_have : avail;
             if (f->mode == FRAMER_LINK_HEADER || f->mode == FRAMER_LINK_BODY)
                 memcpy(f->link_body + f->link_have, data + at, n);
@@ -185,8 +179,8 @@ void framer_feed(validation *v, flow *f, uint64_t frame, uint32_t seq, const uin
             if (f->link_have < f->link_need)
                 break;
             if (f->mode == FRAMER_LINK_HEADER) {
-                uint32_t size = le32(f->link_body + 12);
-                if (le32(f->link_body) != LINK_MAGIC || size > LINK_BODY_MAX) {
+                uint32_t size = le32(f->link_body + SPICECAP_LINK_HEADER_SIZE_AT);
+                if (le32(f->link_body) != SPICECAP_LINK_MAGIC || size > SPICECAP_LINK_BODY_MAX) {
                     unframeable(v, f, "a link header with a bad magic or an implausible size");
                     break;
                 }

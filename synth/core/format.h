@@ -48,6 +48,10 @@
 /* SPICE message headers. */
 #define SPICECAP_MINI_HDR_LEN 6u  /* u16 type, u32 size, little-endian */
 #define SPICECAP_DATA_HDR_LEN 18u /* u64 serial, u16 type, u32 size, u32 sub_list */
+/* A header whose size field says more than this is not believed: no SPICE
+ * sender writes such a message, and buffering one would hold that much
+ * memory for a stranger's capture. */
+#define SPICECAP_SANE_MESSAGE_SIZE ((uint32_t)256 << 20)
 
 /* pcap file constants. */
 #define SPICECAP_PCAP_MAGIC_USEC 0xA1B2C3D4u
