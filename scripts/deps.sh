@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   cmake gcc clang make pkg-config python3 zip unzip xxd
   libglib2.0-dev libpcap-dev libcunit1-dev libspice-protocol-dev
-  libjson-glib-dev libzip-dev zlib1g-dev
+  libjson-glib-dev libzip-dev zlib1g-dev time
   wireshark-dev tshark
 )
 missing=()

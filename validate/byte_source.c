@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <glib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,12 +21,34 @@ struct byte_source {
     zip_t *zip;
     zip_file_t *zip_entry;
     char *wrapper;
+    zip_stat_t zip_claim; /* the sizes the zip's directory claims for the entry */
+    uint64_t zip_read;    /* uncompressed bytes of the entry read so far */
     uint64_t file_size;
     uint8_t *buf;
     size_t cap, start, end; /* valid bytes are buf[start, end) */
     uint64_t consumed;      /* stream offset of buf[start] */
     int eof;
 };
+
+/* At the end of a zip entry: did it hold what the zip's directory claims?
+ * libzip ends a stream quietly when the file runs out first; the claimed
+ * sizes are never used to size a buffer, only compared here. */
+static bool zip_entry_lies(const byte_source *src, char **error)
+{
+    const zip_stat_t *c = &src->zip_claim;
+    if ((c->valid & ZIP_STAT_COMP_SIZE) && c->comp_size > src->file_size) {
+        *error = g_strdup_printf("%s claims %" G_GUINT64_FORMAT " compressed bytes, more than the whole %"
+                                 G_GUINT64_FORMAT "-byte file: the zip is truncated or lies", src->wrapper,
+                                 (guint64)c->comp_size, src->file_size);
+        return true;
+    }
+    if ((c->valid & ZIP_STAT_SIZE) && src->zip_read != c->size) {
+        *error = g_strdup_printf("%s ends after %" G_GUINT64_FORMAT " bytes, but the zip claims %" G_GUINT64_FORMAT
+                                 ": the zip is truncated or lies", src->wrapper, src->zip_read, (guint64)c->size);
+        return true;
+    }
+    return false;
+}
 
 static long raw_read(byte_source *src, uint8_t *into, size_t n, char **error)
 {
@@ -50,6 +73,9 @@ static long raw_read(byte_source *src, uint8_t *into, size_t n, char **error)
         zip_int64_t r = zip_fread(src->zip_entry, into, n);
         if (r < 0)
             *error = g_strdup_printf("zip: %s", zip_file_strerror(src->zip_entry));
+        else if (r == 0 && zip_entry_lies(src, error))
+            return -1;
+        src->zip_read += r > 0 ? (uint64_t)r : 0;
         return (long)r;
     }
     }
@@ -84,6 +110,8 @@ static int open_zip_entry(byte_source *src, const char *path, char **error)
         return -1;
     }
     src->wrapper = g_strdup_printf("zip entry %s", zip_get_name(src->zip, (zip_uint64_t)chosen, 0));
+    if (zip_stat_index(src->zip, (zip_uint64_t)chosen, 0, &src->zip_claim) != 0)
+        src->zip_claim.valid = 0;
     return 0;
 }
 

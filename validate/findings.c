@@ -21,6 +21,7 @@ static const char *const kind_names[FINDING_KIND_COUNT] = {
     [FINDING_MANIFEST_MISSING] = "manifest-missing",
     [FINDING_MANIFEST_MISMATCH] = "manifest-mismatch",
     [FINDING_MANIFEST_EXTRA] = "manifest-extra",
+    [FINDING_LIMIT_REACHED] = "limit-reached",
 };
 
 const char *finding_kind_name(finding_kind kind)

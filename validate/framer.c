@@ -86,6 +86,15 @@ static void parse_link_body(validation *v, flow *f)
     f->link_need = f->direction == SPICECAP_DIR_SENT ? 0 : SPICECAP_LINK_RESULT_LEN;
 }
 
+/* The link body has been read: parse it, then give its buffer back, so that
+ * only flows still in their link stage hold one. */
+static void link_body_done(validation *v, flow *f)
+{
+    parse_link_body(v, f);
+    g_free(f->link_body);
+    f->link_body = NULL;
+}
+
 static void message_done(validation *v, flow *f)
 {
     validation_message(v, f, f->msg_frame, f->msg_seq, f->msg_type, f->msg_wire, f->msg_segments);
@@ -188,9 +197,9 @@ void framer_feed(validation *v, flow *f, uint64_t frame, uint32_t seq, const uin
                 f->link_have = 0;
                 f->link_need = size;
                 if (size == 0)
-                    parse_link_body(v, f);
+                    link_body_done(v, f);
             } else if (f->mode == FRAMER_LINK_BODY) {
-                parse_link_body(v, f);
+                link_body_done(v, f);
             } else {
                 enter_messages(f);
             }

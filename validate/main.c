@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "capture_reader.h"
 #include "manifest_check.h"
 #include "report.h"
 #include "validation.h"
@@ -27,7 +28,17 @@ static const char usage[] =
     "      --junit FILE.xml      also write a JUnit report for CI\n"
     "  -h, --help\n"
     "\n"
-    "exit status: 0 clean, 1 findings, 2 an input or the manifest cannot be read\n";
+    "exit status: 0 clean, 1 findings (a file that breaks part-way, or a limit reached, is a finding),\n"
+    "2 an input or the manifest cannot be read\n";
+
+/* The limits are printed from their definitions, so the text cannot drift. */
+static void print_usage(FILE *out)
+{
+    fputs(usage, out);
+    fprintf(out, "\nlimits (docs/validate.md): records of %u MiB, %u flow directions per file, %u findings\n"
+                 "listed (all counted); memory stays under %u MiB whatever the input (without --manifest)\n",
+            CAPTURE_MAX_CAPLEN >> 20, VALIDATE_MAX_FLOWS, FINDINGS_KEPT, VALIDATE_PEAK_RSS_BOUND_MIB);
+}
 
 /* A directory stands for its captures, in name order. */
 static bool expand(const char *path, GPtrArray *inputs, char **error)
@@ -85,15 +96,15 @@ int main(int argc, char **argv)
             junit = optarg;
             break;
         case 'h':
-            fputs(usage, stdout);
+            print_usage(stdout);
             return 0;
         default:
-            fputs(usage, stderr);
+            print_usage(stderr);
             return EXIT_UNREADABLE;
         }
     }
     if (optind >= argc) {
-        fputs(usage, stderr);
+        print_usage(stderr);
         return EXIT_UNREADABLE;
     }
     int status = 0;

@@ -61,6 +61,7 @@ static void release_held(validation *v, flow *f, bool out_of_order)
             break;
         g_queue_pop_head(&f->held);
         f->held_bytes -= h->len;
+        v->held_bytes -= h->len;
         if (d == 0) {
             if (out_of_order)
                 findings_add(&v->findings, FINDING_OUT_OF_ORDER, v->file->path, h->frame, f->name,
@@ -101,6 +102,19 @@ static void declare_gap(validation *v, flow *f)
     release_held(v, f, false);
 }
 
+/* Too much waits for this flow's hole: its own share, or all flows' together. */
+static bool holds_too_much(validation *v, const flow *f)
+{
+    if (f->recorded ? f->held.length > HELD_SEGMENTS_RECORDED : f->held_bytes > HELD_BYTES_REAL)
+        return true;
+    if (v->held_bytes <= VALIDATE_MAX_HELD_BYTES)
+        return false;
+    validation_note(v, "held-bytes limit reached: more than %" G_GUINT64_FORMAT " MiB waited ahead of holes in all "
+                    "flows together; holes were declared gaps without waiting for the bytes to come",
+                    VALIDATE_MAX_HELD_BYTES >> 20);
+    return true;
+}
+
 static void hold(validation *v, flow *f, uint64_t frame, uint32_t seq, const uint8_t *data, uint32_t len)
 {
     held_segment *h = g_new(held_segment, 1);
@@ -117,15 +131,13 @@ static void hold(validation *v, flow *f, uint64_t frame, uint32_t seq, const uin
     else
         g_queue_push_tail(&f->held, h);
     f->held_bytes += len;
+    v->held_bytes += len;
     /* A recorded flow never reorders by itself; after a 0-byte record the
      * jump ahead is that record's missing message: no need to wait. */
     if (f->recorded && v->pending_k2.length > 0)
         declare_gap(v, f);
-    bool too_much = f->recorded ? f->held.length > HELD_SEGMENTS_RECORDED : f->held_bytes > HELD_BYTES_REAL;
-    while (too_much && f->held.length > 0) {
+    while (f->held.length > 0 && holds_too_much(v, f))
         declare_gap(v, f);
-        too_much = f->recorded ? f->held.length > HELD_SEGMENTS_RECORDED : f->held_bytes > HELD_BYTES_REAL;
-    }
 }
 
 /* Bytes before the chain's head: a retransmission, keep-alive, duplicate or overlap. */

@@ -55,6 +55,9 @@ void report_human(const validation *v, FILE *out)
             fprintf(out, "  skipped: %" G_GUINT64_FORMAT " non-Ethernet, %" G_GUINT64_FORMAT " non-IPv4, %"
                     G_GUINT64_FORMAT " non-TCP, %" G_GUINT64_FORMAT " fragments\n",
                     s->other_linktype, s->non_ipv4, s->non_tcp, s->fragments);
+        if (s->unfollowed)
+            fprintf(out, "  not followed: %" G_GUINT64_FORMAT " frames of flows past the limit of %u\n", s->unfollowed,
+                    VALIDATE_MAX_FLOWS);
         for (guint n = 0; n < s->notes->len; n++)
             fprintf(out, "  note: %s\n", (const char *)g_ptr_array_index(s->notes, n));
         for (guint k = 0; k < v->findings.list->len; k++) {
@@ -99,6 +102,7 @@ char *report_json(const validation *v)
         add_int(b, "records", (gint64)s->records);
         add_int(b, "retransmissions", (gint64)s->retransmissions);
         add_int(b, "keepalives", (gint64)s->keepalives);
+        add_int(b, "unfollowed_frames", (gint64)s->unfollowed);
         json_builder_set_member_name(b, "channels");
         json_builder_begin_object(b);
         for (unsigned c = 0; c < SPICECAP_CHANNEL_SLOTS; c++) {

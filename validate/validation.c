@@ -71,7 +71,7 @@ void validation_note(validation *v, const char *fmt, ...)
             g_free(note);
             return;
         }
-    if (v->file->notes->len < 1000)
+    if (v->file->notes->len < VALIDATE_MAX_NOTES)
         g_ptr_array_add(v->file->notes, note);
     else
         g_free(note);
@@ -114,11 +114,14 @@ static bool recorded_convention(const flow_key *k)
            (k->dst_ip == SPICECAP_SERVER_IP && k->dst_port == SPICECAP_SERVER_PORT && k->src_ip == SPICECAP_CLIENT_IP);
 }
 
+/* The flow of k, created on its first frame; NULL past VALIDATE_MAX_FLOWS. */
 static flow *find_flow(validation *v, const flow_key *k)
 {
     flow *f = g_hash_table_lookup(v->flows, k);
     if (f)
         return f;
+    if (g_hash_table_size(v->flows) >= VALIDATE_MAX_FLOWS)
+        return NULL;
     f = g_new0(flow, 1);
     f->name = g_strdup_printf("%u.%u.%u.%u:%u -> %u.%u.%u.%u:%u", k->src_ip >> 24, k->src_ip >> 16 & 255,
                               k->src_ip >> 8 & 255, k->src_ip & 255, k->src_port, k->dst_ip >> 24,
@@ -145,7 +148,14 @@ static flow *find_flow(validation *v, const flow_key *k)
         /* In a real capture the side that sends REDQ first is the client;
          * until known, the lower port is taken for the server. */
         f->direction = k->src_port < k->dst_port ? SPICECAP_DIR_RECEIVED : SPICECAP_DIR_SENT;
-        f->window = g_malloc(FLOW_WINDOW);
+        if (v->windows < VALIDATE_MAX_WINDOWS) {
+            f->window = g_malloc(FLOW_WINDOW);
+            v->windows++;
+        } else if (v->windows++ == VALIDATE_MAX_WINDOWS) { /* noted once, naming the first flow left out */
+            validation_note(v, "window limit reached: the first %u real flows keep %zu KiB of recent bytes; later "
+                            "ones (from %s on) count their retransmissions as too old to compare",
+                            VALIDATE_MAX_WINDOWS, FLOW_WINDOW >> 10, f->name);
+        }
     }
     g_hash_table_insert(v->flows, g_memdup2(k, sizeof *k), f);
     return f;
@@ -228,6 +238,13 @@ static void check_frame(validation *v, const capture_record *r)
     }
     flow_key k = {be32(ip + 12), be32(ip + 16), be16(tcp), be16(tcp + 2)};
     flow *f = find_flow(v, &k);
+    if (f == NULL) {
+        if (s->unfollowed++ == 0)
+            findings_add(&v->findings, FINDING_LIMIT_REACHED, path, r->number, NULL,
+                         "flow limit reached: %u flow directions are followed per file; from this frame on, frames "
+                         "of new flows are counted, not checked", VALIDATE_MAX_FLOWS);
+        return;
+    }
     /* TCP checksum over the pseudo header and the whole segment. */
     uint8_t pseudo[12];
     memcpy(pseudo, ip + 12, 8);
@@ -296,6 +313,8 @@ bool validation_run_file(validation *v, const char *path, char **error)
     v->flows = g_hash_table_new_full(key_hash, key_equal, g_free, free_flow);
     v->connections = g_hash_table_new_full(key_hash, key_equal, g_free, g_free);
     g_queue_clear(&v->pending_k2);
+    v->windows = 0;
+    v->held_bytes = 0;
 
     capture_record rec;
     char *message = NULL;

@@ -9,6 +9,7 @@
 #include "channels.h"
 #include "findings.h"
 #include "flow.h"
+#include "validate_limits.h"
 
 /* A SPICE message walked to its end. */
 typedef struct seen_message {
@@ -32,6 +33,7 @@ typedef struct file_summary {
     uint64_t retransmissions, keepalives, uncompared;
     uint64_t findings_before; /* findings total when the file started */
     bool truncated;           /* the file ends inside a record */
+    uint64_t unfollowed;      /* frames of flows past VALIDATE_MAX_FLOWS: counted, not checked */
     channel_stats channels[SPICECAP_CHANNEL_SLOTS]; /* [0]: flows of unknown channel */
     GPtrArray *notes; /* char *: unframeable flows, skipped traffic */
 } file_summary;
@@ -42,6 +44,8 @@ struct validation {
     GPtrArray *files;   /* file_summary * */
     GHashTable *flows;  /* flow key -> flow * (of the current file) */
     GHashTable *connections;
+    unsigned windows;    /* real flows of the current file (the first VALIDATE_MAX_WINDOWS get a window) */
+    uint64_t held_bytes; /* held ahead of holes, over all flows of the current file */
     GQueue pending_k2; /* finding *: 0-byte records whose missing bytes are not yet located */
     GArray *messages;  /* seen_message, kept only for --manifest */
     GStringChunk *names;

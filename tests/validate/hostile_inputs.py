@@ -1,0 +1,238 @@
+"""Hostile captures for the validator's resource bounds, generated on the
+spot (nothing big is committed). Each writer returns what the validator
+should say about the file: the finding kind and the frame it names.
+The format's facts come from synth/core/format.h through c_facts."""
+import array
+import gzip
+import os
+import struct
+import sys
+import zipfile
+
+from c_facts import c_defines
+
+F = {}
+
+
+def load_facts(src):
+    F.update(c_defines(os.path.join(src, "synth/core/format.h"),
+                       os.path.join(src, "validate/validate_limits.h"),
+                       os.path.join(src, "validate/capture_reader.h"),
+                       os.path.join(src, "validate/findings.h")))
+    return F
+
+
+def _fold(total):
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return total
+
+
+def _sum16(data):
+    if len(data) % 2:
+        data += b"\0"
+    words = array.array("H", data)
+    if sys.byteorder == "little":
+        words.byteswap()
+    return sum(words)
+
+
+def frame(src_ip, dst_ip, sport, dport, seq, payload=b"", flags=None, bad_checksum=False):
+    """An Ethernet + IPv4 + TCP frame with correct checksums (or a wrong TCP one)."""
+    flags = F["SPICECAP_TCP_FLAG_ACK"] if flags is None else flags
+    total = F["SPICECAP_IPV4_HDR_LEN"] + F["SPICECAP_TCP_HDR_LEN"] + len(payload)
+    ip = bytearray(struct.pack(">BBHHHBBHII", F["SPICECAP_IPV4_VERSION_IHL"], 0, total, 0,
+                               F["SPICECAP_IPV4_FLAGS_DF"], F["SPICECAP_IPV4_TTL"],
+                               F["SPICECAP_IPPROTO_TCP"], 0, src_ip, dst_ip))
+    struct.pack_into(">H", ip, 10, ~_fold(_sum16(bytes(ip))) & 0xFFFF)
+    tcp = bytearray(struct.pack(">HHIIBBHHH", sport, dport, seq, 0, F["SPICECAP_TCP_DATA_OFFSET_WORDS"] << 4,
+                                flags, F["SPICECAP_TCP_WINDOW"], 0, 0))
+    pseudo = struct.pack(">IIBBH", src_ip, dst_ip, 0, F["SPICECAP_IPPROTO_TCP"], len(tcp) + len(payload))
+    check = ~_fold(_sum16(pseudo + bytes(tcp) + payload)) & 0xFFFF
+    struct.pack_into(">H", tcp, 16, check ^ 0x5555 if bad_checksum else check)
+    eth = bytes(6) + bytes(6) + struct.pack(">H", F["SPICECAP_ETHERTYPE_IPV4"])
+    return eth + bytes(ip) + bytes(tcp) + payload
+
+
+def pcap_header():
+    return struct.pack("<IHHiIII", F["SPICECAP_PCAP_MAGIC_USEC"], F["SPICECAP_PCAP_VERSION_MAJOR"],
+                       F["SPICECAP_PCAP_VERSION_MINOR"], 0, 0, F["SPICECAP_PCAP_SNAPLEN"], F["SPICECAP_DLT_EN10MB"])
+
+
+def record(data, caplen=None):
+    caplen = len(data) if caplen is None else caplen
+    return struct.pack("<IIII", 1, 0, caplen, len(data)) + data
+
+
+def recorded_message(seq, mtype, size_field, body=b""):
+    """A client->server message of ryll's recorded convention."""
+    payload = struct.pack("<HI", mtype, size_field) + body
+    return frame(F["SPICECAP_CLIENT_IP"], F["SPICECAP_SERVER_IP"], F["SPICECAP_CLIENT_PORT_OTHER"],
+                 F["SPICECAP_SERVER_PORT"], seq, payload)
+
+
+def million_flows(path, flows=1000000):
+    """Every frame a new flow (a pure ACK between distinct addresses): only
+    VALIDATE_MAX_FLOWS of them may be followed, the first past it is named."""
+    server = 0x0AFF0001
+    with open(path, "wb") as out:
+        out.write(pcap_header())
+        for i in range(flows):
+            client = 0x0B000000 + (i >> 4)
+            out.write(record(frame(client, server, 1024 + (i & 15), 80, 1)))
+    return "limit-reached", F["VALIDATE_MAX_FLOWS"] + 1
+
+
+def findings_flood(path, frames=1000000):
+    """A million frames of one recorded flow, each with a wrong TCP checksum:
+    all are counted, FINDINGS_KEPT are kept."""
+    with open(path, "wb") as out:
+        out.write(pcap_header())
+        one = record(frame(F["SPICECAP_CLIENT_IP"], F["SPICECAP_SERVER_IP"], F["SPICECAP_CLIENT_PORT_OTHER"],
+                           F["SPICECAP_SERVER_PORT"], F["SPICECAP_CLIENT_SEQ_BASE"], bad_checksum=True))
+        out.write(one * frames)
+    return "bad-tcp-checksum", 1
+
+
+def held_flood(path, flows=64, segments=16, size=64000):
+    """Real flows, each with a one-byte hole and just under a megabyte (its
+    own limit) waiting ahead of it, interleaved: together past
+    VALIDATE_MAX_HELD_BYTES."""
+    server = 0x0AFF0002
+    body = bytes(range(256)) * (size // 256)
+    clients = [0x0C000000 + i for i in range(flows)]
+    with open(path, "wb") as out:
+        out.write(pcap_header())
+        for client in clients:
+            out.write(record(frame(client, server, 40000, 443, 100, b"x")))
+        for k in range(segments):
+            for client in clients:
+                out.write(record(frame(client, server, 40000, 443, 102 + k * len(body), body)))
+    return "gap", None
+
+
+def caplen_4g(path):
+    """A good record, then one whose caplen claims 4 GiB."""
+    with open(path, "wb") as out:
+        out.write(pcap_header())
+        out.write(record(recorded_message(F["SPICECAP_CLIENT_SEQ_BASE"], 1, 0)))
+        out.write(struct.pack("<IIII", 1, 0, 0xFFFFFFFF, 0xFFFFFFFF) + bytes(64))
+    return "corrupt-file", 2
+
+
+def caplen_at_limit(path):
+    """A record that claims CAPTURE_MAX_CAPLEN bytes (believed) in a file that
+    ends 100 bytes into it: the buffer grows once, to that size."""
+    with open(path, "wb") as out:
+        out.write(pcap_header())
+        out.write(struct.pack("<IIII", 1, 0, F["CAPTURE_MAX_CAPLEN"], F["CAPTURE_MAX_CAPLEN"]) + bytes(100))
+    return "truncated-file", 1
+
+
+def spice_size_4g(path):
+    """A recorded message whose mini header claims a 4 GiB body."""
+    with open(path, "wb") as out:
+        out.write(pcap_header())
+        out.write(record(recorded_message(F["SPICECAP_CLIENT_SEQ_BASE"], 1, 0xFFFFFFF0, bytes(10))))
+    return "bad-spice-header", 1
+
+
+def spice_size_sane_but_missing(path):
+    """A header claiming just under the sane bound, then the capture ends:
+    the body is counted down, never buffered."""
+    with open(path, "wb") as out:
+        out.write(pcap_header())
+        out.write(record(recorded_message(F["SPICECAP_CLIENT_SEQ_BASE"], 1,
+                                          F["SPICECAP_SANE_MESSAGE_SIZE"] - 6, bytes(1000))))
+    return "message-truncated", 1
+
+
+def _small_pcap():
+    return pcap_header() + record(recorded_message(F["SPICECAP_CLIENT_SEQ_BASE"], 1, 4, b"abcd"))
+
+
+def _zip_with(path, patch):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("traffic.pcap", _small_pcap())
+    data = bytearray(open(path, "rb").read())
+    central = data.find(b"PK\x01\x02")
+    patch(data, central)
+    with open(path, "wb") as out:
+        out.write(data)
+
+
+def zip_uncompressed_4g(path):
+    """The entry claims 4 GiB uncompressed (local header and directory)."""
+    def patch(data, central):
+        struct.pack_into("<I", data, 22, 0xFFFFFFF0)
+        struct.pack_into("<I", data, central + 24, 0xFFFFFFF0)
+    _zip_with(path, patch)
+    return "corrupt-file", 2
+
+
+def zip_compressed_past_file(path):
+    """The entry claims more compressed bytes than the whole file holds."""
+    def patch(data, central):
+        struct.pack_into("<I", data, 18, 0x7FFFFFF0)
+        struct.pack_into("<I", data, central + 20, 0x7FFFFFF0)
+    _zip_with(path, patch)
+    return "corrupt-file", 2
+
+
+def _pcapng(blocks):
+    shb_body = struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1)
+    shb = struct.pack("<II", 0x0A0D0D0A, 12 + len(shb_body)) + shb_body + struct.pack("<I", 12 + len(shb_body))
+    idb_body = struct.pack("<HHI", F["SPICECAP_DLT_EN10MB"], 0, F["SPICECAP_PCAP_SNAPLEN"])
+    idb = struct.pack("<II", 1, 12 + len(idb_body)) + idb_body + struct.pack("<I", 12 + len(idb_body))
+    return shb + idb + b"".join(blocks)
+
+
+def _epb(data, caplen=None, length=None, trailer=None):
+    caplen = len(data) if caplen is None else caplen
+    padded = data + bytes(-len(data) % 4)
+    body = struct.pack("<IIIII", 0, 0, 0, caplen, len(data)) + padded
+    length = 12 + len(body) if length is None else length
+    return struct.pack("<II", 6, length) + body + struct.pack("<I", length if trailer is None else trailer)
+
+
+def pcapng_length_huge(path):
+    """An enhanced packet block whose length field says 2 GiB."""
+    good = _epb(recorded_message(F["SPICECAP_CLIENT_SEQ_BASE"], 1, 0))
+    with open(path, "wb") as out:
+        out.write(_pcapng([good, _epb(b"\0" * 60, length=0x7FFFFFFC)]))
+    return "corrupt-file", 2
+
+
+def pcapng_length_past_end(path):
+    """A block length within the limit, but far past the file's end."""
+    with open(path, "wb") as out:
+        out.write(_pcapng([_epb(b"\0" * 60, length=F["CAPTURE_MAX_CAPLEN"])]))
+    return "truncated-file", 1
+
+
+def pcapng_trailer_lies(path):
+    """Leading and trailing lengths disagree."""
+    with open(path, "wb") as out:
+        out.write(_pcapng([_epb(recorded_message(F["SPICECAP_CLIENT_SEQ_BASE"], 1, 0), trailer=4)]))
+    return "corrupt-file", 1
+
+
+def pcapng_caplen_4g(path):
+    """A packet block that claims 4 GiB captured inside a 100-byte block."""
+    with open(path, "wb") as out:
+        out.write(_pcapng([_epb(b"\0" * 60, caplen=0xFFFFFFFF)]))
+    return "corrupt-file", 1
+
+
+def gzip_of(path, inner):
+    """Any of the above, gzip-compressed (as Wireshark opens them)."""
+    raw = path + ".raw"
+    expected = inner(raw)
+    with open(raw, "rb") as f, gzip.open(path, "wb", compresslevel=1) as g:
+        while True:
+            chunk = f.read(1 << 20)
+            if not chunk:
+                break
+            g.write(chunk)
+    os.unlink(raw)
+    return expected
