@@ -48,6 +48,13 @@
 /* SPICE message headers. */
 #define SPICECAP_MINI_HDR_LEN 6u  /* u16 type, u32 size, little-endian */
 #define SPICECAP_DATA_HDR_LEN 18u /* u64 serial, u16 type, u32 size, u32 sub_list */
+/* Where each header keeps its fields. */
+#define SPICECAP_MINI_HDR_TYPE_AT 0u
+#define SPICECAP_MINI_HDR_SIZE_AT 2u
+#define SPICECAP_DATA_HDR_SERIAL_AT 0u
+#define SPICECAP_DATA_HDR_TYPE_AT 8u
+#define SPICECAP_DATA_HDR_SIZE_AT 10u
+#define SPICECAP_DATA_HDR_SUB_LIST_AT 14u
 /* A header whose size field says more than this is not believed: no SPICE
  * sender writes such a message, and buffering one would hold that much
  * memory for a stranger's capture. */

@@ -1,0 +1,24 @@
+/* The link stage of a real SPICE connection as fields: link header, link
+ * message or reply with their capabilities, auth mechanism, ticket and
+ * link result. */
+#ifndef SPICECAP_PLUGIN_LINK_H
+#define SPICECAP_PLUGIN_LINK_H
+
+#include <epan/packet.h>
+#include <stdbool.h>
+
+#include "session.h"
+
+/* SpiceLinkErr names: the server's reply and link result, and the reason
+ * a disconnecting message gives. */
+extern const value_string spicecap_link_errors[];
+
+void spicecap_link_register(int proto);
+
+/* Dissect one link-stage PDU (tvb holds it whole). Returns what the session
+ * needs to go on: the auth mechanism or the link result; *bad is set when
+ * the PDU cannot be what the stage says (bad magic, implausible size). */
+guint32 spicecap_link_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, pdu_stage stage,
+                              spicecap_direction direction, const char *channel_name, bool *bad);
+
+#endif
