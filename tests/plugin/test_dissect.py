@@ -9,42 +9,22 @@ root, so tshark runs as uid 65534 with the plugin in a private folder.
 Usage: test_dissect.py TSHARK PLUGIN_SO WIRESHARK_MAJOR_MINOR SOURCE_DIR"""
 import json
 import os
-import shutil
 import struct
-import subprocess
 import sys
-import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tshark_env import Results, Tshark  # noqa: E402
 
 TSHARK, PLUGIN, VERSION, SRC = sys.argv[1:5]
 FIX = os.path.join(SRC, "fixtures")
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    passed, failed = passed + bool(ok), failed + (not ok)
-    print(("ok: " if ok else "FAIL: ") + name, "" if ok else detail)
-
-
-work = tempfile.mkdtemp()
-os.chmod(work, 0o755)
-plugins = os.path.join(work, "plugins", VERSION, "epan")
-os.makedirs(plugins)
-shutil.copy(PLUGIN, plugins)
-home = os.path.join(work, "home")
-os.makedirs(home)
-os.chown(home, 65534, 65534)
+results = Results()
+check = results.check
+ts = Tshark(TSHARK, PLUGIN, VERSION)
 
 
 def tshark(capture, *args):
-    local = os.path.join(work, os.path.basename(capture))
-    if os.path.abspath(capture) != local:
-        shutil.copy(capture, local)
-    os.chmod(local, 0o644)
-    cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=" + home, "TZ=UTC",
-           "WIRESHARK_PLUGIN_DIR=" + os.path.join(work, "plugins"), TSHARK, "-r", local, *args]
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
-    return p.returncode, p.stdout
+    code, out, _ = ts.run(*args, capture=capture)
+    return code, out
 
 
 def dissected(capture):
@@ -61,9 +41,7 @@ def dissected(capture):
 
 
 try:
-    listing = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=" + home,
-                              "WIRESHARK_PLUGIN_DIR=" + os.path.join(work, "plugins"), TSHARK, "-G", "plugins"],
-                             capture_output=True, text=True).stdout
+    code, listing, _ = ts.run("-G", "plugins")
     check("tshark -G plugins lists spicecap.so", "spicecap.so" in listing, listing[-300:])
 
     captures = [("clean/%s.pcap" % n, "clean/%s.json" % n) for n in
@@ -133,7 +111,6 @@ try:
 
     # Golden -V output (spicecap's subtree expanded) for a small fixture: any change to what a user
     # reads shows up here. Regenerate with: tshark -r fixtures/live/cursor.pcap -V -O spicecap.
-    os.environ["TZ"] = "UTC"
     code, out = tshark(os.path.join(FIX, "live/cursor.pcap"), "-V", "-O", "spicecap")
     golden = open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "golden", "cursor-V.txt")).read()
     check("golden -V output of live/cursor.pcap", out == golden,
@@ -145,14 +122,12 @@ try:
                      bytes([192, 168, 1, 2]))
     tcp = struct.pack("!HHIIBBHHH", 5900, 40000, 1, 1, 0x50, 0x18, 65535, 0, 0)
     frame = b"\x02\0\0\0\0\x02\x02\0\0\0\0\x01\x08\x00" + ip + tcp + rfb
-    vnc = os.path.join(work, "vnc.pcap")
+    vnc = ts.path("vnc.pcap")
     with open(vnc, "wb") as f:
         f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
         f.write(struct.pack("<IIII", 0, 0, len(frame), len(frame)) + frame)
     code, out = tshark(vnc, "-T", "fields", "-e", "_ws.col.Protocol")
     check("real VNC on port 5900 still decodes as VNC", out.strip() == "VNC", out)
 finally:
-    shutil.rmtree(work)
-
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+    ts.close()
+sys.exit(results.finish())
