@@ -48,6 +48,7 @@ static const char usage[] =
 typedef struct options {
     scenario_params scenario;
     const char *output, *live_dir, *bugreport, *manifest_path, *ring_channel;
+    const char *output_name; /* the name -o asked for, when output is its staging name */
     unsigned ring_channel_id;
     size_t ring_cap;
     int ryll_compat;
@@ -239,8 +240,9 @@ static int write_captures(const options *o, sink *s, manifest *m)
     capture_out out;
     /* The manifest names files without their directory, so that it is the
      * same wherever the corpus is generated. */
-    const char *slash = o->output ? strrchr(o->output, '/') : NULL;
-    const char *file_name = o->bugreport ? "traffic.pcap" : slash ? slash + 1 : o->output;
+    const char *named = o->output_name ? o->output_name : o->output;
+    const char *slash = named ? strrchr(named, '/') : NULL;
+    const char *file_name = o->bugreport ? "traffic.pcap" : slash ? slash + 1 : named;
     capture_out_init(&out, pcap, file_name, m, o->faults, o->scenario.seed);
     int use_rings = o->bugreport || o->ring_channel || o->scenario.kind == SCENARIO_RING;
     s->mode = use_rings ? SINK_RINGS : SINK_DIRECT;
@@ -301,20 +303,33 @@ int main(int argc, char **argv)
     m.seed = o.scenario.seed;
     sink s = {.manifest = &m};
     scenario_initial_seqs(o.scenario.kind, &s.client_seq, &s.server_seq);
+    /* All or nothing: a capture without the manifest asked for is a partial
+     * result. So with a manifest the capture is written under a staging name
+     * beside its target and renamed only once the manifest is written too: a
+     * file already at the target stays as it was when either fails (the disk
+     * fills between them, say). */
+    const char **target = o.manifest_path == NULL ? NULL : o.output ? &o.output : o.bugreport ? &o.bugreport : NULL;
+    const char *final_path = target ? *target : NULL;
+    char *staged = target ? g_strdup_printf("%s.partial-%ld", final_path, (long)getpid()) : NULL;
+    if (target) {
+        o.output_name = o.output;
+        *target = staged;
+    }
     rc = write_captures(&o, &s, &m);
     GError *error = NULL;
     if (rc == 0 && o.manifest_path && manifest_write(&m, o.manifest_path, &error) != 0) {
         rc = bad("--manifest: %s", error->message);
         g_error_free(error);
-        /* All or nothing: a capture without the manifest asked for is a
-         * partial result. */
-        if (o.output)
-            unlink(o.output);
-        if (o.bugreport)
-            unlink(o.bugreport);
     }
     if (sink_close(&s) != SPICECAP_OK && rc == 0)
         rc = bad("%s", spicecap_last_error());
+    if (staged) {
+        if (rc == 0 && rename(staged, final_path) != 0)
+            rc = bad("rename to %s: %s", final_path, strerror(errno));
+        if (rc != 0)
+            unlink(staged);
+        g_free(staged);
+    }
     manifest_clear(&m);
     return rc;
 }
