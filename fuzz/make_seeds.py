@@ -1,0 +1,251 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora of the fuzz targets from fixtures/, cut small.
+
+Usage: make_seeds.py SOURCE_DIR   (writes SOURCE_DIR/fuzz/corpus/<target>/)
+
+Seeds are the starting points libFuzzer mutates: each shows a target one
+shape of valid input (a file format, a wrapper, a link stage, a message
+body) so coverage starts where a real file takes the code. Captures are cut
+to their first records: a few KiB reach the same code as the megabytes.
+Rerun after the fixtures change; the output is deterministic.
+"""
+import gzip
+import io
+import os
+import shutil
+import struct
+import sys
+import zipfile
+
+CAPTURE_BUDGET = 12 * 1024  # bytes of records per cut capture
+STREAM_BUDGET = 8 * 1024    # bytes of SPICE payload per spice_stream seed
+BODY_CAP = 1024             # bytes of a body kept in a plugin_dissect seed
+SERVER_PORTS = (5900, 5950)  # ryll's recorded port; the qemu reference capture's
+
+
+def read_pcap(data):
+    """(endian, header bytes, [(record header, record bytes)]) of a classic pcap."""
+    magic = data[:4]
+    endian = "<" if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    records, at = [], 24
+    while at + 16 <= len(data):
+        _, _, caplen, _ = struct.unpack(endian + "IIII", data[at:at + 16])
+        records.append((data[at:at + 16], data[at + 16:at + 16 + caplen]))
+        at += 16 + caplen
+    return endian, data[:24], records
+
+
+def cut_pcap(data, budget=CAPTURE_BUDGET):
+    """The header and the first records that fit in budget (at least one)."""
+    _, header, records = read_pcap(data)
+    out, used = [header], 0
+    for rec_hdr, body in records:
+        if used and used + len(body) + 16 > budget:
+            break
+        out += [rec_hdr, body]
+        used += len(body) + 16
+    return b"".join(out)
+
+
+def read_pcapng(data):
+    """Blocks of a little-endian pcapng, as (type, bytes)."""
+    blocks, at = [], 0
+    while at + 12 <= len(data):
+        btype, blen = struct.unpack("<II", data[at:at + 8])
+        blocks.append((btype, data[at:at + blen]))
+        at += blen
+    return blocks
+
+
+def cut_pcapng(data, budget):
+    """SHB, IDB and the first enhanced packet blocks that fit in budget."""
+    out, used = [], 0
+    for btype, block in read_pcapng(data):
+        if btype == 6:
+            if used + len(block) > budget:
+                break
+            used += len(block)
+        out.append(block)
+    return b"".join(out)
+
+
+def tcp_of(frame):
+    """(src port, dst port, seq, payload) of an Ethernet/IPv4/TCP frame, or None."""
+    if len(frame) < 54 or frame[12:14] != b"\x08\x00" or frame[23] != 6:
+        return None
+    ihl = (frame[14] & 15) * 4
+    tcp = 14 + ihl
+    sport, dport, seq = struct.unpack(">HHI", frame[tcp:tcp + 8])
+    off = (frame[tcp + 12] >> 4) * 4
+    total = struct.unpack(">H", frame[16:18])[0]
+    return sport, dport, seq, frame[tcp + off:14 + total]
+
+
+def frames_of(path):
+    """Every frame of a capture, pcap or (gzipped) pcapng."""
+    raw = open(path, "rb").read()
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    if raw[:4] == b"\x0a\x0d\x0d\x0a":
+        for btype, block in read_pcapng(raw):
+            if btype == 6:
+                caplen = struct.unpack("<I", block[20:24])[0]
+                yield block[28:28 + caplen]
+    else:
+        for _, body in read_pcap(raw)[2]:
+            yield body
+
+
+def flows(path):
+    """Per connection (client port): [(direction, payload)] in capture order,
+    retransmitted and empty segments left out. Direction 1: from the server."""
+    out, next_seq = {}, {}
+    for frame in frames_of(path):
+        t = tcp_of(frame)
+        if t is None or not t[3]:
+            continue
+        sport, dport, seq, payload = t
+        if sport in SERVER_PORTS:
+            key, direction = dport, 1
+        elif dport in SERVER_PORTS:
+            key, direction = sport, 0
+        else:
+            continue
+        want = next_seq.get((key, direction))
+        if want is not None and seq != want:
+            continue  # a retransmission or a segment after a hole
+        next_seq[(key, direction)] = (seq + len(payload)) & 0xFFFFFFFF
+        out.setdefault(key, []).append((direction, payload))
+    return out
+
+
+def write(dir_, name, data):
+    os.makedirs(dir_, exist_ok=True)
+    with open(os.path.join(dir_, name), "wb") as f:
+        f.write(data)
+
+
+def capture_seeds(src):
+    """Name -> bytes: every format and wrapper the reader knows, cut small."""
+    fx = os.path.join(src, "fixtures")
+    rd = lambda *p: open(os.path.join(fx, *p), "rb").read()
+    seeds = {}
+    for name, parts in [("le-usec-desktop.pcap", ("clean", "desktop.pcap")),
+                        ("le-usec-seq-wrap.pcap", ("clean", "seq-wrap.pcap")),
+                        ("be-ryll-display.pcap", ("ref", "ryll-display-sample.pcap")),
+                        ("be-ryll-k2.pcap", ("ref", "ryll-display-k2.pcap")),
+                        ("fault-k2.pcap", ("faults", "k2.pcap")),
+                        ("fault-reorder.pcap", ("faults", "reorder-segments.pcap")),
+                        ("fault-duplicate.pcap", ("faults", "duplicate-segment.pcap")),
+                        ("fault-drop.pcap", ("faults", "drop-segment.pcap")),
+                        ("fault-lying-size.pcap", ("faults", "lying-size.pcap")),
+                        ("fault-bad-checksum.pcap", ("faults", "bad-checksum.pcap")),
+                        ("live-inputs.pcap", ("live", "inputs.pcap")),
+                        ("live-main.pcap", ("live", "main.pcap"))]:
+        seeds[name] = cut_pcap(rd(*parts))
+    # Nanosecond resolution: the same records under the other magic.
+    usec = seeds["live-main.pcap"]
+    seeds["le-nsec-main.pcap"] = struct.pack("<I", 0xA1B23C4D) + usec[4:]
+    # A torn last record, as a killed recorder leaves it.
+    seeds["torn-last-record.pcap"] = seeds["live-inputs.pcap"][:-7]
+    # Real traffic: pcapng with the link stage of every channel.
+    qemu = gzip.decompress(rd("ref", "qemu-kernel-nocompress.pcapng.gz"))
+    seeds["pcapng-qemu-start.pcapng"] = cut_pcapng(qemu, 24 * 1024)
+    seeds["gzip-main.pcap.gz"] = gzip.compress(seeds["live-main.pcap"], mtime=0)
+    # A ryll bug report: the capture is its traffic.pcap entry.
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(rd("bugreport", "bugreport.zip"))) as zin, \
+            zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            body = zin.read(info)
+            if info.filename.endswith(".pcap"):
+                body = cut_pcap(body, 4 * 1024)
+            zout.writestr(zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0)), body,
+                          compress_type=zipfile.ZIP_DEFLATED)
+    seeds["bugreport.zip"] = buf.getvalue()
+    return seeds
+
+
+def stream_seeds(src):
+    """spice_stream inputs: the SPICE bytes of one connection as chunks."""
+    fx = os.path.join(src, "fixtures")
+    seeds = {}
+    sources = [("desktop", os.path.join(fx, "clean", "desktop.pcap"), 0),
+               ("qemu", os.path.join(fx, "ref", "qemu-kernel-nocompress.pcapng.gz"), 0),
+               ("wrap", os.path.join(fx, "clean", "seq-wrap.pcap"), 2),
+               ("ryll", os.path.join(fx, "ref", "ryll-display-sample.pcap"), 1)]
+    for label, path, flags in sources:
+        for port, chunks in sorted(flows(path).items()):
+            # The channel byte: ryll's port says it; a real capture's link
+            # message says it, and the recorded port then is 10099's.
+            channel = port - 10000 if 10001 <= port <= 10009 else 9
+            seeds["%s-port%d" % (label, port)] = bytes([channel - 1, flags]) + as_chunks(chunks)
+    return seeds
+
+
+def as_chunks(chunks, budget=STREAM_BUDGET):
+    """[direction][u16 LE length][bytes] per segment, up to budget bytes."""
+    out, used = [], 0
+    for direction, payload in chunks:
+        payload = payload[:budget - used]
+        out.append(struct.pack("<BH", direction, len(payload)) + payload)
+        used += len(payload)
+        if used >= budget:
+            break
+    return b"".join(out)
+
+
+PORT_INDEX = {10001: 0, 10002: 1, 10003: 2, 10004: 3, 10009: 4, 10099: 5}
+
+
+def dissect_seeds(src):
+    """plugin_dissect inputs: the first message of each (port, direction,
+    type) in the recorded fixtures, body cut to BODY_CAP, plus raw segments."""
+    fx = os.path.join(src, "fixtures")
+    paths = [os.path.join(fx, "clean", "desktop.pcap"), os.path.join(fx, "clean", "video.pcap")]
+    paths += [os.path.join(fx, "live", n) for n in sorted(os.listdir(os.path.join(fx, "live"))) if n.endswith(".pcap")]
+    seeds, raw = {}, 0
+    for path in paths:
+        for port, chunks in sorted(flows(path).items()):
+            if port not in PORT_INDEX:
+                continue
+            left = [0, 0]  # bytes of a message still to come, per direction
+            for direction, payload in chunks:
+                if left[direction] > 0:  # a later segment of a long message
+                    left[direction] = max(0, left[direction] - len(payload))
+                    continue
+                if len(payload) < 6:
+                    continue
+                left[direction] = max(0, 6 + struct.unpack("<I", payload[2:6])[0] - len(payload))
+                mtype = struct.unpack("<H", payload[:2])[0]
+                name = "p%d-d%d-t%d" % (port, direction, mtype)
+                if name in seeds:
+                    continue
+                seeds[name] = bytes([PORT_INDEX[port], direction]) + payload[:2] + payload[6:6 + BODY_CAP]
+                if raw < 6 and len(payload) < 2048:
+                    seeds["raw-%s" % name] = bytes([PORT_INDEX[port], direction | 2]) + payload
+                    raw += 1
+    # Real connections (byte 1 bit 2): the qemu capture's link stages, and
+    # a VNC handshake that the plugin must hand on.
+    qemu = flows(os.path.join(fx, "ref", "qemu-kernel-nocompress.pcapng.gz"))
+    for port, chunks in sorted(qemu.items()):
+        seeds["real-qemu-port%d" % port] = bytes([0, 4]) + as_chunks(chunks, 4096)
+    seeds["real-vnc"] = bytes([0, 4]) + as_chunks([(1, b"RFB 003.008\n"), (0, b"RFB 003.008\n"), (1, b"\x01\x02")])
+    return seeds
+
+
+def main():
+    src = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..")
+    corpus = os.path.join(src, "fuzz", "corpus")
+    captures = capture_seeds(src)
+    plan = {"capture_reader": captures, "validation": captures,
+            "spice_stream": stream_seeds(src), "plugin_dissect": dissect_seeds(src)}
+    for target, seeds in plan.items():
+        shutil.rmtree(os.path.join(corpus, target), ignore_errors=True)
+        for name, data in sorted(seeds.items()):
+            write(os.path.join(corpus, target), name, data)
+        print("%s: %d seeds, %d bytes" % (target, len(seeds), sum(map(len, seeds.values()))))
+
+
+if __name__ == "__main__":
+    main()
