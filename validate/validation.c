@@ -62,6 +62,11 @@ void validation_clear(validation *v)
 
 void validation_note(validation *v, const char *fmt, ...)
 {
+    /* Full: later notes are dropped unread, so that a million distinct ones
+     * cost no more than the first VALIDATE_MAX_NOTES (each is compared with
+     * every note kept). */
+    if (v->file->notes->len >= VALIDATE_MAX_NOTES)
+        return;
     va_list args;
     va_start(args, fmt);
     char *note = g_strdup_vprintf(fmt, args);
@@ -71,10 +76,7 @@ void validation_note(validation *v, const char *fmt, ...)
             g_free(note);
             return;
         }
-    if (v->file->notes->len < VALIDATE_MAX_NOTES)
-        g_ptr_array_add(v->file->notes, note);
-    else
-        g_free(note);
+    g_ptr_array_add(v->file->notes, note);
 }
 
 void validation_message(validation *v, flow *f, uint64_t first_frame, uint32_t seq, uint16_t type, uint64_t wire_size,

@@ -236,3 +236,22 @@ def gzip_of(path, inner):
             g.write(chunk)
     os.unlink(raw)
     return expected
+
+
+def distinct_notes(path, frames=1000000):
+    """A million frames of 60000 different ethertypes, each noted as not
+    IPv4: VALIDATE_MAX_NOTES notes are kept, nothing is a finding."""
+    with open(path, "wb") as out:
+        out.write(pcap_header())
+        for i in range(frames):
+            out.write(record(bytes(12) + struct.pack(">H", 0x0900 + i % 60000) + bytes(46)))
+    return None, None
+
+
+def caplen_max_whole(path):
+    """One record of exactly CAPTURE_MAX_CAPLEN bytes, all there: the record
+    buffer's largest size, really filled."""
+    with open(path, "wb") as out:
+        out.write(pcap_header())
+        out.write(record(bytes(F["CAPTURE_MAX_CAPLEN"])))
+    return None, None

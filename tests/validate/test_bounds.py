@@ -74,6 +74,7 @@ CASES = [
     ("64 MiB held ahead of holes in 64 flows", "held.pcap", H.held_flood),
     ("a pcap record caplen of 4 GiB", "caplen-4g.pcap", H.caplen_4g),
     ("a pcap record at CAPTURE_MAX_CAPLEN, cut short", "caplen-max.pcap", H.caplen_at_limit),
+    ("a whole record of CAPTURE_MAX_CAPLEN bytes", "caplen-max-whole.pcap", H.caplen_max_whole),
     ("a SPICE size field of 4 GiB", "spice-4g.pcap", H.spice_size_4g),
     ("a SPICE size field of 256 MiB, body missing", "spice-256m.pcap", H.spice_size_sane_but_missing),
     ("a zip entry claiming 4 GiB uncompressed", "uncompressed-4g.zip", H.zip_uncompressed_4g),
@@ -82,6 +83,7 @@ CASES = [
     ("a pcapng block length past the end", "block-past.pcapng", H.pcapng_length_past_end),
     ("a pcapng block whose trailing length lies", "trailer.pcapng", H.pcapng_trailer_lies),
     ("a pcapng packet caplen of 4 GiB", "epb-4g.pcapng", H.pcapng_caplen_4g),
+    ("a million distinct notes", "notes.pcap", H.distinct_notes),
     ("a million flows, gzip", "million-flows.pcap.gz", lambda p: H.gzip_of(p, H.million_flows)),
 ]
 
@@ -100,11 +102,15 @@ try:
             if report is None:
                 check(label, False, "exit %d, no JSON report: %s" % (code, errors[-2000:]))
                 continue
-            found = [f for f in report["findings"] if f["kind"] == kind]
-            named = [f for f in found if f["file"] == path and (frame is None or f["frame"] == frame)]
-            check("%s: exit 1 with a %s finding naming the file%s" % (label, kind,
-                                                                      "" if frame is None else " and frame %d" % frame),
-                  code == 1 and named, "exit %d, findings %s, stderr %s" % (code, report["findings"][:3], errors[-500:]))
+            if kind is None:
+                check("%s: exit 0, no finding" % label, code == 0 and report["findings_total"] == 0,
+                      "exit %d, findings %s, stderr %s" % (code, report["findings"][:3], errors[-500:]))
+            else:
+                found = [f for f in report["findings"] if f["kind"] == kind]
+                named = [f for f in found if f["file"] == path and (frame is None or f["frame"] == frame)]
+                check("%s: exit 1 with a %s finding naming the file%s" % (
+                      label, kind, "" if frame is None else " and frame %d" % frame), code == 1 and named,
+                      "exit %d, findings %s, stderr %s" % (code, report["findings"][:3], errors[-500:]))
             if binary == plain:
                 figures.append((title, size, rss))
                 check("%s: peak RSS %.1f MiB under %d MiB" % (label, rss / 1024, BOUND_KIB // 1024),
@@ -119,6 +125,9 @@ try:
                 check("%s: all counted, %d kept" % (label, F["FINDINGS_KEPT"]),
                       report["findings_total"] == 1000000 and len(report["findings"]) == F["FINDINGS_KEPT"],
                       report["findings_total"])
+            if name == "notes.pcap":
+                check("%s: %d notes kept" % (label, F["VALIDATE_MAX_NOTES"]),
+                      len(report["files"][0]["notes"]) == F["VALIDATE_MAX_NOTES"], len(report["files"][0]["notes"]))
             if name == "held.pcap":
                 check("%s: the held-bytes limit is noted" % label,
                       any(n.startswith("held-bytes limit reached") for n in report["files"][0]["notes"]),
