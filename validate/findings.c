@@ -1,5 +1,7 @@
 #include "findings.h"
 
+#include <stdbool.h>
+
 static const char *const kind_names[FINDING_KIND_COUNT] = {
     [FINDING_GAP] = "gap",
     [FINDING_OVERLAP] = "overlap",
@@ -56,7 +58,11 @@ finding *findings_add(findings *f, finding_kind kind, const char *file, uint64_t
 {
     f->count[kind]++;
     f->total++;
-    if (f->list->len >= FINDINGS_KEPT)
+    /* What ends or limits the reading of a file comes at most once or twice
+     * per file: always kept, so that a flood of findings cannot hide it. */
+    bool about_the_file = kind == FINDING_TRUNCATED_FILE || kind == FINDING_CORRUPT_FILE ||
+                          kind == FINDING_LIMIT_REACHED;
+    if (f->list->len >= FINDINGS_KEPT && !about_the_file)
         return NULL;
     finding *item = g_new0(finding, 1);
     item->kind = kind;

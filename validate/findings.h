@@ -49,7 +49,9 @@ typedef struct findings {
     uint64_t total;
 } findings;
 
-#define FINDINGS_KEPT 100000 /* beyond this only counts grow: memory stays bounded */
+/* Beyond this only counts grow: memory stays bounded. truncated-file,
+ * corrupt-file and limit-reached (at most a few per file) are kept all the same. */
+#define FINDINGS_KEPT 100000
 
 void findings_init(findings *f);
 void findings_clear(findings *f);

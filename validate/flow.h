@@ -93,8 +93,9 @@ void flow_free(flow *f);
 /* framer.c: contiguous bytes of the stream, starting a segment when asked. */
 void framer_begin_segment(validation *v, flow *f, uint64_t frame, uint32_t seq, uint32_t len);
 void framer_feed(validation *v, flow *f, uint64_t frame, uint32_t seq, const uint8_t *data, uint32_t len);
-/* Bytes [seq, seq + missing) will never come: the message in progress is cut. */
-void framer_gap(validation *v, flow *f, uint64_t frame, uint32_t seq);
+/* Bytes from seq will never come: the message in progress is cut. The
+ * gap's finding (NULL when it was only counted) is told which message. */
+void framer_gap(validation *v, flow *f, uint32_t seq, finding *gap);
 void framer_end(validation *v, flow *f);
 
 #endif

@@ -253,16 +253,16 @@ void framer_feed(validation *v, flow *f, uint64_t frame, uint32_t seq, const uin
         f->last_segment_len = 0;
 }
 
-void framer_gap(validation *v, flow *f, uint64_t frame, uint32_t seq)
+void framer_gap(validation *v, flow *f, uint32_t seq, finding *gap)
 {
-    (void)frame;
-    if (mid_message(f) && v->findings.list->len > 0) {
-        /* The gap's finding says which message it cuts: not a second finding. */
-        finding *last = g_ptr_array_index(v->findings.list, v->findings.list->len - 1);
+    if (mid_message(f) && gap != NULL) {
+        /* The gap's finding says which message it cuts: not a second finding.
+         * Only its own: once the list is full the gap is only counted, and
+         * the last finding kept must not grow with every later gap. */
         char *detail = g_strdup_printf("%s; it cuts message type %u that starts at seq %u (frame %" G_GUINT64_FORMAT
-                                       ")", last->detail, f->msg_type, f->msg_seq, f->msg_frame);
-        g_free(last->detail);
-        last->detail = detail;
+                                       ")", gap->detail, f->msg_type, f->msg_seq, f->msg_frame);
+        g_free(gap->detail);
+        gap->detail = detail;
     }
     if (f->mode == FRAMER_MESSAGES || f->mode == FRAMER_LOST) {
         f->mode = FRAMER_LOST;

@@ -138,9 +138,7 @@ int main(int argc, char **argv)
     }
     report_sort(&v);
     if (json) {
-        char *text = report_json(&v);
-        puts(text);
-        g_free(text);
+        report_json_write(&v, stdout);
     } else {
         report_human(&v, stdout);
     }

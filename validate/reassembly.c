@@ -79,7 +79,7 @@ static void declare_gap(validation *v, flow *f)
 {
     held_segment *h = g_queue_peek_head(&f->held);
     uint32_t missing = h->seq - f->next_seq;
-    finding *k2 = g_queue_pop_head(&v->pending_k2);
+    finding *k2 = g_queue_pop_head(&v->pending_k2), *g = k2;
     if (k2 != NULL) {
         /* The bytes a 0-byte record should have carried: one defect, one finding. */
         k2->has_seq = 1;
@@ -88,7 +88,7 @@ static void declare_gap(validation *v, flow *f)
         g_free(k2->flow);
         k2->flow = g_strdup(f->name);
     } else {
-        finding *g = findings_add(&v->findings, FINDING_GAP, v->file->path, h->frame, f->name,
+        g = findings_add(&v->findings, FINDING_GAP, v->file->path, h->frame, f->name,
                                   "%u bytes missing between frame %" G_GUINT64_FORMAT " and frame %" G_GUINT64_FORMAT,
                                   missing, f->last_frame, h->frame);
         if (g) {
@@ -97,7 +97,7 @@ static void declare_gap(validation *v, flow *f)
             g->seq_end = h->seq;
         }
     }
-    framer_gap(v, f, h->frame, f->next_seq);
+    framer_gap(v, f, f->next_seq, g);
     f->next_seq = h->seq;
     release_held(v, f, false);
 }

@@ -1,6 +1,7 @@
 #include "report.h"
 
 #include <json-glib/json-glib.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int by_place(gconstpointer a, gconstpointer b)
@@ -86,74 +87,104 @@ static void add_string(JsonBuilder *b, const char *name, const char *value)
     json_builder_add_string_value(b, value);
 }
 
-char *report_json(const validation *v)
+/* One file's summary as a JSON object. */
+static void build_file(JsonBuilder *b, const file_summary *s)
 {
-    JsonBuilder *b = json_builder_new();
     json_builder_begin_object(b);
-    add_string(b, "result", v->findings.total ? "findings" : "clean");
-    add_int(b, "findings_total", (gint64)v->findings.total);
-    json_builder_set_member_name(b, "files");
-    json_builder_begin_array(b);
-    for (guint i = 0; i < v->files->len; i++) {
-        const file_summary *s = g_ptr_array_index(v->files, i);
+    add_string(b, "path", s->path);
+    add_string(b, "format", s->format);
+    add_int(b, "records", (gint64)s->records);
+    add_int(b, "retransmissions", (gint64)s->retransmissions);
+    add_int(b, "keepalives", (gint64)s->keepalives);
+    add_int(b, "unfollowed_frames", (gint64)s->unfollowed);
+    json_builder_set_member_name(b, "channels");
+    json_builder_begin_object(b);
+    for (unsigned c = 0; c < SPICECAP_CHANNEL_SLOTS; c++) {
+        const channel_stats *cs = &s->channels[c];
+        if (cs->messages == 0)
+            continue;
+        json_builder_set_member_name(b, c ? spicecap_channel_name(c) : "unknown");
         json_builder_begin_object(b);
-        add_string(b, "path", s->path);
-        add_string(b, "format", s->format);
-        add_int(b, "records", (gint64)s->records);
-        add_int(b, "retransmissions", (gint64)s->retransmissions);
-        add_int(b, "keepalives", (gint64)s->keepalives);
-        add_int(b, "unfollowed_frames", (gint64)s->unfollowed);
-        json_builder_set_member_name(b, "channels");
-        json_builder_begin_object(b);
-        for (unsigned c = 0; c < SPICECAP_CHANNEL_SLOTS; c++) {
-            const channel_stats *cs = &s->channels[c];
-            if (cs->messages == 0)
-                continue;
-            json_builder_set_member_name(b, c ? spicecap_channel_name(c) : "unknown");
-            json_builder_begin_object(b);
-            add_int(b, "messages", (gint64)cs->messages);
-            add_int(b, "bytes", (gint64)cs->bytes);
-            add_int(b, "largest", (gint64)cs->largest);
-            add_int(b, "multi_segment", (gint64)cs->multi_segment);
-            json_builder_end_object(b);
-        }
-        json_builder_end_object(b);
-        json_builder_set_member_name(b, "notes");
-        json_builder_begin_array(b);
-        for (guint n = 0; n < s->notes->len; n++)
-            json_builder_add_string_value(b, g_ptr_array_index(s->notes, n));
-        json_builder_end_array(b);
+        add_int(b, "messages", (gint64)cs->messages);
+        add_int(b, "bytes", (gint64)cs->bytes);
+        add_int(b, "largest", (gint64)cs->largest);
+        add_int(b, "multi_segment", (gint64)cs->multi_segment);
         json_builder_end_object(b);
     }
-    json_builder_end_array(b);
-    json_builder_set_member_name(b, "findings");
+    json_builder_end_object(b);
+    json_builder_set_member_name(b, "notes");
     json_builder_begin_array(b);
-    for (guint k = 0; k < v->findings.list->len; k++) {
-        const finding *f = g_ptr_array_index(v->findings.list, k);
-        json_builder_begin_object(b);
-        add_string(b, "kind", finding_kind_name(f->kind));
-        add_string(b, "file", f->file);
-        add_int(b, "frame", (gint64)f->frame);
-        if (f->flow)
-            add_string(b, "flow", f->flow);
-        if (f->has_seq) {
-            add_int(b, "seq_start", f->seq_start);
-            add_int(b, "seq_end", f->seq_end);
-        }
-        add_string(b, "detail", f->detail);
-        json_builder_end_object(b);
-    }
+    for (guint n = 0; n < s->notes->len; n++)
+        json_builder_add_string_value(b, g_ptr_array_index(s->notes, n));
     json_builder_end_array(b);
     json_builder_end_object(b);
+}
+
+static void build_finding(JsonBuilder *b, const finding *f)
+{
+    json_builder_begin_object(b);
+    add_string(b, "kind", finding_kind_name(f->kind));
+    add_string(b, "file", f->file);
+    add_int(b, "frame", (gint64)f->frame);
+    if (f->flow)
+        add_string(b, "flow", f->flow);
+    if (f->has_seq) {
+        add_int(b, "seq_start", f->seq_start);
+        add_int(b, "seq_end", f->seq_end);
+    }
+    add_string(b, "detail", f->detail);
+    json_builder_end_object(b);
+}
+
+/* Write what the builder holds as one compact line. */
+static void write_built(JsonBuilder *b, JsonGenerator *gen, FILE *out)
+{
     JsonNode *root = json_builder_get_root(b);
-    JsonGenerator *gen = json_generator_new();
-    json_generator_set_pretty(gen, TRUE);
     json_generator_set_root(gen, root);
     char *text = json_generator_to_data(gen, NULL);
-    g_object_unref(gen);
+    fputs(text, out);
+    g_free(text);
     json_node_unref(root);
+    json_builder_reset(b);
+}
+
+/* The document is written item by item, each file and each finding on a
+ * line of its own: a whole json-glib tree of 100,000 findings would take
+ * five times the memory of the findings themselves. */
+void report_json_write(const validation *v, FILE *out)
+{
+    JsonBuilder *b = json_builder_new();
+    JsonGenerator *gen = json_generator_new();
+    fprintf(out, "{\n  \"result\": \"%s\",\n  \"findings_total\": %" G_GUINT64_FORMAT ",\n  \"files\": [",
+            v->findings.total ? "findings" : "clean", v->findings.total);
+    for (guint i = 0; i < v->files->len; i++) {
+        fputs(i ? ",\n    " : "\n    ", out);
+        build_file(b, g_ptr_array_index(v->files, i));
+        write_built(b, gen, out);
+    }
+    fputs("\n  ],\n  \"findings\": [", out);
+    for (guint k = 0; k < v->findings.list->len; k++) {
+        fputs(k ? ",\n    " : "\n    ", out);
+        build_finding(b, g_ptr_array_index(v->findings.list, k));
+        write_built(b, gen, out);
+    }
+    fputs("\n  ]\n}\n", out);
+    g_object_unref(gen);
     g_object_unref(b);
-    return text;
+}
+
+char *report_json(const validation *v)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    if (out == NULL)
+        return g_strdup("");
+    report_json_write(v, out);
+    fclose(out);
+    char *copy = g_strndup(text, size); /* the caller g_frees it */
+    free(text);
+    return copy;
 }
 
 /* JUnit: a test suite per file, a test case per finding kind checked; a

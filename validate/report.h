@@ -10,7 +10,9 @@
 /* Findings are reported in file and frame order. */
 void report_sort(validation *v);
 void report_human(const validation *v, FILE *out);
-/* NULL-terminated string (g_free it). */
+/* --json, written to out item by item (memory stays that of the findings). */
+void report_json_write(const validation *v, FILE *out);
+/* The same as a NULL-terminated string (g_free it). */
 char *report_json(const validation *v);
 bool report_junit(const validation *v, const char *path, char **error);
 

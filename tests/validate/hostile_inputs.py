@@ -255,3 +255,61 @@ def caplen_max_whole(path):
         out.write(pcap_header())
         out.write(record(bytes(F["CAPTURE_MAX_CAPLEN"])))
     return None, None
+
+
+def every_limit_at_once(path):
+    """Each limit filled in one file: FINDINGS_KEPT and more findings, 64
+    real flows holding ahead of holes (past VALIDATE_MAX_HELD_BYTES), the
+    rest of VALIDATE_MAX_FLOWS in their link stage with a 4 KiB body to come,
+    every retransmission window filled, one flow past the limit, then a
+    record of CAPTURE_MAX_CAPLEN bytes. The frame of the flow past the limit
+    is returned."""
+    server = 0x0AFF0003
+    frames = 0
+    with open(path, "wb") as out:
+        out.write(pcap_header())
+        bad = record(frame(F["SPICECAP_CLIENT_IP"], F["SPICECAP_SERVER_IP"], F["SPICECAP_CLIENT_PORT_OTHER"],
+                           F["SPICECAP_SERVER_PORT"], F["SPICECAP_CLIENT_SEQ_BASE"], bad_checksum=True))
+        count = F["FINDINGS_KEPT"] + 50000
+        out.write(bad * count)
+        frames += count
+        holders = [0x0D000000 + i for i in range(64)]
+        body = bytes(range(256)) * 250
+        for client in holders:
+            out.write(record(frame(client, server, 40000, 443, 100, b"x")))
+        for k in range(16):
+            for client in holders:
+                out.write(record(frame(client, server, 40000, 443, 102 + k * len(body), body)))
+        frames += len(holders) * 17
+        # REDQ, then a link header claiming the largest body, then bytes that
+        # fill the window (while windows last) and stop inside the body.
+        link = struct.pack("<IIII", 0x51444552, 2, 2, 4096)
+        fill = bytes(F["SPICECAP_MAX_SEGMENT_PAYLOAD"] - len(link))
+        windows = F["VALIDATE_MAX_WINDOWS"] - len(holders)
+        linking = F["VALIDATE_MAX_FLOWS"] - 1 - len(holders)
+        for i in range(linking):
+            payload = link + (fill if i < windows else b"\0" * 100)
+            out.write(record(frame(0x0E000000 + i, server, 40000, 5900, 1, payload)))
+        frames += linking
+        out.write(record(frame(0x0F000000, server, 40000, 5900, 1, link)))
+        past = frames + 1
+        out.write(record(bytes(F["CAPTURE_MAX_CAPLEN"])))
+    return "limit-reached", past
+
+
+def gap_flood(path, frames=500000):
+    """A recorded flow where every segment starts a large message (playback
+    data, server to client) and a one-byte hole follows it: every segment
+    is a gap cutting a message, far more than FINDINGS_KEPT. The gaps past
+    the kept list are only counted; no kept finding grows with them."""
+    playback_data = 101  # SPICE_MSG_PLAYBACK_DATA in spice-protocol's enums.h
+    body = bytes(100)
+    seq = F["SPICECAP_SERVER_SEQ_BASE"]
+    with open(path, "wb") as out:
+        out.write(pcap_header())
+        for _ in range(frames):
+            payload = struct.pack("<HI", playback_data, 1000000) + body
+            out.write(record(frame(F["SPICECAP_SERVER_IP"], F["SPICECAP_CLIENT_IP"], F["SPICECAP_SERVER_PORT"],
+                                   F["SPICECAP_CLIENT_PORT_OTHER"], seq, payload)))
+            seq += len(payload) + 1
+    return "gap", None

@@ -71,6 +71,7 @@ def run(binary, path):
 CASES = [
     ("a million flows", "million-flows.pcap", H.million_flows),
     ("a million findings", "findings.pcap", H.findings_flood),
+    ("half a million gaps, each cutting a message", "gaps.pcap", H.gap_flood),
     ("64 MiB held ahead of holes in 64 flows", "held.pcap", H.held_flood),
     ("a pcap record caplen of 4 GiB", "caplen-4g.pcap", H.caplen_4g),
     ("a pcap record at CAPTURE_MAX_CAPLEN, cut short", "caplen-max.pcap", H.caplen_at_limit),
@@ -84,6 +85,7 @@ CASES = [
     ("a pcapng block whose trailing length lies", "trailer.pcapng", H.pcapng_trailer_lies),
     ("a pcapng packet caplen of 4 GiB", "epb-4g.pcapng", H.pcapng_caplen_4g),
     ("a million distinct notes", "notes.pcap", H.distinct_notes),
+    ("every limit at once", "all-limits.pcap", H.every_limit_at_once),
     ("a million flows, gzip", "million-flows.pcap.gz", lambda p: H.gzip_of(p, H.million_flows)),
 ]
 
@@ -125,6 +127,10 @@ try:
                 check("%s: all counted, %d kept" % (label, F["FINDINGS_KEPT"]),
                       report["findings_total"] == 1000000 and len(report["findings"]) == F["FINDINGS_KEPT"],
                       report["findings_total"])
+            if name == "gaps.pcap":
+                longest = max(len(f["detail"]) for f in report["findings"])
+                check("%s: %d counted, no detail longer than 300 characters (%d)" % (
+                      label, report["findings_total"], longest), longest < 300 and report["findings_total"] > 400000)
             if name == "notes.pcap":
                 check("%s: %d notes kept" % (label, F["VALIDATE_MAX_NOTES"]),
                       len(report["files"][0]["notes"]) == F["VALIDATE_MAX_NOTES"], len(report["files"][0]["notes"]))
