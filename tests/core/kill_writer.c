@@ -91,6 +91,8 @@ typedef struct verdict {
  * Returns the number of problems (0: a prefix ending where it may). */
 static int check_file(const char *path, uint32_t seed, verdict *out)
 {
+    out->records = 0;
+    out->ending = "unreadable";
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
         fprintf(stderr, "%s: %s\n", path, strerror(errno));
@@ -118,7 +120,6 @@ static int check_file(const char *path, uint32_t seed, verdict *out)
     spicecap_flow_init(&flow, CHANNEL);
     uint32_t x = seed;
     size_t at = SPICECAP_PCAP_FILE_HDR_LEN;
-    out->records = 0;
     out->ending = "whole";
     for (uint32_t i = 0; i < MESSAGES && at < (size_t)size && problems == 0; i++) {
         planned p = plan(&x, i);
