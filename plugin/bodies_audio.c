@@ -1,0 +1,133 @@
+/* Playback and record channel bodies: start, mode, data (its time), volume,
+ * mute and latency; stop has nothing but its name. Both channels share the
+ * layouts of spice.proto's AudioVolume and AudioMute, at different types,
+ * and get fields of their own prefix (spicecap.playback.*, spicecap.record.*). */
+#include <spice/enums.h>
+
+#include "bodies_decode.h"
+
+typedef struct audio_fields {
+    int time, channels, format, frequency, mode, volume_channels, volume, mute, latency;
+} audio_fields;
+
+static audio_fields playback_f = {-1, -1, -1, -1, -1, -1, -1, -1, -1};
+static audio_fields record_f = {-1, -1, -1, -1, -1, -1, -1, -1, -1};
+static int ett_volume = -1;
+
+static const value_string data_modes[] = {{SPICE_AUDIO_DATA_MODE_INVALID, "invalid"},
+                                          {SPICE_AUDIO_DATA_MODE_RAW, "raw"},
+                                          {SPICE_AUDIO_DATA_MODE_RAW + 1, "celt_0_5_1"}, /* its enum name is deprecated */
+                                          {SPICE_AUDIO_DATA_MODE_OPUS, "opus"},
+                                          {0, NULL}};
+static const value_string audio_formats[] = {{SPICE_AUDIO_FMT_INVALID, "invalid"}, {SPICE_AUDIO_FMT_S16, "s16"},
+                                             {0, NULL}};
+
+/* channels u32, format u16, frequency u32 (then, for playback, time u32). */
+static int start(const body_ctx *c, const audio_fields *f)
+{
+    int o = body_add(c, f->channels, 0, 4);
+    o = body_add(c, f->format, o, 2);
+    return body_add(c, f->frequency, o, 4);
+}
+
+/* time u32, mode u16, then the mode's data. */
+static void mode(const body_ctx *c, const audio_fields *f)
+{
+    if (body_have(c, 0, 6))
+        body_add(c, f->mode, body_add(c, f->time, 0, 4), 2);
+}
+
+/* AudioVolume: nchannels u8, then a u16 volume per channel (at most 255). */
+static void volume(const body_ctx *c, const audio_fields *f)
+{
+    if (!body_have(c, 0, 1))
+        return;
+    guint8 n = tvb_get_guint8(c->tvb, 0);
+    body_add(c, f->volume_channels, 0, 1);
+    if (!body_have(c, 1, n * 2))
+        return;
+    body_ctx list = *c;
+    list.tree = proto_tree_add_subtree(c->tree, c->tvb, 1, n * 2, ett_volume, NULL, "Volumes");
+    for (int i = 0; i < n; i++)
+        body_add(&list, f->volume, 1 + 2 * i, 2);
+}
+
+void spicecap_body_playback(const body_ctx *c, spicecap_direction direction, guint16 type)
+{
+    const audio_fields *f = &playback_f;
+    if (direction != SPICECAP_DIR_RECEIVED)
+        return;
+    switch (type) {
+    case SPICE_MSG_PLAYBACK_DATA:
+        if (body_have(c, 0, 4))
+            body_add(c, f->time, 0, 4);
+        break;
+    case SPICE_MSG_PLAYBACK_MODE:
+        mode(c, f);
+        break;
+    case SPICE_MSG_PLAYBACK_START:
+        if (body_have(c, 0, 14))
+            body_add(c, f->time, start(c, f), 4);
+        break;
+    case SPICE_MSG_PLAYBACK_VOLUME:
+        volume(c, f);
+        break;
+    case SPICE_MSG_PLAYBACK_MUTE:
+        if (body_have(c, 0, 1))
+            body_add(c, f->mute, 0, 1);
+        break;
+    case SPICE_MSG_PLAYBACK_LATENCY:
+        if (body_have(c, 0, 4))
+            body_add(c, f->latency, 0, 4);
+        break;
+    }
+}
+
+void spicecap_body_record(const body_ctx *c, spicecap_direction direction, guint16 type)
+{
+    const audio_fields *f = &record_f;
+    if (direction == SPICECAP_DIR_SENT) {
+        if ((type == SPICE_MSGC_RECORD_DATA || type == SPICE_MSGC_RECORD_START_MARK) && body_have(c, 0, 4))
+            body_add(c, f->time, 0, 4);
+        else if (type == SPICE_MSGC_RECORD_MODE)
+            mode(c, f);
+        return;
+    }
+    switch (type) {
+    case SPICE_MSG_RECORD_START:
+        if (body_have(c, 0, 10))
+            start(c, f);
+        break;
+    case SPICE_MSG_RECORD_VOLUME:
+        volume(c, f);
+        break;
+    case SPICE_MSG_RECORD_MUTE:
+        if (body_have(c, 0, 1))
+            body_add(c, f->mute, 0, 1);
+        break;
+    }
+}
+
+/* The same fields under each channel's prefix. */
+#define AUDIO_FIELDS(f, Label, prefix)                                                                          \
+    BODY_FIELD(f.time, Label " time", prefix ".time", FT_UINT32, BASE_DEC, NULL),                              \
+        BODY_FIELD(f.channels, Label " channels", prefix ".channels", FT_UINT32, BASE_DEC, NULL),              \
+        BODY_FIELD(f.format, Label " format", prefix ".format", FT_UINT16, BASE_DEC, VALS(audio_formats)),     \
+        BODY_FIELD(f.frequency, Label " frequency", prefix ".frequency", FT_UINT32, BASE_DEC, NULL),           \
+        BODY_FIELD(f.mode, Label " mode", prefix ".mode", FT_UINT16, BASE_DEC, VALS(data_modes)),              \
+        BODY_FIELD(f.volume_channels, Label " volume channels", prefix ".volume.channels", FT_UINT8, BASE_DEC, \
+                   NULL),                                                                                      \
+        BODY_FIELD(f.volume, Label " volume", prefix ".volume", FT_UINT16, BASE_DEC, NULL),                    \
+        BODY_FIELD(f.mute, Label " mute", prefix ".mute", FT_UINT8, BASE_DEC, NULL)
+
+void spicecap_bodies_audio_register(int proto)
+{
+    static hf_register_info hf[] = {
+        AUDIO_FIELDS(playback_f, "Playback", "playback"),
+        BODY_FIELD(playback_f.latency, "Playback latency (ms)", "playback.latency", FT_UINT32, BASE_DEC, NULL),
+        AUDIO_FIELDS(record_f, "Record", "record"),
+    };
+    static int *ett[] = {&ett_volume};
+    proto_register_field_array(proto, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+}

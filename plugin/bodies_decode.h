@@ -1,0 +1,63 @@
+/* Shared by the body decoders of each channel (bodies_*.c): the decode
+ * context, the bounds checks and the field-registration shorthand. Bodies
+ * are laid out as spice-common's spice.proto marshals them: little-endian,
+ * packed, a pointer is a u32 offset from the start of the body. */
+#ifndef SPICECAP_PLUGIN_BODIES_DECODE_H
+#define SPICECAP_PLUGIN_BODIES_DECODE_H
+
+#include <epan/packet.h>
+#include <stdbool.h>
+
+#include "format.h"
+
+/* One body being decoded: tvb starts at the body, item is the message's
+ * item (where the expert note goes). */
+typedef struct body_ctx {
+    tvbuff_t *tvb;
+    packet_info *pinfo;
+    proto_tree *tree;
+    proto_item *item;
+} body_ctx;
+
+/* Entries of a counted list (channels list, monitors config, wait list)
+ * decoded one by one; the rest are summarised in one line. A stranger's
+ * count can claim millions of entries in a large body; Wireshark would
+ * stop the whole packet at its tree-item limit. Documented in docs/plugin.md. */
+#define SPICECAP_BODY_LIST_MAX 256u
+
+/* True when len bytes exist at offset; otherwise adds the short-body expert
+ * note and returns false: the caller stops decoding there. */
+bool body_have(const body_ctx *c, int offset, int len);
+
+/* Adds the short-body expert note: the structure needs `needed` bytes. */
+void body_short(const body_ctx *c, guint64 needed);
+
+/* Adds a little-endian field of len bytes at offset; returns the offset after it. */
+int body_add(const body_ctx *c, int hf, int offset, int len);
+
+/* Adds a counted list's summary line when count is over SPICECAP_BODY_LIST_MAX;
+ * returns how many entries to decode. */
+guint32 body_list_shown(const body_ctx *c, guint32 count);
+
+/* The decoders of each channel, for one message type. */
+void spicecap_body_display(const body_ctx *c, spicecap_direction direction, guint16 type);
+void spicecap_body_main(const body_ctx *c, spicecap_direction direction, guint16 type);
+void spicecap_body_inputs(const body_ctx *c, spicecap_direction direction, guint16 type);
+void spicecap_body_cursor(const body_ctx *c, spicecap_direction direction, guint16 type);
+void spicecap_body_playback(const body_ctx *c, spicecap_direction direction, guint16 type);
+void spicecap_body_record(const body_ctx *c, spicecap_direction direction, guint16 type);
+
+/* Field registration of each file. */
+void spicecap_bodies_display_register(int proto);
+void spicecap_bodies_main_register(int proto);
+void spicecap_bodies_input_register(int proto);
+void spicecap_bodies_audio_register(int proto);
+
+/* SpiceLinkErr names: disconnect reasons, agent disconnect errors. */
+extern const value_string spicecap_link_errors[];
+
+/* hf_register_info shorthand: every body field is "spicecap.<abbrev>". */
+#define BODY_FIELD(var, name, abbrev, type, base, vals) \
+    {&var, {name, "spicecap." abbrev, type, base, vals, 0, NULL, HFILL}}
+
+#endif

@@ -1,0 +1,312 @@
+/* Display channel bodies (server to client): mode, surfaces, the display
+ * base of every draw_* and the image a draw_copy/opaque/blend points at,
+ * streams and the monitors config. mark, reset and the other empty
+ * messages have nothing but their name. */
+#include <spice/enums.h>
+
+#include "bodies_decode.h"
+
+static int hf_surface_id = -1, hf_box_top = -1, hf_box_left = -1, hf_box_bottom = -1, hf_box_right = -1,
+           hf_clip_type = -1, hf_clip_rects = -1, hf_src_x = -1, hf_src_y = -1;
+static int hf_mode_x_res = -1, hf_mode_y_res = -1, hf_mode_bits = -1;
+static int hf_image_id = -1, hf_image_type = -1, hf_image_flags = -1, hf_image_width = -1, hf_image_height = -1,
+           hf_image_data_size = -1;
+static int hf_surface_width = -1, hf_surface_height = -1, hf_surface_format = -1, hf_surface_flags = -1;
+static int hf_stream_id = -1, hf_stream_mm_time = -1, hf_stream_data_size = -1, hf_stream_codec = -1,
+           hf_stream_flags = -1, hf_stream_width = -1, hf_stream_height = -1, hf_stream_src_width = -1,
+           hf_stream_src_height = -1, hf_dest_top = -1, hf_dest_left = -1, hf_dest_bottom = -1, hf_dest_right = -1;
+static int hf_monitors_count = -1, hf_monitors_max = -1, hf_head_id = -1, hf_head_surface_id = -1, hf_head_width = -1,
+           hf_head_height = -1, hf_head_x = -1, hf_head_y = -1, hf_head_flags = -1;
+static int ett_head = -1;
+
+static const value_string image_types[] = {
+    {SPICE_IMAGE_TYPE_BITMAP, "bitmap"},
+    {SPICE_IMAGE_TYPE_QUIC, "quic"},
+    {SPICE_IMAGE_TYPE_LZ_PLT, "lz_plt"},
+    {SPICE_IMAGE_TYPE_LZ_RGB, "lz_rgb"},
+    {SPICE_IMAGE_TYPE_GLZ_RGB, "glz_rgb"},
+    {SPICE_IMAGE_TYPE_FROM_CACHE, "from_cache"},
+    {SPICE_IMAGE_TYPE_SURFACE, "surface"},
+    {SPICE_IMAGE_TYPE_JPEG, "jpeg"},
+    {SPICE_IMAGE_TYPE_FROM_CACHE_LOSSLESS, "from_cache_lossless"},
+    {SPICE_IMAGE_TYPE_ZLIB_GLZ_RGB, "zlib_glz_rgb"},
+    {SPICE_IMAGE_TYPE_JPEG_ALPHA, "jpeg_alpha"},
+    {SPICE_IMAGE_TYPE_LZ4, "lz4"},
+    {0, NULL}};
+static const value_string clip_types[] = {{SPICE_CLIP_TYPE_NONE, "none"}, {SPICE_CLIP_TYPE_RECTS, "rects"}, {0, NULL}};
+static const value_string codecs[] = {{SPICE_VIDEO_CODEC_TYPE_MJPEG, "mjpeg"}, {SPICE_VIDEO_CODEC_TYPE_VP8, "vp8"},
+                                      {SPICE_VIDEO_CODEC_TYPE_H264, "h264"},   {SPICE_VIDEO_CODEC_TYPE_VP9, "vp9"},
+                                      {SPICE_VIDEO_CODEC_TYPE_H265, "h265"},   {0, NULL}};
+static const value_string surface_formats[] = {
+    {SPICE_SURFACE_FMT_1_A, "1_A"},         {SPICE_SURFACE_FMT_8_A, "8_A"},
+    {SPICE_SURFACE_FMT_16_555, "16_555"},   {SPICE_SURFACE_FMT_32_xRGB, "32_xRGB"},
+    {SPICE_SURFACE_FMT_16_565, "16_565"},   {SPICE_SURFACE_FMT_32_ARGB, "32_ARGB"},
+    {0, NULL}};
+
+static int add_rect(const body_ctx *c, int offset, int top, int left, int bottom, int right)
+{
+    offset = body_add(c, top, offset, 4);
+    offset = body_add(c, left, offset, 4);
+    offset = body_add(c, bottom, offset, 4);
+    return body_add(c, right, offset, 4);
+}
+
+/* Clip: type u8, then for RECTS a u32 count and count 16-byte rectangles
+ * (skipped, not looped over). Returns the offset after it or -1. */
+static int clip(const body_ctx *c, int o)
+{
+    if (!body_have(c, o, 1))
+        return -1;
+    guint8 type = tvb_get_guint8(c->tvb, o);
+    o = body_add(c, hf_clip_type, o, 1);
+    if (type != SPICE_CLIP_TYPE_RECTS)
+        return o;
+    if (!body_have(c, o, 4))
+        return -1;
+    guint32 n = tvb_get_letohl(c->tvb, o);
+    o = body_add(c, hf_clip_rects, o, 4);
+    if (n > tvb_reported_length(c->tvb) / 16) {
+        body_short(c, (guint64)o + (guint64)n * 16);
+        return -1;
+    }
+    return body_have(c, o, (int)n * 16) ? o + (int)n * 16 : -1;
+}
+
+/* DisplayBase: surface_id, box, clip; returns the offset after it or -1. */
+static int display_base(const body_ctx *c)
+{
+    if (!body_have(c, 0, 20))
+        return -1;
+    int o = body_add(c, hf_surface_id, 0, 4);
+    o = add_rect(c, o, hf_box_top, hf_box_left, hf_box_bottom, hf_box_right);
+    return clip(c, o);
+}
+
+/* The data size of an image: each compressed kind carries it (BinaryData
+ * and its variants); a bitmap's is stride x rows, computed, never allocated. */
+static void image_data_size(const body_ctx *c, guint8 type, int o)
+{
+    int at;
+    switch (type) {
+    case SPICE_IMAGE_TYPE_BITMAP:
+        if (body_have(c, o, 14)) {
+            guint64 size = (guint64)tvb_get_letohl(c->tvb, o + 10) * tvb_get_letohl(c->tvb, o + 6);
+            proto_item_set_generated(proto_tree_add_uint64(c->tree, hf_image_data_size, c->tvb, o + 6, 8, size));
+        }
+        return;
+    case SPICE_IMAGE_TYPE_QUIC:
+    case SPICE_IMAGE_TYPE_LZ_RGB:
+    case SPICE_IMAGE_TYPE_GLZ_RGB:
+    case SPICE_IMAGE_TYPE_JPEG:
+    case SPICE_IMAGE_TYPE_LZ4:
+        at = o;
+        break;
+    case SPICE_IMAGE_TYPE_LZ_PLT: /* flags u8, data_size */
+        at = o + 1;
+        break;
+    case SPICE_IMAGE_TYPE_ZLIB_GLZ_RGB: /* glz_data_size, data_size */
+        at = o + 4;
+        break;
+    case SPICE_IMAGE_TYPE_JPEG_ALPHA: /* flags u8, jpeg_size, data_size */
+        at = o + 5;
+        break;
+    default: /* from a cache or a surface: no data */
+        return;
+    }
+    if (body_have(c, at, 4))
+        proto_tree_add_uint64(c->tree, hf_image_data_size, c->tvb, at, 4, tvb_get_letohl(c->tvb, at));
+}
+
+/* The image a draw_* message's pointer at pointer_offset points at. */
+static void image_at(const body_ctx *c, int pointer_offset)
+{
+    if (!body_have(c, pointer_offset, 4))
+        return;
+    guint32 at = tvb_get_letohl(c->tvb, pointer_offset);
+    if (at == 0) /* no image */
+        return;
+    if (at > tvb_reported_length(c->tvb)) {
+        body_short(c, (guint64)at + 18);
+        return;
+    }
+    if (!body_have(c, (int)at, 18))
+        return;
+    int o = body_add(c, hf_image_id, (int)at, 8);
+    guint8 type = tvb_get_guint8(c->tvb, o);
+    o = body_add(c, hf_image_type, o, 1);
+    o = body_add(c, hf_image_flags, o, 1);
+    o = body_add(c, hf_image_width, o, 4);
+    o = body_add(c, hf_image_height, o, 4);
+    image_data_size(c, type, o);
+}
+
+static void stream_create(const body_ctx *c)
+{
+    if (!body_have(c, 0, 50))
+        return;
+    int o = body_add(c, hf_surface_id, 0, 4);
+    o = body_add(c, hf_stream_id, o, 4);
+    o = body_add(c, hf_stream_flags, o, 1);
+    o = body_add(c, hf_stream_codec, o, 1) + 8; /* stamp */
+    o = body_add(c, hf_stream_width, o, 4);
+    o = body_add(c, hf_stream_height, o, 4);
+    o = body_add(c, hf_stream_src_width, o, 4);
+    o = body_add(c, hf_stream_src_height, o, 4);
+    o = add_rect(c, o, hf_dest_top, hf_dest_left, hf_dest_bottom, hf_dest_right);
+    clip(c, o);
+}
+
+/* count u16, max_allowed u16, then count heads of 7 u32s. */
+static void monitors_config(const body_ctx *c)
+{
+    if (!body_have(c, 0, 4))
+        return;
+    guint32 count = tvb_get_letohs(c->tvb, 0);
+    int o = body_add(c, hf_monitors_count, 0, 2);
+    o = body_add(c, hf_monitors_max, o, 2);
+    if (!body_have(c, o, (int)count * 28)) /* u16 count: at most 1.8 MB */
+        return;
+    guint32 shown = body_list_shown(c, count);
+    for (guint32 i = 0; i < shown; i++) {
+        body_ctx head = *c;
+        head.tree = proto_tree_add_subtree_format(c->tree, c->tvb, o, 28, ett_head, NULL, "Head %u", i);
+        o = body_add(&head, hf_head_id, o, 4);
+        o = body_add(&head, hf_head_surface_id, o, 4);
+        o = body_add(&head, hf_head_width, o, 4);
+        o = body_add(&head, hf_head_height, o, 4);
+        o = body_add(&head, hf_head_x, o, 4);
+        o = body_add(&head, hf_head_y, o, 4);
+        o = body_add(&head, hf_head_flags, o, 4);
+    }
+}
+
+void spicecap_body_display(const body_ctx *c, spicecap_direction direction, guint16 type)
+{
+    int o;
+    if (direction != SPICECAP_DIR_RECEIVED)
+        return;
+    switch (type) {
+    case SPICE_MSG_DISPLAY_MODE:
+        if (body_have(c, 0, 12)) {
+            o = body_add(c, hf_mode_x_res, 0, 4);
+            o = body_add(c, hf_mode_y_res, o, 4);
+            body_add(c, hf_mode_bits, o, 4);
+        }
+        break;
+    case SPICE_MSG_DISPLAY_COPY_BITS:
+        if ((o = display_base(c)) >= 0 && body_have(c, o, 8))
+            body_add(c, hf_src_y, body_add(c, hf_src_x, o, 4), 4);
+        break;
+    case SPICE_MSG_DISPLAY_SURFACE_CREATE:
+        if (body_have(c, 0, 20)) {
+            o = body_add(c, hf_surface_id, 0, 4);
+            o = body_add(c, hf_surface_width, o, 4);
+            o = body_add(c, hf_surface_height, o, 4);
+            o = body_add(c, hf_surface_format, o, 4);
+            body_add(c, hf_surface_flags, o, 4);
+        }
+        break;
+    case SPICE_MSG_DISPLAY_SURFACE_DESTROY:
+        if (body_have(c, 0, 4))
+            body_add(c, hf_surface_id, 0, 4);
+        break;
+    case SPICE_MSG_DISPLAY_DRAW_COPY:
+    case SPICE_MSG_DISPLAY_DRAW_OPAQUE:
+    case SPICE_MSG_DISPLAY_DRAW_BLEND:
+        if ((o = display_base(c)) >= 0)
+            image_at(c, o); /* src_bitmap is the first field after the base */
+        break;
+    case SPICE_MSG_DISPLAY_STREAM_CREATE:
+        stream_create(c);
+        break;
+    case SPICE_MSG_DISPLAY_STREAM_DATA:
+        if (body_have(c, 0, 12)) {
+            o = body_add(c, hf_stream_id, 0, 4);
+            o = body_add(c, hf_stream_mm_time, o, 4);
+            body_add(c, hf_stream_data_size, o, 4);
+        }
+        break;
+    case SPICE_MSG_DISPLAY_STREAM_DATA_SIZED:
+        if (body_have(c, 0, 36)) {
+            o = body_add(c, hf_stream_id, 0, 4);
+            o = body_add(c, hf_stream_mm_time, o, 4);
+            o = body_add(c, hf_stream_width, o, 4);
+            o = body_add(c, hf_stream_height, o, 4);
+            o = add_rect(c, o, hf_dest_top, hf_dest_left, hf_dest_bottom, hf_dest_right);
+            body_add(c, hf_stream_data_size, o, 4);
+        }
+        break;
+    case SPICE_MSG_DISPLAY_STREAM_CLIP:
+        if (body_have(c, 0, 4))
+            clip(c, body_add(c, hf_stream_id, 0, 4));
+        break;
+    case SPICE_MSG_DISPLAY_STREAM_DESTROY:
+        if (body_have(c, 0, 4))
+            body_add(c, hf_stream_id, 0, 4);
+        break;
+    case SPICE_MSG_DISPLAY_MONITORS_CONFIG:
+        monitors_config(c);
+        break;
+    default:
+        /* every draw_* starts with the display base */
+        if ((type >= SPICE_MSG_DISPLAY_DRAW_FILL && type <= SPICE_MSG_DISPLAY_DRAW_ALPHA_BLEND) ||
+            type == SPICE_MSG_DISPLAY_DRAW_COMPOSITE)
+            display_base(c);
+        break;
+    }
+}
+
+void spicecap_bodies_display_register(int proto)
+{
+    static hf_register_info hf[] = {
+        BODY_FIELD(hf_surface_id, "Surface id", "display.surface_id", FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_box_top, "Box top", "display.box.top", FT_INT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_box_left, "Box left", "display.box.left", FT_INT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_box_bottom, "Box bottom", "display.box.bottom", FT_INT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_box_right, "Box right", "display.box.right", FT_INT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_clip_type, "Clip type", "display.clip.type", FT_UINT8, BASE_DEC, VALS(clip_types)),
+        BODY_FIELD(hf_clip_rects, "Clip rectangles", "display.clip.rects", FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_src_x, "Source x", "display.src.x", FT_INT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_src_y, "Source y", "display.src.y", FT_INT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_mode_x_res, "Mode x resolution", "display.mode.x_res", FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_mode_y_res, "Mode y resolution", "display.mode.y_res", FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_mode_bits, "Mode bits per pixel", "display.mode.bits", FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_image_id, "Image id", "display.image.id", FT_UINT64, BASE_HEX, NULL),
+        BODY_FIELD(hf_image_type, "Image type", "display.image.type", FT_UINT8, BASE_DEC, VALS(image_types)),
+        BODY_FIELD(hf_image_flags, "Image flags", "display.image.flags", FT_UINT8, BASE_HEX, NULL),
+        BODY_FIELD(hf_image_width, "Image width", "display.image.width", FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_image_height, "Image height", "display.image.height", FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_image_data_size, "Image data size", "display.image.data_size", FT_UINT64, BASE_DEC, NULL),
+        BODY_FIELD(hf_surface_width, "Surface width", "display.surface.width", FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_surface_height, "Surface height", "display.surface.height", FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_surface_format, "Surface format", "display.surface.format", FT_UINT32, BASE_DEC,
+                   VALS(surface_formats)),
+        BODY_FIELD(hf_surface_flags, "Surface flags", "display.surface.flags", FT_UINT32, BASE_HEX, NULL),
+        BODY_FIELD(hf_stream_id, "Stream id", "display.stream.id", FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_stream_mm_time, "Stream multimedia time", "display.stream.mm_time", FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_stream_data_size, "Stream data size", "display.stream.data_size", FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_stream_codec, "Stream codec", "display.stream.codec", FT_UINT8, BASE_DEC, VALS(codecs)),
+        BODY_FIELD(hf_stream_flags, "Stream flags", "display.stream.flags", FT_UINT8, BASE_HEX, NULL),
+        BODY_FIELD(hf_stream_width, "Stream width", "display.stream.width", FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_stream_height, "Stream height", "display.stream.height", FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_stream_src_width, "Stream source width", "display.stream.src_width", FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_stream_src_height, "Stream source height", "display.stream.src_height", FT_UINT32, BASE_DEC,
+                   NULL),
+        BODY_FIELD(hf_dest_top, "Destination top", "display.stream.dest.top", FT_INT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_dest_left, "Destination left", "display.stream.dest.left", FT_INT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_dest_bottom, "Destination bottom", "display.stream.dest.bottom", FT_INT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_dest_right, "Destination right", "display.stream.dest.right", FT_INT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_monitors_count, "Monitors", "display.monitors.count", FT_UINT16, BASE_DEC, NULL),
+        BODY_FIELD(hf_monitors_max, "Monitors allowed", "display.monitors.max_allowed", FT_UINT16, BASE_DEC, NULL),
+        BODY_FIELD(hf_head_id, "Head id", "display.head.id", FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_head_surface_id, "Head surface id", "display.head.surface_id", FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_head_width, "Head width", "display.head.width", FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_head_height, "Head height", "display.head.height", FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_head_x, "Head x", "display.head.x", FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_head_y, "Head y", "display.head.y", FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_head_flags, "Head flags", "display.head.flags", FT_UINT32, BASE_HEX, NULL),
+    };
+    static int *ett[] = {&ett_head};
+    proto_register_field_array(proto, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+}

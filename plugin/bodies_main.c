@@ -1,0 +1,191 @@
+/* Main channel bodies: init, channels list, mouse mode, multimedia time,
+ * the agent messages (with the VDAgent message type of agent data), name
+ * and uuid; from the client, client info, the mouse mode request and the
+ * agent's start, tokens and data. */
+#include <spice/enums.h>
+#include <spice/vd_agent.h>
+
+#include "bodies_decode.h"
+#include "channels.h"
+
+static int hf_session_id = -1, hf_display_hint = -1, hf_mouse_modes = -1, hf_mouse_mode = -1,
+           hf_agent_connected = -1, hf_agent_tokens = -1, hf_mm_time = -1, hf_ram_hint = -1;
+static int hf_channels_count = -1, hf_channel_type = -1, hf_channel_id = -1;
+static int hf_agent_error = -1, hf_vdagent_type = -1, hf_vdagent_size = -1;
+static int hf_name = -1, hf_uuid = -1, hf_cache_size = -1;
+static int ett_channel = -1;
+
+static const value_string vdagent_types[] = {
+    {VD_AGENT_MOUSE_STATE, "mouse_state"},
+    {VD_AGENT_MONITORS_CONFIG, "monitors_config"},
+    {VD_AGENT_REPLY, "reply"},
+    {VD_AGENT_CLIPBOARD, "clipboard"},
+    {VD_AGENT_DISPLAY_CONFIG, "display_config"},
+    {VD_AGENT_ANNOUNCE_CAPABILITIES, "announce_capabilities"},
+    {VD_AGENT_CLIPBOARD_GRAB, "clipboard_grab"},
+    {VD_AGENT_CLIPBOARD_REQUEST, "clipboard_request"},
+    {VD_AGENT_CLIPBOARD_RELEASE, "clipboard_release"},
+    {VD_AGENT_FILE_XFER_START, "file_xfer_start"},
+    {VD_AGENT_FILE_XFER_STATUS, "file_xfer_status"},
+    {VD_AGENT_FILE_XFER_DATA, "file_xfer_data"},
+    {VD_AGENT_CLIENT_DISCONNECTED, "client_disconnected"},
+    {VD_AGENT_MAX_CLIPBOARD, "max_clipboard"},
+    {VD_AGENT_AUDIO_VOLUME_SYNC, "audio_volume_sync"},
+    {VD_AGENT_GRAPHICS_DEVICE_INFO, "graphics_device_info"},
+    {0, NULL}};
+
+/* Channel types by spice-protocol's names, from the one table in channels.c. */
+static void channel_type_label(gchar *label, guint32 value)
+{
+    const char *name = spicecap_channel_name(value);
+    snprintf(label, ITEM_LABEL_LENGTH, "%s (%u)", name ? name : "unknown", value);
+}
+
+/* num_of_channels u32, then (u8 type, u8 id) pairs. */
+static void channels_list(const body_ctx *c)
+{
+    if (!body_have(c, 0, 4))
+        return;
+    guint32 count = tvb_get_letohl(c->tvb, 0);
+    int o = body_add(c, hf_channels_count, 0, 4);
+    if (count > tvb_reported_length(c->tvb) / 2) {
+        body_short(c, 4 + (guint64)count * 2);
+        return;
+    }
+    if (!body_have(c, o, (int)count * 2))
+        return;
+    guint32 shown = body_list_shown(c, count);
+    for (guint32 i = 0; i < shown; i++, o += 2) {
+        body_ctx entry = *c;
+        entry.tree = proto_tree_add_subtree_format(c->tree, c->tvb, o, 2, ett_channel, NULL, "Channel %u", i);
+        body_add(&entry, hf_channel_type, o, 1);
+        body_add(&entry, hf_channel_id, o + 1, 1);
+    }
+}
+
+/* A VDAgentMessage header starts the first chunk of each agent message; the
+ * chunks after it (a message over one chunk) carry only data. */
+static void agent_data(const body_ctx *c)
+{
+    if (!body_have(c, 0, 4) || tvb_get_letohl(c->tvb, 0) != VD_AGENT_PROTOCOL)
+        return;
+    if (body_have(c, 0, 20)) {
+        body_add(c, hf_vdagent_type, 4, 4);
+        body_add(c, hf_vdagent_size, 16, 4);
+    }
+}
+
+static void main_server(const body_ctx *c, guint16 type)
+{
+    int o;
+    switch (type) {
+    case SPICE_MSG_MAIN_INIT:
+        if (body_have(c, 0, 32)) {
+            o = body_add(c, hf_session_id, 0, 4);
+            o = body_add(c, hf_display_hint, o, 4);
+            o = body_add(c, hf_mouse_modes, o, 4);
+            o = body_add(c, hf_mouse_mode, o, 4);
+            o = body_add(c, hf_agent_connected, o, 4);
+            o = body_add(c, hf_agent_tokens, o, 4);
+            o = body_add(c, hf_mm_time, o, 4);
+            body_add(c, hf_ram_hint, o, 4);
+        }
+        break;
+    case SPICE_MSG_MAIN_CHANNELS_LIST:
+        channels_list(c);
+        break;
+    case SPICE_MSG_MAIN_MOUSE_MODE: /* u16 supported, u16 current */
+        if (body_have(c, 0, 4))
+            body_add(c, hf_mouse_mode, body_add(c, hf_mouse_modes, 0, 2), 2);
+        break;
+    case SPICE_MSG_MAIN_MULTI_MEDIA_TIME:
+        if (body_have(c, 0, 4))
+            body_add(c, hf_mm_time, 0, 4);
+        break;
+    case SPICE_MSG_MAIN_AGENT_DISCONNECTED:
+        if (body_have(c, 0, 4))
+            body_add(c, hf_agent_error, 0, 4);
+        break;
+    case SPICE_MSG_MAIN_AGENT_DATA:
+        agent_data(c);
+        break;
+    case SPICE_MSG_MAIN_AGENT_TOKEN:
+    case SPICE_MSG_MAIN_AGENT_CONNECTED_TOKENS:
+        if (body_have(c, 0, 4))
+            body_add(c, hf_agent_tokens, 0, 4);
+        break;
+    case SPICE_MSG_MAIN_NAME: { /* name_len u32, name */
+        if (!body_have(c, 0, 4))
+            break;
+        guint32 len = tvb_get_letohl(c->tvb, 0);
+        if (len > tvb_reported_length(c->tvb))
+            body_short(c, 4 + (guint64)len);
+        else if (body_have(c, 4, (int)len))
+            proto_tree_add_item(c->tree, hf_name, c->tvb, 4, (int)len, ENC_UTF_8);
+        break;
+    }
+    case SPICE_MSG_MAIN_UUID:
+        if (body_have(c, 0, 16))
+            proto_tree_add_item(c->tree, hf_uuid, c->tvb, 0, 16, ENC_BIG_ENDIAN);
+        break;
+    }
+}
+
+static void main_client(const body_ctx *c, guint16 type)
+{
+    switch (type) {
+    case SPICE_MSGC_MAIN_CLIENT_INFO:
+        if (body_have(c, 0, 8))
+            body_add(c, hf_cache_size, 0, 8);
+        break;
+    case SPICE_MSGC_MAIN_MOUSE_MODE_REQUEST:
+        if (body_have(c, 0, 2))
+            body_add(c, hf_mouse_mode, 0, 2);
+        break;
+    case SPICE_MSGC_MAIN_AGENT_START:
+    case SPICE_MSGC_MAIN_AGENT_TOKEN:
+        if (body_have(c, 0, 4))
+            body_add(c, hf_agent_tokens, 0, 4);
+        break;
+    case SPICE_MSGC_MAIN_AGENT_DATA:
+        agent_data(c);
+        break;
+    }
+}
+
+void spicecap_body_main(const body_ctx *c, spicecap_direction direction, guint16 type)
+{
+    if (direction == SPICECAP_DIR_RECEIVED)
+        main_server(c, type);
+    else
+        main_client(c, type);
+}
+
+void spicecap_bodies_main_register(int proto)
+{
+    static hf_register_info hf[] = {
+        BODY_FIELD(hf_session_id, "Session id", "main.session_id", FT_UINT32, BASE_HEX, NULL),
+        BODY_FIELD(hf_display_hint, "Display channels hint", "main.display_channels_hint", FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_mouse_modes, "Supported mouse modes", "main.mouse_modes", FT_UINT32, BASE_HEX, NULL),
+        BODY_FIELD(hf_mouse_mode, "Current mouse mode", "main.mouse_mode", FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_agent_connected, "Agent connected", "main.agent_connected", FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_agent_tokens, "Agent tokens", "main.agent_tokens", FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_mm_time, "Multimedia time", "main.mm_time", FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_ram_hint, "RAM hint", "main.ram_hint", FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_channels_count, "Channels", "main.channels.count", FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_channel_type, "Channel type", "main.channel.type", FT_UINT8, BASE_CUSTOM,
+                   CF_FUNC(channel_type_label)),
+        BODY_FIELD(hf_channel_id, "Channel id", "main.channel.id", FT_UINT8, BASE_DEC, NULL),
+        BODY_FIELD(hf_agent_error, "Agent disconnect error", "main.agent_error", FT_UINT32, BASE_DEC,
+                   VALS(spicecap_link_errors)),
+        BODY_FIELD(hf_vdagent_type, "VDAgent message type", "main.vdagent.type", FT_UINT32, BASE_DEC,
+                   VALS(vdagent_types)),
+        BODY_FIELD(hf_vdagent_size, "VDAgent message size", "main.vdagent.size", FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_name, "Guest name", "main.name", FT_STRING, BASE_NONE, NULL),
+        BODY_FIELD(hf_uuid, "Guest UUID", "main.uuid", FT_GUID, BASE_NONE, NULL),
+        BODY_FIELD(hf_cache_size, "Client cache size", "main.cache_size", FT_UINT64, BASE_DEC, NULL),
+    };
+    static int *ett[] = {&ett_channel};
+    proto_register_field_array(proto, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+}

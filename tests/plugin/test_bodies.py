@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+"""Message bodies as fields: make_body_capture records one of each message
+body the plugin decodes, with the values below; tshark must show exactly
+these values in the spicecap.* body fields of each message, and nothing else.
+A second capture holds bodies shorter than their structure (or whose counts
+claim more than the body holds): each raises the short-body expert note.
+
+tshark runs as uid 65534 with the plugin in a private folder (tshark_env).
+Usage: test_bodies.py TSHARK PLUGIN_SO WIRESHARK_MAJOR_MINOR MAKE_BODY_CAPTURE"""
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tshark_env import Results, Tshark  # noqa: E402
+
+TSHARK, PLUGIN, VERSION, MAKE = sys.argv[1:5]
+
+# The header fields every message has; everything else under spicecap. is a body field.
+HEADER = {"channel", "direction", "type", "name", "size", "wire_size", "segments", "dropped"}
+
+# (channel, direction, name, {body field: value as tshark -T fields prints it}), in capture order.
+# Values are those make_body_capture.c writes; several values of a field are joined with ",".
+R, S = "received", "sent"
+EXPECTED = [
+    ("main", R, "set_ack", {"ack.generation": "7", "ack.window": "20"}),
+    ("main", S, "ack_sync", {"ack.generation": "7"}),
+    ("main", S, "ack", {}),
+    ("main", R, "ping", {"ping.id": "9", "ping.timestamp": "123456789"}),
+    ("main", S, "pong", {"ping.id": "9", "ping.timestamp": "123456789"}),
+    ("main", R, "wait_for_channels", {"wait.count": "2", "wait.channel_type": "2,4", "wait.channel_id": "0,1",
+                                      "wait.serial": "1000,2000"}),
+    ("main", R, "notify", {"time_stamp": "43", "notify.severity": "2", "notify.visibility": "1", "notify.what": "5",
+                           "notify.message_len": "12", "notify.message": "hello notify"}),
+    ("main", R, "disconnecting", {"time_stamp": "42", "disconnect.reason": "7"}),  # permission denied
+    ("main", S, "disconnecting", {"time_stamp": "44", "disconnect.reason": "0"}),
+    ("main", R, "init", {"main.session_id": "0x00001234", "main.display_channels_hint": "1",
+                         "main.mouse_modes": "0x00000003", "main.mouse_mode": "2", "main.agent_connected": "1",
+                         "main.agent_tokens": "10", "main.mm_time": "5000", "main.ram_hint": "4096"}),
+    ("main", R, "channels_list", {"main.channels.count": "3", "main.channel.type": "2,4,5",
+                                  "main.channel.id": "0,0,1"}),
+    ("main", R, "mouse_mode", {"main.mouse_modes": "0x00000003", "main.mouse_mode": "2"}),
+    ("main", R, "multi_media_time", {"main.mm_time": "7777"}),
+    ("main", R, "agent_connected", {}),
+    ("main", R, "agent_disconnected", {"main.agent_error": "1"}),
+    ("main", R, "agent_token", {"main.agent_tokens": "11"}),
+    ("main", R, "agent_data", {"main.vdagent.type": "4", "main.vdagent.size": "5"}),  # clipboard
+    ("main", R, "name", {"main.name": "guest-vm"}),
+    ("main", R, "uuid", {"main.uuid": "01234567-89ab-cdef-0123-456789abcdef"}),
+    ("main", R, "agent_connected_tokens", {"main.agent_tokens": "12"}),
+    ("main", S, "client_info", {"main.cache_size": "1048576"}),
+    ("main", S, "mouse_mode_request", {"main.mouse_mode": "2"}),
+    ("main", S, "agent_start", {"main.agent_tokens": "13"}),
+    ("main", S, "agent_data", {"main.vdagent.type": "6", "main.vdagent.size": "8"}),  # announce_capabilities
+    ("main", S, "agent_token", {"main.agent_tokens": "14"}),
+    ("display", R, "mode", {"display.mode.x_res": "1024", "display.mode.y_res": "768", "display.mode.bits": "32"}),
+    ("display", R, "mark", {}),
+    ("display", R, "reset", {}),
+    ("display", R, "copy_bits", {"display.surface_id": "0", "display.box.top": "1", "display.box.left": "2",
+                                 "display.box.bottom": "3", "display.box.right": "4", "display.clip.type": "0",
+                                 "display.src.x": "5", "display.src.y": "6"}),
+    ("display", R, "surface_create", {"display.surface_id": "1", "display.surface.width": "800",
+                                      "display.surface.height": "600", "display.surface.format": "32",
+                                      "display.surface.flags": "0x00000001"}),
+    ("display", R, "draw_fill", {"display.surface_id": "1", "display.box.top": "10", "display.box.left": "11",
+                                 "display.box.bottom": "12", "display.box.right": "13", "display.clip.type": "1",
+                                 "display.clip.rects": "2"}),
+    ("display", R, "draw_opaque", {"display.surface_id": "0", "display.box.top": "100", "display.box.left": "101",
+                                   "display.box.bottom": "102", "display.box.right": "103", "display.clip.type": "0",
+                                   "display.image.id": "0x0000000000001111", "display.image.type": "1",  # quic
+                                   "display.image.flags": "0x00", "display.image.width": "64",
+                                   "display.image.height": "48", "display.image.data_size": "300"}),
+    ("display", R, "draw_blend", {"display.surface_id": "0", "display.box.top": "100", "display.box.left": "101",
+                                  "display.box.bottom": "102", "display.box.right": "103", "display.clip.type": "0",
+                                  "display.image.id": "0x0000000000002222", "display.image.type": "105",  # jpeg
+                                  "display.image.flags": "0x00", "display.image.width": "64",
+                                  "display.image.height": "48", "display.image.data_size": "200"}),
+    ("display", R, "surface_destroy", {"display.surface_id": "1"}),
+    ("display", R, "stream_create", {"display.surface_id": "0", "display.stream.id": "3",
+                                     "display.stream.flags": "0x00", "display.stream.codec": "2",  # vp8
+                                     "display.stream.width": "640", "display.stream.height": "480",
+                                     "display.stream.src_width": "1280", "display.stream.src_height": "960",
+                                     "display.stream.dest.top": "0", "display.stream.dest.left": "0",
+                                     "display.stream.dest.bottom": "480", "display.stream.dest.right": "640",
+                                     "display.clip.type": "0"}),
+    ("display", R, "stream_data", {"display.stream.id": "3", "display.stream.mm_time": "5100",
+                                   "display.stream.data_size": "4"}),
+    ("display", R, "stream_data_sized", {"display.stream.id": "3", "display.stream.mm_time": "5200",
+                                         "display.stream.width": "320", "display.stream.height": "240",
+                                         "display.stream.dest.top": "10", "display.stream.dest.left": "20",
+                                         "display.stream.dest.bottom": "250", "display.stream.dest.right": "340",
+                                         "display.stream.data_size": "2"}),
+    ("display", R, "stream_clip", {"display.stream.id": "3", "display.clip.type": "1", "display.clip.rects": "2"}),
+    ("display", R, "stream_destroy", {"display.stream.id": "3"}),
+    ("display", R, "monitors_config", {"display.monitors.count": "2", "display.monitors.max_allowed": "4",
+                                       "display.head.id": "0,1", "display.head.surface_id": "0,0",
+                                       "display.head.width": "1920,1280", "display.head.height": "1080,1024",
+                                       "display.head.x": "0,1920", "display.head.y": "0,0",
+                                       "display.head.flags": "0x00000000,0x00000000"}),
+    ("inputs", R, "init", {"inputs.modifiers": "0x0002"}),
+    ("inputs", S, "key_down", {"inputs.scancode": "0x0000001e"}),
+    ("inputs", S, "key_up", {"inputs.scancode": "0x0000009e"}),
+    ("inputs", S, "key_modifiers", {"inputs.modifiers": "0x0004"}),
+    ("inputs", S, "mouse_motion", {"inputs.mouse.dx": "-5", "inputs.mouse.dy": "7", "inputs.mouse.buttons": "0x0001"}),
+    ("inputs", S, "mouse_position", {"inputs.mouse.x": "100", "inputs.mouse.y": "200",
+                                     "inputs.mouse.buttons": "0x0000", "inputs.mouse.display": "1"}),
+    ("inputs", S, "mouse_press", {"inputs.mouse.button": "3", "inputs.mouse.buttons": "0x0004"}),
+    ("inputs", S, "mouse_release", {"inputs.mouse.button": "3", "inputs.mouse.buttons": "0x0000"}),
+    ("inputs", R, "key_modifiers", {"inputs.modifiers": "0x0001"}),
+    ("cursor", R, "init", {"cursor.x": "10", "cursor.y": "20", "cursor.trail.length": "3",
+                           "cursor.trail.frequency": "4", "cursor.visible": "1", "cursor.flags": "0x0001"}),
+    ("cursor", R, "set", {"cursor.x": "-11", "cursor.y": "21", "cursor.visible": "1", "cursor.flags": "0x0000",
+                          "cursor.unique": "0x0000000000000abc", "cursor.type": "0", "cursor.width": "32",
+                          "cursor.height": "32", "cursor.hot_x": "1", "cursor.hot_y": "2"}),
+    ("cursor", R, "move", {"cursor.x": "12", "cursor.y": "22"}),
+    ("cursor", R, "hide", {}),
+    ("cursor", R, "trail", {"cursor.trail.length": "5", "cursor.trail.frequency": "6"}),
+    ("cursor", R, "inval_one", {"cursor.unique": "0x0000000000000abc"}),
+    ("playback", R, "mode", {"playback.time": "100", "playback.mode": "3"}),  # opus
+    ("playback", R, "start", {"playback.channels": "2", "playback.format": "1", "playback.frequency": "48000",
+                              "playback.time": "101"}),
+    ("playback", R, "data", {"playback.time": "102"}),
+    ("playback", R, "volume", {"playback.volume.channels": "2", "playback.volume": "1000,2000"}),
+    ("playback", R, "mute", {"playback.mute": "1"}),
+    ("playback", R, "latency", {"playback.latency": "150"}),
+    ("playback", R, "stop", {}),
+]
+
+# The short capture: (name, bytes the structure needs), one message per frame.
+SHORT = [("surface_create", 20), ("channels_list", 4 + 1000000 * 2), ("notify", 24 + 0xffffffff),
+         ("monitors_config", 4 + 3 * 28), ("draw_copy", 0x7fffffff + 18), ("draw_fill", 25 + 0x10000000 * 16),
+         ("mouse_position", 11), ("volume", 1 + 200 * 2), ("set", 7 + 17)]
+
+
+results = Results()
+check = results.check
+ts = Tshark(TSHARK, PLUGIN, VERSION)
+
+
+def tshark(capture, *args):
+    """(exit status, stdout) of tshark [-r capture] args."""
+    code, out, _ = ts.run(*args, capture=capture)
+    return code, out
+
+
+try:
+    bodies, short = ts.path("bodies.pcap"), ts.path("short.pcap")
+    made = subprocess.run([MAKE, bodies, short], capture_output=True, text=True)
+    check("make_body_capture writes both captures", made.returncode == 0, made.stderr)
+
+    code, out = tshark(None, "-G", "fields")
+    fields = [cols[2] for cols in (line.split("\t") for line in out.splitlines())
+              if len(cols) > 2 and cols[0] == "F" and cols[2].startswith("spicecap.")]
+    body_fields = [f for f in fields if f[len("spicecap."):] not in HEADER]
+    used = {f for _, _, _, values in EXPECTED for f in values}
+    check("every expected field is registered", used <= {f[len("spicecap."):] for f in body_fields},
+          sorted(used - {f[len("spicecap."):] for f in body_fields}))
+
+    args = ["-Y", "spicecap", "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,",
+            "-e", "spicecap.channel", "-e", "spicecap.direction", "-e", "spicecap.name"]
+    for f in body_fields:
+        args += ["-e", f]
+    code, out = tshark(bodies, *args)
+    got = []
+    for line in out.splitlines():
+        cols = line.split("\t")
+        values = {f[len("spicecap."):]: v for f, v in zip(body_fields, cols[3:]) if v}
+        got.append((cols[0], cols[1], cols[2], values))
+    check("%d messages, one of each decoded body" % len(EXPECTED), code == 0 and len(got) == len(EXPECTED),
+          "exit %d, %d messages" % (code, len(got)))
+    for want, have in zip(EXPECTED, got):
+        check("%s %s %s: exactly its body fields and values" % want[:3], want == have,
+              "\n  want %s\n  got  %s" % (want, have))
+
+    # The fields work in display filters.
+    for flt, want in (("spicecap.display.head.width == 1280", "monitors_config"),
+                      ("spicecap.main.vdagent.type == 4", "agent_data"),
+                      ('spicecap.notify.message contains "hello"', "notify"),
+                      ("spicecap.main.channel.type == 5", "channels_list"),
+                      ("spicecap.cursor.trail.frequency == 6", "trail"),
+                      ("spicecap.playback.volume == 2000", "volume")):
+        code, out = tshark(bodies, "-Y", flt, "-T", "fields", "-e", "spicecap.name")
+        check("filter %s finds the %s" % (flt, want), out.split() == [want], out)
+
+    code, out = tshark(bodies, "-q", "-z", "expert")
+    check("well-formed bodies raise no expert info", code == 0 and "SPICEcap" not in out, out[-400:])
+
+    code, out = tshark(short, "-T", "fields", "-e", "frame.number", "-e", "spicecap.name",
+                       "-e", "spicecap.size", "-e", "_ws.expert.message")
+    rows = [line.split("\t") for line in out.splitlines()]
+    want = [[str(i + 1), name, size, "Body of %s bytes is shorter than its structure (%d needed)" % (size, need)]
+            for i, ((name, need), size) in enumerate(zip(SHORT, [r[2] if len(r) > 2 else "?" for r in rows]))]
+    check("every short body raises the short-body note, naming its size and the size needed", rows == want,
+          "\n  want %s\n  got  %s" % (want, rows))
+    code, out = tshark(short, "-Y", "spicecap.short_body", "-T", "fields", "-e", "frame.number")
+    check("spicecap.short_body filters exactly those messages", out.split() == [str(i + 1) for i in range(len(SHORT))],
+          out)
+    code, out = tshark(short, "-q", "-z", "expert")
+    check("tshark -z expert counts them as Malformed errors", "Errors (%d)" % len(SHORT) in out, out[-600:])
+finally:
+    ts.close()
+
+sys.exit(results.finish())
