@@ -54,6 +54,28 @@ int body_add(const body_ctx *c, int hf, int offset, int len)
     return offset + len;
 }
 
+int body_fields(const body_ctx *c, int offset, const body_field *fields, size_t count)
+{
+    int len = 0;
+    for (size_t i = 0; i < count; i++)
+        len += fields[i].len;
+    if (!body_have(c, offset, len))
+        return -1;
+    for (size_t i = 0; i < count; i++) {
+        if (fields[i].hf != NULL)
+            body_add(c, *fields[i].hf, offset, fields[i].len);
+        offset += fields[i].len;
+    }
+    return offset;
+}
+
+body_ctx body_entry(const body_ctx *c, int offset, int len, int ett, const char *name, guint32 index)
+{
+    body_ctx entry = *c;
+    entry.tree = proto_tree_add_subtree_format(c->tree, c->tvb, offset, len, ett, NULL, "%s %u", name, index);
+    return entry;
+}
+
 guint32 body_list_shown(const body_ctx *c, guint32 count)
 {
     if (count <= SPICECAP_BODY_LIST_MAX)
@@ -72,59 +94,46 @@ static void wait_for_channels(const body_ctx *c)
     int o = body_add(c, hf_wait_count, 0, 1);
     if (!body_have(c, o, count * 10)) /* u8 count: at most 2550 bytes */
         return;
-    for (guint8 i = 0; i < count; i++, o += 10) {
-        proto_tree *t = proto_tree_add_subtree_format(c->tree, c->tvb, o, 10, ett_wait, NULL, "Wait for channel %u", i);
-        body_ctx sub = *c;
-        sub.tree = t;
-        body_add(&sub, hf_wait_channel_type, o, 1);
-        body_add(&sub, hf_wait_channel_id, o + 1, 1);
-        body_add(&sub, hf_wait_serial, o + 2, 8);
+    for (guint8 i = 0; i < count; i++) {
+        body_ctx entry = body_entry(c, o, 10, ett_wait, "Wait for channel", i);
+        o = BODY_FIELDS(&entry, o, {&hf_wait_channel_type, 1}, {&hf_wait_channel_id, 1}, {&hf_wait_serial, 8});
     }
 }
 
 /* Server: time_stamp u64, severity, visibility, what, message_len (u32s), message. */
 static void notify(const body_ctx *c)
 {
-    if (!body_have(c, 0, 24))
+    int o = BODY_FIELDS(c, 0, {&hf_time_stamp, 8}, {&hf_notify_severity, 4}, {&hf_notify_visibility, 4},
+                        {&hf_notify_what, 4}, {&hf_notify_len, 4});
+    if (o < 0)
         return;
-    int o = body_add(c, hf_time_stamp, 0, 8);
-    o = body_add(c, hf_notify_severity, o, 4);
-    o = body_add(c, hf_notify_visibility, o, 4);
-    o = body_add(c, hf_notify_what, o, 4);
-    guint32 len = tvb_get_letohl(c->tvb, o);
-    o = body_add(c, hf_notify_len, o, 4);
+    guint32 len = tvb_get_letohl(c->tvb, o - 4);
     if (len > tvb_reported_length(c->tvb)) { /* checked before the int cast below */
         body_short(c, (guint64)o + len);
         return;
     }
-    if (!body_have(c, o, (int)len))
-        return;
-    proto_tree_add_item(c->tree, hf_notify_message, c->tvb, o, (int)len, ENC_UTF_8);
+    if (body_have(c, o, (int)len))
+        proto_tree_add_item(c->tree, hf_notify_message, c->tvb, o, (int)len, ENC_UTF_8);
 }
 
 static void common(const body_ctx *c, spicecap_direction direction, guint16 type)
 {
-    int o;
     if (direction == SPICECAP_DIR_RECEIVED) {
         switch (type) {
         case SPICE_MSG_MIGRATE:
-            if (body_have(c, 0, 4))
-                body_add(c, hf_migrate_flags, 0, 4);
+            BODY_FIELDS(c, 0, {&hf_migrate_flags, 4});
             break;
         case SPICE_MSG_SET_ACK:
-            if (body_have(c, 0, 8))
-                body_add(c, hf_window, body_add(c, hf_generation, 0, 4), 4);
+            BODY_FIELDS(c, 0, {&hf_generation, 4}, {&hf_window, 4});
             break;
-        case SPICE_MSG_PING:
-            if (body_have(c, 0, 12))
-                body_add(c, hf_ping_time, body_add(c, hf_ping_id, 0, 4), 8);
+        case SPICE_MSG_PING: /* then optional padding data */
+            BODY_FIELDS(c, 0, {&hf_ping_id, 4}, {&hf_ping_time, 8});
             break;
         case SPICE_MSG_WAIT_FOR_CHANNELS:
             wait_for_channels(c);
             break;
         case SPICE_MSG_DISCONNECTING:
-            if (body_have(c, 0, 12))
-                body_add(c, hf_reason, body_add(c, hf_time_stamp, 0, 8), 4);
+            BODY_FIELDS(c, 0, {&hf_time_stamp, 8}, {&hf_reason, 4});
             break;
         case SPICE_MSG_NOTIFY:
             notify(c);
@@ -134,18 +143,13 @@ static void common(const body_ctx *c, spicecap_direction direction, guint16 type
     }
     switch (type) {
     case SPICE_MSGC_ACK_SYNC:
-        if (body_have(c, 0, 4))
-            body_add(c, hf_generation, 0, 4);
+        BODY_FIELDS(c, 0, {&hf_generation, 4});
         break;
     case SPICE_MSGC_PONG:
-        if (body_have(c, 0, 12))
-            body_add(c, hf_ping_time, body_add(c, hf_ping_id, 0, 4), 8);
+        BODY_FIELDS(c, 0, {&hf_ping_id, 4}, {&hf_ping_time, 8});
         break;
     case SPICE_MSGC_DISCONNECTING:
-        if (body_have(c, 0, 12)) {
-            o = body_add(c, hf_time_stamp, 0, 8);
-            body_add(c, hf_reason, o, 4);
-        }
+        BODY_FIELDS(c, 0, {&hf_time_stamp, 8}, {&hf_reason, 4});
         break;
     }
 }

@@ -22,28 +22,18 @@ static const value_string data_modes[] = {{SPICE_AUDIO_DATA_MODE_INVALID, "inval
 static const value_string audio_formats[] = {{SPICE_AUDIO_FMT_INVALID, "invalid"}, {SPICE_AUDIO_FMT_S16, "s16"},
                                              {0, NULL}};
 
-/* channels u32, format u16, frequency u32 (then, for playback, time u32). */
-static int start(const body_ctx *c, const audio_fields *f)
-{
-    int o = body_add(c, f->channels, 0, 4);
-    o = body_add(c, f->format, o, 2);
-    return body_add(c, f->frequency, o, 4);
-}
-
 /* time u32, mode u16, then the mode's data. */
 static void mode(const body_ctx *c, const audio_fields *f)
 {
-    if (body_have(c, 0, 6))
-        body_add(c, f->mode, body_add(c, f->time, 0, 4), 2);
+    BODY_FIELDS(c, 0, {&f->time, 4}, {&f->mode, 2});
 }
 
 /* AudioVolume: nchannels u8, then a u16 volume per channel (at most 255). */
 static void volume(const body_ctx *c, const audio_fields *f)
 {
-    if (!body_have(c, 0, 1))
+    if (BODY_FIELDS(c, 0, {&f->volume_channels, 1}) < 0)
         return;
     guint8 n = tvb_get_guint8(c->tvb, 0);
-    body_add(c, f->volume_channels, 0, 1);
     if (!body_have(c, 1, n * 2))
         return;
     body_ctx list = *c;
@@ -59,26 +49,22 @@ void spicecap_body_playback(const body_ctx *c, spicecap_direction direction, gui
         return;
     switch (type) {
     case SPICE_MSG_PLAYBACK_DATA:
-        if (body_have(c, 0, 4))
-            body_add(c, f->time, 0, 4);
+        BODY_FIELDS(c, 0, {&f->time, 4});
         break;
     case SPICE_MSG_PLAYBACK_MODE:
         mode(c, f);
         break;
     case SPICE_MSG_PLAYBACK_START:
-        if (body_have(c, 0, 14))
-            body_add(c, f->time, start(c, f), 4);
+        BODY_FIELDS(c, 0, {&f->channels, 4}, {&f->format, 2}, {&f->frequency, 4}, {&f->time, 4});
         break;
     case SPICE_MSG_PLAYBACK_VOLUME:
         volume(c, f);
         break;
     case SPICE_MSG_PLAYBACK_MUTE:
-        if (body_have(c, 0, 1))
-            body_add(c, f->mute, 0, 1);
+        BODY_FIELDS(c, 0, {&f->mute, 1});
         break;
     case SPICE_MSG_PLAYBACK_LATENCY:
-        if (body_have(c, 0, 4))
-            body_add(c, f->latency, 0, 4);
+        BODY_FIELDS(c, 0, {&f->latency, 4});
         break;
     }
 }
@@ -87,23 +73,21 @@ void spicecap_body_record(const body_ctx *c, spicecap_direction direction, guint
 {
     const audio_fields *f = &record_f;
     if (direction == SPICECAP_DIR_SENT) {
-        if ((type == SPICE_MSGC_RECORD_DATA || type == SPICE_MSGC_RECORD_START_MARK) && body_have(c, 0, 4))
-            body_add(c, f->time, 0, 4);
+        if (type == SPICE_MSGC_RECORD_DATA || type == SPICE_MSGC_RECORD_START_MARK)
+            BODY_FIELDS(c, 0, {&f->time, 4});
         else if (type == SPICE_MSGC_RECORD_MODE)
             mode(c, f);
         return;
     }
     switch (type) {
     case SPICE_MSG_RECORD_START:
-        if (body_have(c, 0, 10))
-            start(c, f);
+        BODY_FIELDS(c, 0, {&f->channels, 4}, {&f->format, 2}, {&f->frequency, 4});
         break;
     case SPICE_MSG_RECORD_VOLUME:
         volume(c, f);
         break;
     case SPICE_MSG_RECORD_MUTE:
-        if (body_have(c, 0, 1))
-            body_add(c, f->mute, 0, 1);
+        BODY_FIELDS(c, 0, {&f->mute, 1});
         break;
     }
 }

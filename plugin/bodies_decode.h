@@ -35,6 +35,24 @@ void body_short(const body_ctx *c, guint64 needed);
 /* Adds a little-endian field of len bytes at offset; returns the offset after it. */
 int body_add(const body_ctx *c, int hf, int offset, int len);
 
+/* One field of a fixed layout: its hf id (NULL: bytes skipped) and size. */
+typedef struct body_field {
+    const int *hf;
+    int len;
+} body_field;
+
+/* A run of fixed-size fields from offset: when all of them exist, adds
+ * them in order and returns the offset after them; otherwise adds the
+ * short-body note and returns -1. */
+int body_fields(const body_ctx *c, int offset, const body_field *fields, size_t count);
+#define BODY_FIELDS(c, offset, ...)                                      \
+    body_fields((c), (offset), (const body_field[]){__VA_ARGS__},       \
+                sizeof((const body_field[]){__VA_ARGS__}) / sizeof(body_field))
+
+/* A subtree "name index" over len bytes at offset: the context to decode
+ * one entry of a list into. */
+body_ctx body_entry(const body_ctx *c, int offset, int len, int ett, const char *name, guint32 index);
+
 /* Adds a counted list's summary line when count is over SPICECAP_BODY_LIST_MAX;
  * returns how many entries to decode. */
 guint32 body_list_shown(const body_ctx *c, guint32 count);
@@ -53,7 +71,7 @@ void spicecap_bodies_main_register(int proto);
 void spicecap_bodies_input_register(int proto);
 void spicecap_bodies_audio_register(int proto);
 
-/* SpiceLinkErr names: disconnect reasons, agent disconnect errors. */
+/* SpiceLinkErr names (link.c, also declared in link.h): disconnect reasons, agent disconnect errors. */
 extern const value_string spicecap_link_errors[];
 
 /* hf_register_info shorthand: every body field is "spicecap.<abbrev>". */

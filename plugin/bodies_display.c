@@ -43,13 +43,8 @@ static const value_string surface_formats[] = {
     {SPICE_SURFACE_FMT_16_565, "16_565"},   {SPICE_SURFACE_FMT_32_ARGB, "32_ARGB"},
     {0, NULL}};
 
-static int add_rect(const body_ctx *c, int offset, int top, int left, int bottom, int right)
-{
-    offset = body_add(c, top, offset, 4);
-    offset = body_add(c, left, offset, 4);
-    offset = body_add(c, bottom, offset, 4);
-    return body_add(c, right, offset, 4);
-}
+/* A Rect (top, left, bottom, right: i32 each) as BODY_FIELDS entries. */
+#define RECT(prefix) {&prefix##_top, 4}, {&prefix##_left, 4}, {&prefix##_bottom, 4}, {&prefix##_right, 4}
 
 /* Clip: type u8, then for RECTS a u32 count and count 16-byte rectangles
  * (skipped, not looped over). Returns the offset after it or -1. */
@@ -75,11 +70,8 @@ static int clip(const body_ctx *c, int o)
 /* DisplayBase: surface_id, box, clip; returns the offset after it or -1. */
 static int display_base(const body_ctx *c)
 {
-    if (!body_have(c, 0, 20))
-        return -1;
-    int o = body_add(c, hf_surface_id, 0, 4);
-    o = add_rect(c, o, hf_box_top, hf_box_left, hf_box_bottom, hf_box_right);
-    return clip(c, o);
+    int o = BODY_FIELDS(c, 0, {&hf_surface_id, 4}, RECT(hf_box));
+    return o < 0 ? -1 : clip(c, o);
 }
 
 /* The data size of an image: each compressed kind carries it (BinaryData
@@ -129,54 +121,35 @@ static void image_at(const body_ctx *c, int pointer_offset)
         body_short(c, (guint64)at + 18);
         return;
     }
-    if (!body_have(c, (int)at, 18))
-        return;
-    int o = body_add(c, hf_image_id, (int)at, 8);
-    guint8 type = tvb_get_guint8(c->tvb, o);
-    o = body_add(c, hf_image_type, o, 1);
-    o = body_add(c, hf_image_flags, o, 1);
-    o = body_add(c, hf_image_width, o, 4);
-    o = body_add(c, hf_image_height, o, 4);
-    image_data_size(c, type, o);
+    int o = BODY_FIELDS(c, (int)at, {&hf_image_id, 8}, {&hf_image_type, 1}, {&hf_image_flags, 1},
+                        {&hf_image_width, 4}, {&hf_image_height, 4});
+    if (o >= 0)
+        image_data_size(c, tvb_get_guint8(c->tvb, (int)at + 8), o);
 }
 
 static void stream_create(const body_ctx *c)
 {
-    if (!body_have(c, 0, 50))
-        return;
-    int o = body_add(c, hf_surface_id, 0, 4);
-    o = body_add(c, hf_stream_id, o, 4);
-    o = body_add(c, hf_stream_flags, o, 1);
-    o = body_add(c, hf_stream_codec, o, 1) + 8; /* stamp */
-    o = body_add(c, hf_stream_width, o, 4);
-    o = body_add(c, hf_stream_height, o, 4);
-    o = body_add(c, hf_stream_src_width, o, 4);
-    o = body_add(c, hf_stream_src_height, o, 4);
-    o = add_rect(c, o, hf_dest_top, hf_dest_left, hf_dest_bottom, hf_dest_right);
-    clip(c, o);
+    int o = BODY_FIELDS(c, 0, {&hf_surface_id, 4}, {&hf_stream_id, 4}, {&hf_stream_flags, 1}, {&hf_stream_codec, 1},
+                        {NULL, 8} /* stamp */, {&hf_stream_width, 4}, {&hf_stream_height, 4},
+                        {&hf_stream_src_width, 4}, {&hf_stream_src_height, 4}, RECT(hf_dest));
+    if (o >= 0)
+        clip(c, o);
 }
 
 /* count u16, max_allowed u16, then count heads of 7 u32s. */
 static void monitors_config(const body_ctx *c)
 {
-    if (!body_have(c, 0, 4))
+    int o = BODY_FIELDS(c, 0, {&hf_monitors_count, 2}, {&hf_monitors_max, 2});
+    if (o < 0)
         return;
     guint32 count = tvb_get_letohs(c->tvb, 0);
-    int o = body_add(c, hf_monitors_count, 0, 2);
-    o = body_add(c, hf_monitors_max, o, 2);
     if (!body_have(c, o, (int)count * 28)) /* u16 count: at most 1.8 MB */
         return;
     guint32 shown = body_list_shown(c, count);
     for (guint32 i = 0; i < shown; i++) {
-        body_ctx head = *c;
-        head.tree = proto_tree_add_subtree_format(c->tree, c->tvb, o, 28, ett_head, NULL, "Head %u", i);
-        o = body_add(&head, hf_head_id, o, 4);
-        o = body_add(&head, hf_head_surface_id, o, 4);
-        o = body_add(&head, hf_head_width, o, 4);
-        o = body_add(&head, hf_head_height, o, 4);
-        o = body_add(&head, hf_head_x, o, 4);
-        o = body_add(&head, hf_head_y, o, 4);
-        o = body_add(&head, hf_head_flags, o, 4);
+        body_ctx head = body_entry(c, o, 28, ett_head, "Head", i);
+        o = BODY_FIELDS(&head, o, {&hf_head_id, 4}, {&hf_head_surface_id, 4}, {&hf_head_width, 4},
+                        {&hf_head_height, 4}, {&hf_head_x, 4}, {&hf_head_y, 4}, {&hf_head_flags, 4});
     }
 }
 
@@ -187,28 +160,18 @@ void spicecap_body_display(const body_ctx *c, spicecap_direction direction, guin
         return;
     switch (type) {
     case SPICE_MSG_DISPLAY_MODE:
-        if (body_have(c, 0, 12)) {
-            o = body_add(c, hf_mode_x_res, 0, 4);
-            o = body_add(c, hf_mode_y_res, o, 4);
-            body_add(c, hf_mode_bits, o, 4);
-        }
+        BODY_FIELDS(c, 0, {&hf_mode_x_res, 4}, {&hf_mode_y_res, 4}, {&hf_mode_bits, 4});
         break;
     case SPICE_MSG_DISPLAY_COPY_BITS:
-        if ((o = display_base(c)) >= 0 && body_have(c, o, 8))
-            body_add(c, hf_src_y, body_add(c, hf_src_x, o, 4), 4);
+        if ((o = display_base(c)) >= 0)
+            BODY_FIELDS(c, o, {&hf_src_x, 4}, {&hf_src_y, 4});
         break;
     case SPICE_MSG_DISPLAY_SURFACE_CREATE:
-        if (body_have(c, 0, 20)) {
-            o = body_add(c, hf_surface_id, 0, 4);
-            o = body_add(c, hf_surface_width, o, 4);
-            o = body_add(c, hf_surface_height, o, 4);
-            o = body_add(c, hf_surface_format, o, 4);
-            body_add(c, hf_surface_flags, o, 4);
-        }
+        BODY_FIELDS(c, 0, {&hf_surface_id, 4}, {&hf_surface_width, 4}, {&hf_surface_height, 4},
+                    {&hf_surface_format, 4}, {&hf_surface_flags, 4});
         break;
     case SPICE_MSG_DISPLAY_SURFACE_DESTROY:
-        if (body_have(c, 0, 4))
-            body_add(c, hf_surface_id, 0, 4);
+        BODY_FIELDS(c, 0, {&hf_surface_id, 4});
         break;
     case SPICE_MSG_DISPLAY_DRAW_COPY:
     case SPICE_MSG_DISPLAY_DRAW_OPAQUE:
@@ -220,29 +183,18 @@ void spicecap_body_display(const body_ctx *c, spicecap_direction direction, guin
         stream_create(c);
         break;
     case SPICE_MSG_DISPLAY_STREAM_DATA:
-        if (body_have(c, 0, 12)) {
-            o = body_add(c, hf_stream_id, 0, 4);
-            o = body_add(c, hf_stream_mm_time, o, 4);
-            body_add(c, hf_stream_data_size, o, 4);
-        }
+        BODY_FIELDS(c, 0, {&hf_stream_id, 4}, {&hf_stream_mm_time, 4}, {&hf_stream_data_size, 4});
         break;
     case SPICE_MSG_DISPLAY_STREAM_DATA_SIZED:
-        if (body_have(c, 0, 36)) {
-            o = body_add(c, hf_stream_id, 0, 4);
-            o = body_add(c, hf_stream_mm_time, o, 4);
-            o = body_add(c, hf_stream_width, o, 4);
-            o = body_add(c, hf_stream_height, o, 4);
-            o = add_rect(c, o, hf_dest_top, hf_dest_left, hf_dest_bottom, hf_dest_right);
-            body_add(c, hf_stream_data_size, o, 4);
-        }
+        BODY_FIELDS(c, 0, {&hf_stream_id, 4}, {&hf_stream_mm_time, 4}, {&hf_stream_width, 4}, {&hf_stream_height, 4},
+                    RECT(hf_dest), {&hf_stream_data_size, 4});
         break;
     case SPICE_MSG_DISPLAY_STREAM_CLIP:
-        if (body_have(c, 0, 4))
-            clip(c, body_add(c, hf_stream_id, 0, 4));
+        if ((o = BODY_FIELDS(c, 0, {&hf_stream_id, 4})) >= 0)
+            clip(c, o);
         break;
     case SPICE_MSG_DISPLAY_STREAM_DESTROY:
-        if (body_have(c, 0, 4))
-            body_add(c, hf_stream_id, 0, 4);
+        BODY_FIELDS(c, 0, {&hf_stream_id, 4});
         break;
     case SPICE_MSG_DISPLAY_MONITORS_CONFIG:
         monitors_config(c);

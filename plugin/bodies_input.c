@@ -21,41 +21,28 @@ static const value_string cursor_types[] = {
 
 void spicecap_body_inputs(const body_ctx *c, spicecap_direction direction, guint16 type)
 {
-    int o;
     if (direction == SPICECAP_DIR_RECEIVED) {
-        if ((type == SPICE_MSG_INPUTS_INIT || type == SPICE_MSG_INPUTS_KEY_MODIFIERS) && body_have(c, 0, 2))
-            body_add(c, hf_modifiers, 0, 2);
+        if (type == SPICE_MSG_INPUTS_INIT || type == SPICE_MSG_INPUTS_KEY_MODIFIERS)
+            BODY_FIELDS(c, 0, {&hf_modifiers, 2});
         return;
     }
     switch (type) {
     case SPICE_MSGC_INPUTS_KEY_DOWN:
     case SPICE_MSGC_INPUTS_KEY_UP:
-        if (body_have(c, 0, 4))
-            body_add(c, hf_scancode, 0, 4);
+        BODY_FIELDS(c, 0, {&hf_scancode, 4});
         break;
     case SPICE_MSGC_INPUTS_KEY_MODIFIERS:
-        if (body_have(c, 0, 2))
-            body_add(c, hf_modifiers, 0, 2);
+        BODY_FIELDS(c, 0, {&hf_modifiers, 2});
         break;
     case SPICE_MSGC_INPUTS_MOUSE_MOTION:
-        if (body_have(c, 0, 10)) {
-            o = body_add(c, hf_mouse_dx, 0, 4);
-            o = body_add(c, hf_mouse_dy, o, 4);
-            body_add(c, hf_buttons, o, 2);
-        }
+        BODY_FIELDS(c, 0, {&hf_mouse_dx, 4}, {&hf_mouse_dy, 4}, {&hf_buttons, 2});
         break;
     case SPICE_MSGC_INPUTS_MOUSE_POSITION:
-        if (body_have(c, 0, 11)) {
-            o = body_add(c, hf_mouse_x, 0, 4);
-            o = body_add(c, hf_mouse_y, o, 4);
-            o = body_add(c, hf_buttons, o, 2);
-            body_add(c, hf_display_id, o, 1);
-        }
+        BODY_FIELDS(c, 0, {&hf_mouse_x, 4}, {&hf_mouse_y, 4}, {&hf_buttons, 2}, {&hf_display_id, 1});
         break;
     case SPICE_MSGC_INPUTS_MOUSE_PRESS:
     case SPICE_MSGC_INPUTS_MOUSE_RELEASE:
-        if (body_have(c, 0, 3))
-            body_add(c, hf_buttons, body_add(c, hf_button, 0, 1), 2);
+        BODY_FIELDS(c, 0, {&hf_button, 1}, {&hf_buttons, 2});
         break;
     }
 }
@@ -64,53 +51,34 @@ void spicecap_body_inputs(const body_ctx *c, spicecap_direction direction, guint
  * u8, width, height, hot_spot_x, hot_spot_y u16), then the shape's bytes. */
 static void cursor_shape(const body_ctx *c, int o)
 {
-    if (!body_have(c, o, 2))
+    if (o < 0 || (o = BODY_FIELDS(c, o, {&hf_cursor_flags, 2})) < 0)
         return;
-    guint16 flags = tvb_get_letohs(c->tvb, o);
-    o = body_add(c, hf_cursor_flags, o, 2);
-    if ((flags & SPICE_CURSOR_FLAGS_NONE) || !body_have(c, o, 17))
+    if (tvb_get_letohs(c->tvb, o - 2) & SPICE_CURSOR_FLAGS_NONE)
         return;
-    o = body_add(c, hf_cursor_unique, o, 8);
-    o = body_add(c, hf_cursor_type, o, 1);
-    o = body_add(c, hf_cursor_width, o, 2);
-    o = body_add(c, hf_cursor_height, o, 2);
-    o = body_add(c, hf_hot_x, o, 2);
-    body_add(c, hf_hot_y, o, 2);
+    BODY_FIELDS(c, o, {&hf_cursor_unique, 8}, {&hf_cursor_type, 1}, {&hf_cursor_width, 2}, {&hf_cursor_height, 2},
+                {&hf_hot_x, 2}, {&hf_hot_y, 2});
 }
 
 void spicecap_body_cursor(const body_ctx *c, spicecap_direction direction, guint16 type)
 {
-    int o;
     if (direction != SPICECAP_DIR_RECEIVED)
         return;
     switch (type) {
-    case SPICE_MSG_CURSOR_INIT: /* position, trail length and frequency, visible, cursor */
-        if (body_have(c, 0, 9)) {
-            o = body_add(c, hf_cursor_x, 0, 2);
-            o = body_add(c, hf_cursor_y, o, 2);
-            o = body_add(c, hf_trail_length, o, 2);
-            o = body_add(c, hf_trail_frequency, o, 2);
-            cursor_shape(c, body_add(c, hf_cursor_visible, o, 1));
-        }
+    case SPICE_MSG_CURSOR_INIT:
+        cursor_shape(c, BODY_FIELDS(c, 0, {&hf_cursor_x, 2}, {&hf_cursor_y, 2}, {&hf_trail_length, 2},
+                                    {&hf_trail_frequency, 2}, {&hf_cursor_visible, 1}));
         break;
-    case SPICE_MSG_CURSOR_SET: /* position, visible, cursor */
-        if (body_have(c, 0, 5)) {
-            o = body_add(c, hf_cursor_x, 0, 2);
-            o = body_add(c, hf_cursor_y, o, 2);
-            cursor_shape(c, body_add(c, hf_cursor_visible, o, 1));
-        }
+    case SPICE_MSG_CURSOR_SET:
+        cursor_shape(c, BODY_FIELDS(c, 0, {&hf_cursor_x, 2}, {&hf_cursor_y, 2}, {&hf_cursor_visible, 1}));
         break;
     case SPICE_MSG_CURSOR_MOVE:
-        if (body_have(c, 0, 4))
-            body_add(c, hf_cursor_y, body_add(c, hf_cursor_x, 0, 2), 2);
+        BODY_FIELDS(c, 0, {&hf_cursor_x, 2}, {&hf_cursor_y, 2});
         break;
     case SPICE_MSG_CURSOR_TRAIL:
-        if (body_have(c, 0, 4))
-            body_add(c, hf_trail_frequency, body_add(c, hf_trail_length, 0, 2), 2);
+        BODY_FIELDS(c, 0, {&hf_trail_length, 2}, {&hf_trail_frequency, 2});
         break;
     case SPICE_MSG_CURSOR_INVAL_ONE:
-        if (body_have(c, 0, 8))
-            body_add(c, hf_cursor_unique, 0, 8);
+        BODY_FIELDS(c, 0, {&hf_cursor_unique, 8});
         break;
     }
 }

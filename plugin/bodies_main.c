@@ -44,10 +44,10 @@ static void channel_type_label(gchar *label, guint32 value)
 /* num_of_channels u32, then (u8 type, u8 id) pairs. */
 static void channels_list(const body_ctx *c)
 {
-    if (!body_have(c, 0, 4))
+    int o = BODY_FIELDS(c, 0, {&hf_channels_count, 4});
+    if (o < 0)
         return;
     guint32 count = tvb_get_letohl(c->tvb, 0);
-    int o = body_add(c, hf_channels_count, 0, 4);
     if (count > tvb_reported_length(c->tvb) / 2) {
         body_short(c, 4 + (guint64)count * 2);
         return;
@@ -55,11 +55,9 @@ static void channels_list(const body_ctx *c)
     if (!body_have(c, o, (int)count * 2))
         return;
     guint32 shown = body_list_shown(c, count);
-    for (guint32 i = 0; i < shown; i++, o += 2) {
-        body_ctx entry = *c;
-        entry.tree = proto_tree_add_subtree_format(c->tree, c->tvb, o, 2, ett_channel, NULL, "Channel %u", i);
-        body_add(&entry, hf_channel_type, o, 1);
-        body_add(&entry, hf_channel_id, o + 1, 1);
+    for (guint32 i = 0; i < shown; i++) {
+        body_ctx entry = body_entry(c, o, 2, ett_channel, "Channel", i);
+        o = BODY_FIELDS(&entry, o, {&hf_channel_type, 1}, {&hf_channel_id, 1});
     }
 }
 
@@ -69,53 +67,37 @@ static void agent_data(const body_ctx *c)
 {
     if (!body_have(c, 0, 4) || tvb_get_letohl(c->tvb, 0) != VD_AGENT_PROTOCOL)
         return;
-    if (body_have(c, 0, 20)) {
-        body_add(c, hf_vdagent_type, 4, 4);
-        body_add(c, hf_vdagent_size, 16, 4);
-    }
+    BODY_FIELDS(c, 0, {NULL, 4} /* protocol */, {&hf_vdagent_type, 4}, {NULL, 8} /* opaque */, {&hf_vdagent_size, 4});
 }
 
 static void main_server(const body_ctx *c, guint16 type)
 {
-    int o;
     switch (type) {
     case SPICE_MSG_MAIN_INIT:
-        if (body_have(c, 0, 32)) {
-            o = body_add(c, hf_session_id, 0, 4);
-            o = body_add(c, hf_display_hint, o, 4);
-            o = body_add(c, hf_mouse_modes, o, 4);
-            o = body_add(c, hf_mouse_mode, o, 4);
-            o = body_add(c, hf_agent_connected, o, 4);
-            o = body_add(c, hf_agent_tokens, o, 4);
-            o = body_add(c, hf_mm_time, o, 4);
-            body_add(c, hf_ram_hint, o, 4);
-        }
+        BODY_FIELDS(c, 0, {&hf_session_id, 4}, {&hf_display_hint, 4}, {&hf_mouse_modes, 4}, {&hf_mouse_mode, 4},
+                    {&hf_agent_connected, 4}, {&hf_agent_tokens, 4}, {&hf_mm_time, 4}, {&hf_ram_hint, 4});
         break;
     case SPICE_MSG_MAIN_CHANNELS_LIST:
         channels_list(c);
         break;
     case SPICE_MSG_MAIN_MOUSE_MODE: /* u16 supported, u16 current */
-        if (body_have(c, 0, 4))
-            body_add(c, hf_mouse_mode, body_add(c, hf_mouse_modes, 0, 2), 2);
+        BODY_FIELDS(c, 0, {&hf_mouse_modes, 2}, {&hf_mouse_mode, 2});
         break;
     case SPICE_MSG_MAIN_MULTI_MEDIA_TIME:
-        if (body_have(c, 0, 4))
-            body_add(c, hf_mm_time, 0, 4);
+        BODY_FIELDS(c, 0, {&hf_mm_time, 4});
         break;
     case SPICE_MSG_MAIN_AGENT_DISCONNECTED:
-        if (body_have(c, 0, 4))
-            body_add(c, hf_agent_error, 0, 4);
+        BODY_FIELDS(c, 0, {&hf_agent_error, 4});
         break;
     case SPICE_MSG_MAIN_AGENT_DATA:
         agent_data(c);
         break;
     case SPICE_MSG_MAIN_AGENT_TOKEN:
     case SPICE_MSG_MAIN_AGENT_CONNECTED_TOKENS:
-        if (body_have(c, 0, 4))
-            body_add(c, hf_agent_tokens, 0, 4);
+        BODY_FIELDS(c, 0, {&hf_agent_tokens, 4});
         break;
     case SPICE_MSG_MAIN_NAME: { /* name_len u32, name */
-        if (!body_have(c, 0, 4))
+        if (BODY_FIELDS(c, 0, {NULL, 4}) < 0)
             break;
         guint32 len = tvb_get_letohl(c->tvb, 0);
         if (len > tvb_reported_length(c->tvb))
@@ -135,17 +117,14 @@ static void main_client(const body_ctx *c, guint16 type)
 {
     switch (type) {
     case SPICE_MSGC_MAIN_CLIENT_INFO:
-        if (body_have(c, 0, 8))
-            body_add(c, hf_cache_size, 0, 8);
+        BODY_FIELDS(c, 0, {&hf_cache_size, 8});
         break;
     case SPICE_MSGC_MAIN_MOUSE_MODE_REQUEST:
-        if (body_have(c, 0, 2))
-            body_add(c, hf_mouse_mode, 0, 2);
+        BODY_FIELDS(c, 0, {&hf_mouse_mode, 2});
         break;
     case SPICE_MSGC_MAIN_AGENT_START:
     case SPICE_MSGC_MAIN_AGENT_TOKEN:
-        if (body_have(c, 0, 4))
-            body_add(c, hf_agent_tokens, 0, 4);
+        BODY_FIELDS(c, 0, {&hf_agent_tokens, 4});
         break;
     case SPICE_MSGC_MAIN_AGENT_DATA:
         agent_data(c);

@@ -4,9 +4,12 @@ body the plugin decodes, with the values below; tshark must show exactly
 these values in the spicecap.* body fields of each message, and nothing else.
 A second capture holds bodies shorter than their structure (or whose counts
 claim more than the body holds): each raises the short-body expert note.
+On the real qemu session (fixtures/ref), the body fields must equal those of
+Wireshark's built-in SPICE dissector, an independent decoder of the same
+layouts, value for value over the whole session.
 
 tshark runs as uid 65534 with the plugin in a private folder (tshark_env).
-Usage: test_bodies.py TSHARK PLUGIN_SO WIRESHARK_MAJOR_MINOR MAKE_BODY_CAPTURE"""
+Usage: test_bodies.py TSHARK PLUGIN_SO WIRESHARK_MAJOR_MINOR MAKE_BODY_CAPTURE SOURCE_DIR"""
 import os
 import subprocess
 import sys
@@ -14,7 +17,9 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from tshark_env import Results, Tshark  # noqa: E402
 
-TSHARK, PLUGIN, VERSION, MAKE = sys.argv[1:5]
+TSHARK, PLUGIN, VERSION, MAKE, SRC = sys.argv[1:6]
+REAL = os.path.join(SRC, "fixtures", "ref", "qemu-kernel-nocompress.pcapng.gz")
+REAL_PORT = 5950
 
 # The header fields every message has; everything else under spicecap. is a body field.
 HEADER = {"channel", "direction", "type", "name", "size", "wire_size", "segments", "dropped"}
@@ -132,6 +137,23 @@ SHORT = [("surface_create", 20), ("channels_list", 4 + 1000000 * 2), ("notify", 
          ("mouse_position", 11), ("volume", 1 + 200 * 2), ("set", 7 + 17)]
 
 
+# Our field and the built-in SPICE dissector's field for the same value.
+BUILTIN = [("notify.severity", "notify_severity"), ("notify.visibility", "notify_visibility"),
+           ("notify.what", "notify_code"), ("notify.message_len", "notify_message_length"),
+           ("notify.message", "notify_message"), ("main.name", "main_name"),
+           ("main.display_channels_hint", "display_channels_hint"), ("main.channels.count", "main_num_channels"),
+           ("display.surface.width", "surface_width"), ("display.surface.height", "surface_height"),
+           ("display.surface.format", "surface_format"), ("display.monitors.count", "monitor_config_count"),
+           ("display.monitors.max_allowed", "monitor_config_max_allowed"), ("display.head.id", "display_head_id"),
+           ("display.head.width", "display_head_width"), ("display.head.height", "display_head_height"),
+           ("display.head.x", "display_head_x"), ("display.head.y", "display_head_y"),
+           ("display.clip.type", "clip_type"), ("display.image.id", "image_id"),
+           ("display.image.type", "image_type"), ("display.image.width", "image_width"),
+           ("display.image.height", "image_height"), ("ack.generation", "red_set_ack_generation"),
+           ("ack.window", "red_set_ack_window"), ("ping.id", "ping_id"), ("cursor.trail.length", "cursor_trail_len"),
+           ("cursor.trail.frequency", "cursor_trail_freq"), ("cursor.flags", "cursor_flags"),
+           ("inputs.modifiers", "keyboard_modifiers")]
+
 results = Results()
 check = results.check
 ts = Tshark(TSHARK, PLUGIN, VERSION)
@@ -197,6 +219,25 @@ try:
           out)
     code, out = tshark(short, "-q", "-z", "expert")
     check("tshark -z expert counts them as Malformed errors", "Errors (%d)" % len(SHORT) in out, out[-600:])
+
+    # The real session: every value of each field, in order, from both dissectors.
+    def values(dissector, fields):
+        code, out = tshark(REAL, "-d", "tcp.port==%d,%s" % (REAL_PORT, dissector), "-T", "fields",
+                           "-E", "occurrence=a", "-E", "aggregator=;", *[a for f in fields for a in ("-e", f)])
+        columns = [[] for _ in fields]
+        for line in out.splitlines():
+            for column, cell in zip(columns, line.split("\t")):
+                column += [v for v in cell.split(";") if v]
+        return code, columns
+
+    code_ours, ours = values("spicecap", ["spicecap." + f for f, _ in BUILTIN])
+    code_theirs, theirs = values("spice", ["spice." + f for _, f in BUILTIN])
+    check("real session: both dissectors ran", code_ours == 0 and code_theirs == 0, (code_ours, code_theirs))
+    for (field, builtin), a, b in zip(BUILTIN, ours, theirs):
+        check("real session: spicecap.%s equals spice.%s (%d values)" % (field, builtin, len(b)), a and a == b,
+              "\n  ours     %s\n  built-in %s" % (a[:5], b[:5]))
+    code, out = tshark(REAL, "-d", "tcp.port==%d,spicecap" % REAL_PORT, "-Y", "spicecap.short_body")
+    check("real session: no body is shorter than its structure", code == 0 and out == "", out[:300])
 finally:
     ts.close()
 
