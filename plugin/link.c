@@ -66,6 +66,18 @@ static void add_caps(tvbuff_t *body, proto_tree *tree, guint32 count_at)
         proto_tree_add_item(tree, hf_channel_cap, body, at, 4, ENC_LITTLE_ENDIAN);
 }
 
+/* The server's verdict (link reply error or link result): in the Info
+ * column, and an expert note when it refuses. */
+static void add_verdict(packet_info *pinfo, proto_item *top, proto_item *item, const char *channel_name,
+                        const char *what, guint32 error)
+{
+    const char *name = val_to_str_const(error, spicecap_link_errors, "unknown error");
+    col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "%s server %s (%s)", channel_name, what, name);
+    proto_item_append_text(top, ", %s server %s", channel_name, what);
+    if (error != SPICE_LINK_ERR_OK)
+        expert_add_info_format(pinfo, item, &ei_refused, "The server refused the link: %s", name);
+}
+
 static bool dissect_link_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, spicecap_direction direction,
                                  const char *channel_name, proto_item *top)
 {
@@ -95,12 +107,7 @@ static bool dissect_link_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *
     proto_item *error_item = proto_tree_add_item_ret_uint(tree, hf_error, body, 0, 4, ENC_LITTLE_ENDIAN, &error);
     proto_tree_add_item(tree, hf_pub_key, body, 4, SPICECAP_LINK_REPLY_PUB_KEY_LEN, ENC_NA);
     add_caps(body, tree, SPICECAP_LINK_REPLY_COMMON_CAPS_AT);
-    col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "%s server link reply (%s)", channel_name,
-                        val_to_str_const(error, spicecap_link_errors, "unknown error"));
-    proto_item_append_text(top, ", %s server link reply", channel_name);
-    if (error != SPICE_LINK_ERR_OK)
-        expert_add_info_format(pinfo, error_item, &ei_refused, "The server refused the link: %s",
-                               val_to_str_const(error, spicecap_link_errors, "unknown error"));
+    add_verdict(pinfo, top, error_item, channel_name, "link reply", error);
     return true;
 }
 
@@ -130,12 +137,7 @@ guint32 spicecap_link_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
         break;
     case STAGE_LINK_RESULT:
         item = proto_tree_add_item_ret_uint(t, hf_result, tvb, 0, 4, ENC_LITTLE_ENDIAN, &value);
-        col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "%s server link result (%s)", channel_name,
-                            val_to_str_const(value, spicecap_link_errors, "unknown error"));
-        proto_item_append_text(top, ", %s server link result", channel_name);
-        if (value != SPICE_LINK_ERR_OK)
-            expert_add_info_format(pinfo, item, &ei_refused, "The server refused the link: %s",
-                                   val_to_str_const(value, spicecap_link_errors, "unknown error"));
+        add_verdict(pinfo, top, item, channel_name, "link result", value);
         break;
     default:
         proto_item_append_text(top, ", %s %s bytes that cannot be framed", channel_name, side);
