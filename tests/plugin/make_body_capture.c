@@ -1,9 +1,12 @@
 /* Test helper for test_bodies.py: records, through the recorder core
  * (spicecap_flow + the pcap writer), one capture holding one of each message
  * body the plugin decodes, with known field values, and a second capture of
- * bodies shorter than their structure. test_bodies.py knows the same values
+ * bodies shorter than their structure. A third holds a real (not recorded)
+ * record-channel connection, link stage included, built with
+ * spicecap_segment_payload: ryll records no record channel, and only a
+ * connection's link message names it. test_bodies.py knows the same values
  * and checks that tshark shows exactly them.
- * Usage: make_body_capture BODIES.pcap SHORT.pcap */
+ * Usage: make_body_capture BODIES.pcap SHORT.pcap RECORD.pcap */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +16,9 @@
 
 #include "error.h"
 #include "flow.h"
+#include "link_stage.h"
 #include "pcap_out.h"
+#include "segment.h"
 
 /* A message under construction: mini header then body, little-endian. */
 typedef struct msg {
@@ -52,30 +57,43 @@ typedef struct capture {
     spicecap_pcap_writer *pcap;
     spicecap_flow flows[SPICE_END_CHANNEL];
     uint64_t ts_us;
+    uint32_t real_seq[2]; /* the real connection's next seq, by direction */
 } capture;
 
-static void emit(capture *cap, unsigned channel, spicecap_direction direction, msg *m)
+/* The mini header's size: the body built after it. */
+static void set_size(msg *m)
 {
     uint32_t size = (uint32_t)(m->n - 6);
     memcpy(m->b + 2, &(uint8_t[4]){(uint8_t)size, (uint8_t)(size >> 8), (uint8_t)(size >> 16), (uint8_t)(size >> 24)},
            4);
-    spicecap_flow *flow = &cap->flows[channel];
-    if (flow->client_port == 0)
-        spicecap_flow_init(flow, channel);
-    spicecap_segments segments;
-    if (spicecap_flow_segment(flow, direction, m->b, m->n, &segments) != SPICECAP_OK) {
+}
+
+/* One record per segment of a message just segmented (rc is how that went). */
+static void write_segments(capture *cap, int rc, spicecap_segments *segments)
+{
+    if (rc != SPICECAP_OK) {
         fprintf(stderr, "make_body_capture: %s\n", spicecap_last_error());
         exit(2);
     }
     cap->ts_us += 1000;
-    for (uint32_t i = 0; i < spicecap_segments_count(&segments); i++) {
-        const spicecap_segment *s = spicecap_segments_at(&segments, i);
+    for (uint32_t i = 0; i < spicecap_segments_count(segments); i++) {
+        const spicecap_segment *s = spicecap_segments_at(segments, i);
         if (spicecap_pcap_write_record(cap->pcap, cap->ts_us, s->frame, s->frame_len) != SPICECAP_OK) {
             fprintf(stderr, "make_body_capture: %s\n", spicecap_last_error());
             exit(2);
         }
     }
-    spicecap_segments_release(&segments);
+    spicecap_segments_release(segments);
+}
+
+static void emit(capture *cap, unsigned channel, spicecap_direction direction, msg *m)
+{
+    set_size(m);
+    spicecap_flow *flow = &cap->flows[channel];
+    if (flow->client_port == 0)
+        spicecap_flow_init(flow, channel);
+    spicecap_segments segments;
+    write_segments(cap, spicecap_flow_segment(flow, direction, m->b, m->n, &segments), &segments);
 }
 
 #define RECV SPICECAP_DIR_RECEIVED
@@ -235,6 +253,63 @@ static void short_messages(capture *c, msg *m)
     start(m, SPICE_MSG_CURSOR_SET), u16(m, 1), u16(m, 2), u8(m, 1), u16(m, 0), u64(m, 5), emit(c, SPICE_CHANNEL_CURSOR, RECV, m);
 }
 
+/* A real connection (not ryll's addresses) to port 5900: its own seqs. */
+enum { REAL_CLIENT_IP = 0xC0A80701u, REAL_SERVER_IP = 0xC0A80702u, REAL_CLIENT_PORT = 40005 };
+
+static void real_send(capture *c, spicecap_direction direction, const msg *m)
+{
+    spicecap_segments segments;
+    int rc = direction == SENT
+                 ? spicecap_segment_payload(REAL_CLIENT_IP, REAL_CLIENT_PORT, REAL_SERVER_IP, SPICECAP_SERVER_PORT,
+                                            c->real_seq[SENT], c->real_seq[RECV], m->b, m->n, &segments)
+                 : spicecap_segment_payload(REAL_SERVER_IP, SPICECAP_SERVER_PORT, REAL_CLIENT_IP, REAL_CLIENT_PORT,
+                                            c->real_seq[RECV], c->real_seq[SENT], m->b, m->n, &segments);
+    c->real_seq[direction] += (uint32_t)m->n;
+    write_segments(c, rc, &segments);
+}
+
+/* Link header, then a link message (client) or reply (server) offering
+ * only the mini header, then the ticket and the link result. */
+static void record_link_stage(capture *c, msg *m)
+{
+    c->real_seq[SENT] = 5000, c->real_seq[RECV] = 9000;
+    m->n = 0;
+    u32(m, SPICECAP_LINK_MAGIC), u32(m, SPICE_VERSION_MAJOR), u32(m, SPICE_VERSION_MINOR), u32(m, SPICECAP_LINK_MESS_LEN + 4);
+    u32(m, 0), u8(m, SPICE_CHANNEL_RECORD), u8(m, 0), u32(m, 1), u32(m, 0), u32(m, SPICECAP_LINK_MESS_LEN);
+    u32(m, 1u << SPICE_COMMON_CAP_MINI_HEADER), real_send(c, SENT, m);
+    m->n = 0;
+    u32(m, SPICECAP_LINK_MAGIC), u32(m, SPICE_VERSION_MAJOR), u32(m, SPICE_VERSION_MINOR), u32(m, SPICECAP_LINK_REPLY_LEN + 4);
+    u32(m, SPICE_LINK_ERR_OK);
+    for (uint32_t i = 0; i < SPICECAP_LINK_REPLY_PUB_KEY_LEN; i++)
+        u8(m, 0);
+    u32(m, 1), u32(m, 0), u32(m, SPICECAP_LINK_REPLY_LEN), u32(m, 1u << SPICE_COMMON_CAP_MINI_HEADER);
+    real_send(c, RECV, m);
+    m->n = 0;
+    for (uint32_t i = 0; i < SPICECAP_LINK_TICKET_LEN; i++)
+        u8(m, i);
+    real_send(c, SENT, m);
+    m->n = 0;
+    u32(m, SPICE_LINK_ERR_OK), real_send(c, RECV, m);
+}
+
+static void real(capture *c, msg *m, spicecap_direction direction)
+{
+    set_size(m);
+    real_send(c, direction, m);
+}
+
+static void record_messages(capture *c, msg *m)
+{
+    record_link_stage(c, m);
+    start(m, SPICE_MSG_RECORD_START), u32(m, 2), u16(m, SPICE_AUDIO_FMT_S16), u32(m, 44100), real(c, m, RECV);
+    start(m, SPICE_MSG_RECORD_VOLUME), u8(m, 1), u16(m, 3000), real(c, m, RECV);
+    start(m, SPICE_MSG_RECORD_MUTE), u8(m, 0), real(c, m, RECV);
+    start(m, SPICE_MSGC_RECORD_MODE), u32(m, 500), u16(m, SPICE_AUDIO_DATA_MODE_RAW), real(c, m, SENT);
+    start(m, SPICE_MSGC_RECORD_START_MARK), u32(m, 501), real(c, m, SENT);
+    start(m, SPICE_MSGC_RECORD_DATA), u32(m, 502), u32(m, 0x12345678), real(c, m, SENT);
+    start(m, SPICE_MSG_RECORD_STOP), real(c, m, RECV);
+}
+
 static void write_capture(const char *path, void (*const parts[])(capture *, msg *), size_t count)
 {
     static msg m;
@@ -254,14 +329,16 @@ static void write_capture(const char *path, void (*const parts[])(capture *, msg
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s BODIES.pcap SHORT.pcap\n", argv[0]);
+    if (argc != 4) {
+        fprintf(stderr, "usage: %s BODIES.pcap SHORT.pcap RECORD.pcap\n", argv[0]);
         return 2;
     }
     void (*const bodies[])(capture *, msg *) = {common_messages, main_messages, display_messages, input_messages,
                                                 playback_messages};
     void (*const shorts[])(capture *, msg *) = {short_messages};
+    void (*const record[])(capture *, msg *) = {record_messages};
     write_capture(argv[1], bodies, sizeof bodies / sizeof bodies[0]);
     write_capture(argv[2], shorts, 1);
+    write_capture(argv[3], record, 1);
     return 0;
 }

@@ -22,7 +22,8 @@ REAL = os.path.join(SRC, "fixtures", "ref", "qemu-kernel-nocompress.pcapng.gz")
 REAL_PORT = 5950
 
 # The header fields every message has; everything else under spicecap. is a body field.
-HEADER = {"channel", "direction", "type", "name", "size", "wire_size", "segments", "dropped"}
+HEADER = {"channel", "direction", "type", "name", "size", "wire_size", "segments", "dropped", "serial", "sub_list",
+          "unframed"}
 
 # (channel, direction, name, {body field: value as tshark -T fields prints it}), in capture order.
 # Values are those make_body_capture.c writes; several values of a field are joined with ",".
@@ -131,6 +132,18 @@ EXPECTED = [
     ("playback", R, "stop", {}),
 ]
 
+# The real record-channel connection (after its link stage): the channel
+# comes from the client's link message.
+EXPECTED_RECORD = [
+    ("record", R, "start", {"record.channels": "2", "record.format": "1", "record.frequency": "44100"}),
+    ("record", R, "volume", {"record.volume.channels": "1", "record.volume": "3000"}),
+    ("record", R, "mute", {"record.mute": "0"}),
+    ("record", S, "mode", {"record.time": "500", "record.mode": "1"}),  # raw
+    ("record", S, "start_mark", {"record.time": "501"}),
+    ("record", S, "data", {"record.time": "502"}),
+    ("record", R, "stop", {}),
+]
+
 # The short capture: (name, bytes the structure needs), one message per frame.
 SHORT = [("surface_create", 20), ("channels_list", 4 + 1000000 * 2), ("notify", 24 + 0xffffffff),
          ("monitors_config", 4 + 3 * 28), ("draw_copy", 0x7fffffff + 18), ("draw_fill", 25 + 0x10000000 * 16),
@@ -166,33 +179,36 @@ def tshark(capture, *args):
 
 
 try:
-    bodies, short = ts.path("bodies.pcap"), ts.path("short.pcap")
-    made = subprocess.run([MAKE, bodies, short], capture_output=True, text=True)
-    check("make_body_capture writes both captures", made.returncode == 0, made.stderr)
+    bodies, short, record = ts.path("bodies.pcap"), ts.path("short.pcap"), ts.path("record.pcap")
+    made = subprocess.run([MAKE, bodies, short, record], capture_output=True, text=True)
+    check("make_body_capture writes the three captures", made.returncode == 0, made.stderr)
 
     code, out = tshark(None, "-G", "fields")
-    fields = [cols[2] for cols in (line.split("\t") for line in out.splitlines())
+    fields = [cols[2][len("spicecap."):] for cols in (line.split("\t") for line in out.splitlines())
               if len(cols) > 2 and cols[0] == "F" and cols[2].startswith("spicecap.")]
-    body_fields = [f for f in fields if f[len("spicecap."):] not in HEADER]
-    used = {f for _, _, _, values in EXPECTED for f in values}
-    check("every expected field is registered", used <= {f[len("spicecap."):] for f in body_fields},
-          sorted(used - {f[len("spicecap."):] for f in body_fields}))
+    body_fields = [f for f in fields if f not in HEADER and not f.startswith("link.")]
+    used = {f for _, _, _, values in EXPECTED + EXPECTED_RECORD for f in values}
+    check("every expected field is registered", used <= set(body_fields), sorted(used - set(body_fields)))
 
-    args = ["-Y", "spicecap", "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,",
-            "-e", "spicecap.channel", "-e", "spicecap.direction", "-e", "spicecap.name"]
-    for f in body_fields:
-        args += ["-e", f]
-    code, out = tshark(bodies, *args)
-    got = []
-    for line in out.splitlines():
-        cols = line.split("\t")
-        values = {f[len("spicecap."):]: v for f, v in zip(body_fields, cols[3:]) if v}
-        got.append((cols[0], cols[1], cols[2], values))
-    check("%d messages, one of each decoded body" % len(EXPECTED), code == 0 and len(got) == len(EXPECTED),
-          "exit %d, %d messages" % (code, len(got)))
-    for want, have in zip(EXPECTED, got):
-        check("%s %s %s: exactly its body fields and values" % want[:3], want == have,
-              "\n  want %s\n  got  %s" % (want, have))
+    def messages(capture):
+        """[(channel, direction, name, {body field: value})] of every message, in order."""
+        code, out = tshark(capture, "-Y", "spicecap.name", "-T", "fields", "-E", "occurrence=a",
+                           "-E", "aggregator=,", "-e", "spicecap.channel", "-e", "spicecap.direction",
+                           "-e", "spicecap.name", *[a for f in body_fields for a in ("-e", "spicecap." + f)])
+        rows = []
+        for line in out.splitlines():
+            cols = line.split("\t")
+            rows.append((cols[0], cols[1], cols[2], {f: v for f, v in zip(body_fields, cols[3:]) if v}))
+        return code, rows
+
+    for capture, expected, what in ((bodies, EXPECTED, "recorded capture"),
+                                    (record, EXPECTED_RECORD, "real record-channel connection")):
+        code, got = messages(capture)
+        check("%s: %d messages, one of each decoded body" % (what, len(expected)),
+              code == 0 and len(got) == len(expected), "exit %d, %d messages" % (code, len(got)))
+        for want, have in zip(expected, got):
+            check("%s %s %s: exactly its body fields and values" % want[:3], want == have,
+                  "\n  want %s\n  got  %s" % (want, have))
 
     # The fields work in display filters.
     for flt, want in (("spicecap.display.head.width == 1280", "monitors_config"),
