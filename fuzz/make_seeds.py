@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Writes the seed corpora of the fuzz targets from fixtures/, cut small.
 
-Usage: make_seeds.py SOURCE_DIR   (writes SOURCE_DIR/fuzz/corpus/<target>/)
+Usage: make_seeds.py SOURCE_DIR [BODIES.pcap...]
+  writes SOURCE_DIR/fuzz/corpus/<target>/; each BODIES.pcap (a recorded
+  capture, e.g. the one tests/plugin/make_body_capture writes with one of
+  each body the plugin decodes) adds its messages to plugin_dissect's seeds.
 
 Seeds are the starting points libFuzzer mutates: each shows a target one
 shape of valid input (a file format, a wrapper, a link stage, a message
@@ -198,14 +201,15 @@ def as_chunks(chunks, budget=STREAM_BUDGET):
 PORT_INDEX = {10001: 0, 10002: 1, 10003: 2, 10004: 3, 10009: 4, 10099: 5}
 
 
-def dissect_seeds(src):
+def dissect_seeds(src, extra):
     """plugin_dissect inputs: the first message of each (port, direction,
-    type) in the recorded fixtures, body cut to BODY_CAP, plus raw segments."""
+    type) in the recorded fixtures (and extra captures), body cut to
+    BODY_CAP, plus raw segments."""
     fx = os.path.join(src, "fixtures")
     paths = [os.path.join(fx, "clean", "desktop.pcap"), os.path.join(fx, "clean", "video.pcap")]
     paths += [os.path.join(fx, "live", n) for n in sorted(os.listdir(os.path.join(fx, "live"))) if n.endswith(".pcap")]
     seeds, raw = {}, 0
-    for path in paths:
+    for path in paths + extra:
         for port, chunks in sorted(flows(path).items()):
             if port not in PORT_INDEX:
                 continue
@@ -239,7 +243,7 @@ def main():
     corpus = os.path.join(src, "fuzz", "corpus")
     captures = capture_seeds(src)
     plan = {"capture_reader": captures, "validation": captures,
-            "spice_stream": stream_seeds(src), "plugin_dissect": dissect_seeds(src)}
+            "spice_stream": stream_seeds(src), "plugin_dissect": dissect_seeds(src, sys.argv[2:])}
     for target, seeds in plan.items():
         shutil.rmtree(os.path.join(corpus, target), ignore_errors=True)
         for name, data in sorted(seeds.items()):

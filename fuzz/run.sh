@@ -13,7 +13,8 @@
 # fuzz/regressions/<target>/, where ctest's fuzz_replay_<target> replays it
 # from then on. After a finding the target is restarted for the time left
 # (at most 3 restarts), so one bug does not end the run.
-# Prints per target: executions, coverage (cov: edges, ft: features), findings.
+# Prints per target: executions, coverage (cov: edges reached, of the edges
+# instrumented in everything the target links; ft: features), findings.
 # Exit status: 0 no finding, 1 findings (saved), 2 build failure.
 set -uo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,6 +34,14 @@ done
 # Largest input tried: room for a few records of a capture, or a whole
 # segment of a dissected frame.
 max_len=65536
+
+# Magic numbers the mutator would take long to guess, per target.
+dict_of() {
+  case $1 in
+    capture_reader | validation) echo "$src/fuzz/dict/capture.dict" ;;
+    *) echo "$src/fuzz/dict/spice.dict" ;;
+  esac
+}
 
 summary=()
 total_findings=0
@@ -57,7 +66,7 @@ for t in "${targets[@]}"; do
     [ "$t" = plugin_dissect ] && leaks=0
     (cd "$work" && ASAN_OPTIONS=abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       "$build/fuzz/fuzz_$t" -max_total_time="$left" -timeout=10 -rss_limit_mb=2048 -max_len=$max_len \
-      -detect_leaks=$leaks \
+      -detect_leaks=$leaks -dict="$(dict_of "$t")" \
       -print_final_stats=1 -artifact_prefix="$work/artifacts/" \
       "$work/corpus" "$src/fuzz/corpus/$t" "$src/fuzz/regressions/$t") >>"$log" 2>&1
     rc=$?
@@ -75,9 +84,10 @@ for t in "${targets[@]}"; do
   last=$(grep -E '^#[0-9]+' "$log" | tail -1)
   cov=$(sed -n 's/.*cov: \([0-9]*\).*/\1/p' <<<"$last")
   ft=$(sed -n 's/.*ft: \([0-9]*\).*/\1/p' <<<"$last")
+  counters=$(grep -m1 -o '([0-9]* inline 8-bit counters)' "$log" | grep -o '[0-9]*')
   corp=$(sed -n 's/.*corp: \([0-9]*\/[0-9]*[a-zA-Z]*\).*/\1/p' <<<"$last")
-  summary+=("$(printf '%-16s %4s min  %12s execs  cov %6s  ft %6s  corpus %-12s findings %d (runs %d)' \
-    "$t" "$minutes" "$execs" "${cov:-?}" "${ft:-?}" "${corp:-?}" "$found" "$runs")")
+  summary+=("$(printf '%-16s %4s min  %10s execs  cov %5s of %5s  ft %6s  corpus %-12s findings %d (runs %d)' \
+    "$t" "$minutes" "$execs" "${cov:-?}" "${counters:-?}" "${ft:-?}" "${corp:-?}" "$found" "$runs")")
   echo "${summary[-1]}"
   grep -E 'ERROR: |SUMMARY: |runtime error' "$log" | sort | uniq -c | head -10
 done
