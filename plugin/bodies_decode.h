@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "format.h"
+#include "link.h" /* spicecap_link_errors: disconnect reasons, agent disconnect errors */
 
 /* One body being decoded: tvb starts at the body, item is the message's
  * item (where the expert note goes). */
@@ -70,9 +71,6 @@ void spicecap_bodies_display_register(int proto);
 void spicecap_bodies_main_register(int proto);
 void spicecap_bodies_input_register(int proto);
 void spicecap_bodies_audio_register(int proto);
-
-/* SpiceLinkErr names (link.c, also declared in link.h): disconnect reasons, agent disconnect errors. */
-extern const value_string spicecap_link_errors[];
 
 /* hf_register_info shorthand: every body field is "spicecap.<abbrev>". */
 #define BODY_FIELD(var, name, abbrev, type, base, vals) \

@@ -1,7 +1,8 @@
 /* Display channel bodies (server to client): mode, surfaces, the display
  * base of every draw_* and the image a draw_copy/opaque/blend points at,
- * streams and the monitors config. mark, reset and the other empty
- * messages have nothing but their name. */
+ * streams, their activation report and the monitors config; from the
+ * client, init (its caches) and stream reports. mark, reset and the other
+ * empty messages have nothing but their name. */
 #include <spice/enums.h>
 
 #include "bodies_decode.h"
@@ -17,6 +18,10 @@ static int hf_stream_id = -1, hf_stream_mm_time = -1, hf_stream_data_size = -1, 
            hf_stream_src_height = -1, hf_dest_top = -1, hf_dest_left = -1, hf_dest_bottom = -1, hf_dest_right = -1;
 static int hf_monitors_count = -1, hf_monitors_max = -1, hf_head_id = -1, hf_head_surface_id = -1, hf_head_width = -1,
            hf_head_height = -1, hf_head_x = -1, hf_head_y = -1, hf_head_flags = -1;
+static int hf_init_cache_id = -1, hf_init_cache_size = -1, hf_init_glz_id = -1, hf_init_glz_window = -1;
+static int hf_report_unique_id = -1, hf_report_max_window = -1, hf_report_timeout = -1, hf_report_start = -1,
+           hf_report_end = -1, hf_report_frames = -1, hf_report_drops = -1, hf_report_last_delay = -1,
+           hf_report_audio_delay = -1;
 static int ett_head = -1;
 
 static const value_string image_types[] = {
@@ -153,11 +158,24 @@ static void monitors_config(const body_ctx *c)
     }
 }
 
+static void display_client(const body_ctx *c, guint16 type)
+{
+    if (type == SPICE_MSGC_DISPLAY_INIT)
+        BODY_FIELDS(c, 0, {&hf_init_cache_id, 1}, {&hf_init_cache_size, 8}, {&hf_init_glz_id, 1},
+                    {&hf_init_glz_window, 4});
+    else if (type == SPICE_MSGC_DISPLAY_STREAM_REPORT)
+        BODY_FIELDS(c, 0, {&hf_stream_id, 4}, {&hf_report_unique_id, 4}, {&hf_report_start, 4}, {&hf_report_end, 4},
+                    {&hf_report_frames, 4}, {&hf_report_drops, 4}, {&hf_report_last_delay, 4},
+                    {&hf_report_audio_delay, 4});
+}
+
 void spicecap_body_display(const body_ctx *c, spicecap_direction direction, guint16 type)
 {
     int o;
-    if (direction != SPICECAP_DIR_RECEIVED)
+    if (direction != SPICECAP_DIR_RECEIVED) {
+        display_client(c, type);
         return;
+    }
     switch (type) {
     case SPICE_MSG_DISPLAY_MODE:
         BODY_FIELDS(c, 0, {&hf_mode_x_res, 4}, {&hf_mode_y_res, 4}, {&hf_mode_bits, 4});
@@ -198,6 +216,10 @@ void spicecap_body_display(const body_ctx *c, spicecap_direction direction, guin
         break;
     case SPICE_MSG_DISPLAY_MONITORS_CONFIG:
         monitors_config(c);
+        break;
+    case SPICE_MSG_DISPLAY_STREAM_ACTIVATE_REPORT:
+        BODY_FIELDS(c, 0, {&hf_stream_id, 4}, {&hf_report_unique_id, 4}, {&hf_report_max_window, 4},
+                    {&hf_report_timeout, 4});
         break;
     default:
         /* every draw_* starts with the display base */
@@ -257,6 +279,29 @@ void spicecap_bodies_display_register(int proto)
         BODY_FIELD(hf_head_x, "Head x", "display.head.x", FT_UINT32, BASE_DEC, NULL),
         BODY_FIELD(hf_head_y, "Head y", "display.head.y", FT_UINT32, BASE_DEC, NULL),
         BODY_FIELD(hf_head_flags, "Head flags", "display.head.flags", FT_UINT32, BASE_HEX, NULL),
+        BODY_FIELD(hf_init_cache_id, "Pixmap cache id", "display.init.pixmap_cache_id", FT_UINT8, BASE_DEC, NULL),
+        BODY_FIELD(hf_init_cache_size, "Pixmap cache size (pixels)", "display.init.pixmap_cache_size", FT_INT64,
+                   BASE_DEC, NULL),
+        BODY_FIELD(hf_init_glz_id, "GLZ dictionary id", "display.init.glz_dictionary_id", FT_UINT8, BASE_DEC, NULL),
+        BODY_FIELD(hf_init_glz_window, "GLZ dictionary window (pixels)", "display.init.glz_window_size", FT_INT32,
+                   BASE_DEC, NULL),
+        BODY_FIELD(hf_report_unique_id, "Stream report unique id", "display.stream.report.unique_id", FT_UINT32,
+                   BASE_DEC, NULL),
+        BODY_FIELD(hf_report_max_window, "Stream report max window", "display.stream.report.max_window_size",
+                   FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_report_timeout, "Stream report timeout (ms)", "display.stream.report.timeout_ms", FT_UINT32,
+                   BASE_DEC, NULL),
+        BODY_FIELD(hf_report_start, "Stream report first frame time", "display.stream.report.start_mm_time",
+                   FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_report_end, "Stream report last frame time", "display.stream.report.end_mm_time", FT_UINT32,
+                   BASE_DEC, NULL),
+        BODY_FIELD(hf_report_frames, "Stream report frames", "display.stream.report.frames", FT_UINT32, BASE_DEC,
+                   NULL),
+        BODY_FIELD(hf_report_drops, "Stream report drops", "display.stream.report.drops", FT_UINT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_report_last_delay, "Stream report last frame delay", "display.stream.report.last_frame_delay",
+                   FT_INT32, BASE_DEC, NULL),
+        BODY_FIELD(hf_report_audio_delay, "Stream report audio delay", "display.stream.report.audio_delay",
+                   FT_UINT32, BASE_DEC, NULL),
     };
     static int *ett[] = {&ett_head};
     proto_register_field_array(proto, hf, array_length(hf));

@@ -190,6 +190,11 @@ static void display_messages(capture *c, msg *m)
     start(m, SPICE_MSG_DISPLAY_STREAM_CLIP), u32(m, 3), u8(m, SPICE_CLIP_TYPE_RECTS), u32(m, 2);
     rect(m, 0, 0, 1, 1), rect(m, 1, 1, 2, 2), emit(c, ch, RECV, m);
     start(m, SPICE_MSG_DISPLAY_STREAM_DESTROY), u32(m, 3), emit(c, ch, RECV, m);
+    start(m, SPICE_MSG_DISPLAY_STREAM_ACTIVATE_REPORT), u32(m, 3), u32(m, 77), u32(m, 30), u32(m, 1000);
+    emit(c, ch, RECV, m);
+    start(m, SPICE_MSGC_DISPLAY_INIT), u8(m, 1), u64(m, 20000000), u8(m, 2), u32(m, 8000000), emit(c, ch, SENT, m);
+    start(m, SPICE_MSGC_DISPLAY_STREAM_REPORT), u32(m, 3), u32(m, 77), u32(m, 5100), u32(m, 5200), u32(m, 30);
+    u32(m, 2), u32(m, (uint32_t)-15), u32(m, 40), emit(c, ch, SENT, m);
     start(m, SPICE_MSG_DISPLAY_MONITORS_CONFIG), u16(m, 2), u16(m, 4);
     u32(m, 0), u32(m, 0), u32(m, 1920), u32(m, 1080), u32(m, 0), u32(m, 0), u32(m, 0);
     u32(m, 1), u32(m, 0), u32(m, 1280), u32(m, 1024), u32(m, 1920), u32(m, 0), u32(m, 0);

@@ -98,6 +98,17 @@ EXPECTED = [
                                          "display.stream.data_size": "2"}),
     ("display", R, "stream_clip", {"display.stream.id": "3", "display.clip.type": "1", "display.clip.rects": "2"}),
     ("display", R, "stream_destroy", {"display.stream.id": "3"}),
+    ("display", R, "stream_activate_report", {"display.stream.id": "3", "display.stream.report.unique_id": "77",
+                                              "display.stream.report.max_window_size": "30",
+                                              "display.stream.report.timeout_ms": "1000"}),
+    ("display", S, "init", {"display.init.pixmap_cache_id": "1", "display.init.pixmap_cache_size": "20000000",
+                            "display.init.glz_dictionary_id": "2", "display.init.glz_window_size": "8000000"}),
+    ("display", S, "stream_report", {"display.stream.id": "3", "display.stream.report.unique_id": "77",
+                                     "display.stream.report.start_mm_time": "5100",
+                                     "display.stream.report.end_mm_time": "5200",
+                                     "display.stream.report.frames": "30", "display.stream.report.drops": "2",
+                                     "display.stream.report.last_frame_delay": "-15",
+                                     "display.stream.report.audio_delay": "40"}),
     ("display", R, "monitors_config", {"display.monitors.count": "2", "display.monitors.max_allowed": "4",
                                        "display.head.id": "0,1", "display.head.surface_id": "0,0",
                                        "display.head.width": "1920,1280", "display.head.height": "1080,1024",
@@ -165,7 +176,9 @@ BUILTIN = [("notify.severity", "notify_severity"), ("notify.visibility", "notify
            ("display.image.height", "image_height"), ("ack.generation", "red_set_ack_generation"),
            ("ack.window", "red_set_ack_window"), ("ping.id", "ping_id"), ("cursor.trail.length", "cursor_trail_len"),
            ("cursor.trail.frequency", "cursor_trail_freq"), ("cursor.flags", "cursor_flags"),
-           ("inputs.modifiers", "keyboard_modifiers")]
+           ("inputs.modifiers", "keyboard_modifiers"), ("display.init.pixmap_cache_id", "display_init_cache_id"),
+           ("display.init.pixmap_cache_size", "display_init_cache_size"),
+           ("display.init.glz_dictionary_id", "display_init_glz_dict_id")]
 
 results = Results()
 check = results.check
