@@ -44,7 +44,11 @@ bool body_have(const body_ctx *c, int offset, int len)
 {
     if (offset >= 0 && len >= 0 && tvb_bytes_exist(c->tvb, offset, len))
         return true;
-    body_short(c, (guint64)(gint64)offset + (guint64)(gint64)len);
+    guint64 needed = (guint64)(gint64)offset + (guint64)(gint64)len;
+    /* Within the message but not captured (a snaplen cut the records):
+     * nothing is malformed, the fields are just not there to show. */
+    if (offset < 0 || len < 0 || needed > tvb_reported_length(c->tvb))
+        body_short(c, needed);
     return false;
 }
 

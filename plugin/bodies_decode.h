@@ -26,8 +26,10 @@ typedef struct body_ctx {
  * stop the whole packet at its tree-item limit. Documented in docs/plugin.md. */
 #define SPICECAP_BODY_LIST_MAX 256u
 
-/* True when len bytes exist at offset; otherwise adds the short-body expert
- * note and returns false: the caller stops decoding there. */
+/* True when len bytes exist at offset; otherwise returns false (the caller
+ * stops decoding there), with the short-body expert note when the body is
+ * shorter than offset + len, and without it when the body has those bytes
+ * but the capture cut them off (a snaplen). */
 bool body_have(const body_ctx *c, int offset, int len);
 
 /* Adds the short-body expert note: the structure needs `needed` bytes. */

@@ -246,6 +246,14 @@ try:
     code, out = tshark(short, "-Y", "spicecap.short_body", "-T", "fields", "-e", "frame.number")
     check("spicecap.short_body filters exactly those messages", out.split() == [str(i + 1) for i in range(len(SHORT))],
           out)
+    # Records cut by a snaplen hold less than their messages: nothing is malformed, no note.
+    snapped = ts.path("snapped.pcap")
+    cut = subprocess.run(["editcap", "-s", "80", bodies, snapped], capture_output=True, text=True)
+    code, out = tshark(snapped, "-Y", "spicecap", "-T", "fields", "-e", "spicecap.name", "-e", "_ws.expert.message")
+    rows = [line.split("\t") for line in out.splitlines()]
+    check("records cut at 80 bytes: every message still shown, no short-body note",
+          cut.returncode == 0 and len(rows) == len(EXPECTED) and not any(r[1:] != [""] for r in rows),
+          (cut.stderr, [r for r in rows if r[1:] != [""]][:3]))
     code, out = tshark(short, "-q", "-z", "expert")
     check("tshark -z expert counts them as Malformed errors", "Errors (%d)" % len(SHORT) in out, out[-600:])
 
