@@ -1,12 +1,13 @@
-/* Inputs and cursor channel bodies: key scancodes and modifiers, mouse
- * motion, position, press and release (client to server), the keyboard
- * modifiers the server reports; the cursor's init, set, move, trail and
- * invalidation, with the shape header of init and set. reset and hide have
- * nothing but their name. */
+/* Inputs and cursor channel bodies: key scancodes (key_down/up codes and
+ * key_scancode bytes) and modifiers, mouse motion, position, press and
+ * release (client to server), the keyboard modifiers the server reports;
+ * the cursor's init, set, move, trail and invalidation, with the shape
+ * header of init and set. reset and hide have nothing but their name. */
 #include <spice/enums.h>
 
 #include "bodies_decode.h"
 
+static int hf_scancode_bytes = -1;
 static int hf_scancode = -1, hf_modifiers = -1, hf_mouse_dx = -1, hf_mouse_dy = -1, hf_mouse_x = -1, hf_mouse_y = -1,
            hf_buttons = -1, hf_button = -1, hf_display_id = -1;
 static int hf_cursor_x = -1, hf_cursor_y = -1, hf_cursor_visible = -1, hf_trail_length = -1, hf_trail_frequency = -1,
@@ -33,6 +34,10 @@ void spicecap_body_inputs(const body_ctx *c, spicecap_direction direction, guint
         break;
     case SPICE_MSGC_INPUTS_KEY_MODIFIERS:
         BODY_FIELDS(c, 0, {&hf_modifiers, 2});
+        break;
+    case SPICE_MSGC_INPUTS_KEY_SCANCODE: /* the PC scancode bytes of one or more key events */
+        if (tvb_captured_length(c->tvb) > 0)
+            proto_tree_add_item(c->tree, hf_scancode_bytes, c->tvb, 0, -1, ENC_NA);
         break;
     case SPICE_MSGC_INPUTS_MOUSE_MOTION:
         BODY_FIELDS(c, 0, {&hf_mouse_dx, 4}, {&hf_mouse_dy, 4}, {&hf_buttons, 2});
@@ -87,6 +92,7 @@ void spicecap_bodies_input_register(int proto)
 {
     static hf_register_info hf[] = {
         BODY_FIELD(hf_scancode, "Scancode", "inputs.scancode", FT_UINT32, BASE_HEX, NULL),
+        BODY_FIELD(hf_scancode_bytes, "Scancode bytes", "inputs.scancode_bytes", FT_BYTES, BASE_NONE, NULL),
         BODY_FIELD(hf_modifiers, "Keyboard modifiers", "inputs.modifiers", FT_UINT16, BASE_HEX, NULL),
         BODY_FIELD(hf_mouse_dx, "Mouse dx", "inputs.mouse.dx", FT_INT32, BASE_DEC, NULL),
         BODY_FIELD(hf_mouse_dy, "Mouse dy", "inputs.mouse.dy", FT_INT32, BASE_DEC, NULL),

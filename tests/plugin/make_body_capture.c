@@ -208,6 +208,7 @@ static void input_messages(capture *c, msg *m)
     start(m, SPICE_MSGC_INPUTS_KEY_DOWN), u32(m, 0x1e), emit(c, ch, SENT, m);
     start(m, SPICE_MSGC_INPUTS_KEY_UP), u32(m, 0x9e), emit(c, ch, SENT, m);
     start(m, SPICE_MSGC_INPUTS_KEY_MODIFIERS), u16(m, 4), emit(c, ch, SENT, m);
+    start(m, SPICE_MSGC_INPUTS_KEY_SCANCODE), bytes(m, "\xe0\x48\xe0\xc8", 4), emit(c, ch, SENT, m);
     start(m, SPICE_MSGC_INPUTS_MOUSE_MOTION), u32(m, (uint32_t)-5), u32(m, 7), u16(m, 1), emit(c, ch, SENT, m);
     start(m, SPICE_MSGC_INPUTS_MOUSE_POSITION), u32(m, 100), u32(m, 200), u16(m, 0), u8(m, 1), emit(c, ch, SENT, m);
     start(m, SPICE_MSGC_INPUTS_MOUSE_PRESS), u8(m, 3), u16(m, 4), emit(c, ch, SENT, m);

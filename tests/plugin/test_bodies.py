@@ -118,6 +118,7 @@ EXPECTED = [
     ("inputs", S, "key_down", {"inputs.scancode": "0x0000001e"}),
     ("inputs", S, "key_up", {"inputs.scancode": "0x0000009e"}),
     ("inputs", S, "key_modifiers", {"inputs.modifiers": "0x0004"}),
+    ("inputs", S, "key_scancode", {"inputs.scancode_bytes": "e048e0c8"}),  # up arrow pressed and released
     ("inputs", S, "mouse_motion", {"inputs.mouse.dx": "-5", "inputs.mouse.dy": "7", "inputs.mouse.buttons": "0x0001"}),
     ("inputs", S, "mouse_position", {"inputs.mouse.x": "100", "inputs.mouse.y": "200",
                                      "inputs.mouse.buttons": "0x0000", "inputs.mouse.display": "1"}),
