@@ -10,9 +10,15 @@
  *   byte 0    channel: 1 + byte % (SPICE_END_CHANNEL - 1), which sets the
  *             client port the way ryll does
  *   byte 1    bit 0: ryll's big-endian header; bit 1: seqs start just below
- *             2^32, so every chain wraps
+ *             2^32, so every chain wraps; bit 2: a real connection (below)
  *   then      chunks of [direction: bit 0 of a byte][u16 LE length][bytes],
- *             each recorded as one message (the last may be short) */
+ *             each recorded as one message (the last may be short)
+ *
+ * A real connection is what a capture of a live SPICE session holds: the
+ * flow is outside ryll's convention (client 192.168.0.1), so the validator
+ * walks its link stage, and each chunk is one TCP segment anywhere in the
+ * byte stream (the frame builder and pcap writer, not the live writer,
+ * which records only ryll's flows). */
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
@@ -20,8 +26,10 @@
 
 #include "channels.h"
 #include "error.h"
+#include "frame.h"
 #include "fuzz_support.h"
 #include "live_writer.h"
+#include "pcap_out.h"
 #include "report.h"
 #include "validation.h"
 
@@ -91,11 +99,58 @@ static char *record(const uint8_t *data, size_t size)
     return path;
 }
 
+#define REAL_CLIENT_IP 0xC0A80001u /* 192.168.0.1: not ryll's 10.0.0.1 */
+
+/* Record the chunks as the segments of a real connection into DIR/real.pcap;
+ * returns its path (g_free it). */
+static char *record_real(const uint8_t *data, size_t size)
+{
+    char *path = g_build_filename(capture_dir, "real.pcap", NULL);
+    spicecap_pcap_options options = {.ryll_compat = data[1] & 1};
+    spicecap_pcap_writer *w = spicecap_pcap_create_live(path, &options);
+    if (w == NULL) {
+        fprintf(stderr, "fuzz_spice_stream: %s\n", spicecap_last_error());
+        abort();
+    }
+    uint16_t client_port = spicecap_client_port(1 + data[0] % (SPICE_END_CHANNEL - 1));
+    uint32_t next[2] = {SPICECAP_CLIENT_SEQ_BASE, SPICECAP_SERVER_SEQ_BASE}; /* by direction */
+    if (data[1] & 2)
+        next[0] = 0xFFFFF000u, next[1] = 0xFFFFFF00u;
+    static uint8_t frame[SPICECAP_MAX_FRAME_LEN];
+    uint64_t ts = 0;
+    size_t at = 2;
+    while (at + 3 <= size) {
+        int from_server = data[at] & 1;
+        size_t len = (size_t)data[at + 1] | (size_t)data[at + 2] << 8;
+        at += 3;
+        if (len > size - at)
+            len = size - at;
+        if (len > SPICECAP_MAX_SEGMENT_PAYLOAD)
+            len = SPICECAP_MAX_SEGMENT_PAYLOAD;
+        spicecap_tcp_tuple t = from_server ? (spicecap_tcp_tuple){SPICECAP_SERVER_IP, SPICECAP_SERVER_PORT,
+                                                                  REAL_CLIENT_IP, client_port}
+                                           : (spicecap_tcp_tuple){REAL_CLIENT_IP, client_port, SPICECAP_SERVER_IP,
+                                                                  SPICECAP_SERVER_PORT};
+        long n = spicecap_frame_build(frame, sizeof frame, &t, next[from_server], next[!from_server], data + at, len);
+        if (n < 0 || spicecap_pcap_write_record(w, ts += 1000, frame, (uint32_t)n) != 0) {
+            fprintf(stderr, "fuzz_spice_stream: recording a real segment: %s\n", spicecap_last_error());
+            abort();
+        }
+        next[from_server] += (uint32_t)len;
+        at += len;
+    }
+    if (spicecap_pcap_finish(w) != 0) {
+        fprintf(stderr, "fuzz_spice_stream: closing: %s\n", spicecap_last_error());
+        abort();
+    }
+    return path;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 2)
         return 0;
-    char *path = record(data, size);
+    char *path = data[1] & 4 ? record_real(data, size) : record(data, size);
     validation v;
     validation_init(&v, false);
     char *error = NULL;

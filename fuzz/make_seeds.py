@@ -174,7 +174,7 @@ def stream_seeds(src):
     fx = os.path.join(src, "fixtures")
     seeds = {}
     sources = [("desktop", os.path.join(fx, "clean", "desktop.pcap"), 0),
-               ("qemu", os.path.join(fx, "ref", "qemu-kernel-nocompress.pcapng.gz"), 0),
+               ("qemu", os.path.join(fx, "ref", "qemu-kernel-nocompress.pcapng.gz"), 4),  # a real connection
                ("wrap", os.path.join(fx, "clean", "seq-wrap.pcap"), 2),
                ("ryll", os.path.join(fx, "ref", "ryll-display-sample.pcap"), 1)]
     for label, path, flags in sources:
