@@ -84,7 +84,7 @@ for t in "${targets[@]}"; do
   last=$(grep -E '^#[0-9]+' "$log" | tail -1)
   cov=$(sed -n 's/.*cov: \([0-9]*\).*/\1/p' <<<"$last")
   ft=$(sed -n 's/.*ft: \([0-9]*\).*/\1/p' <<<"$last")
-  counters=$(grep -m1 -o '([0-9]* inline 8-bit counters)' "$log" | grep -o '[0-9]*')
+  counters=$(sed -n 's/.*(\([0-9]*\) inline 8-bit counters).*/\1/p' "$log" | head -1)
   corp=$(sed -n 's/.*corp: \([0-9]*\/[0-9]*[a-zA-Z]*\).*/\1/p' <<<"$last")
   summary+=("$(printf '%-16s %4s min  %10s execs  cov %5s of %5s  ft %6s  corpus %-12s findings %d (runs %d)' \
     "$t" "$minutes" "$execs" "${cov:-?}" "${counters:-?}" "${ft:-?}" "${corp:-?}" "$found" "$runs")")
