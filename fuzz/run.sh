@@ -47,6 +47,9 @@ summary=()
 total_findings=0
 for t in "${targets[@]}"; do
   work="$build/fuzz-work/$t"
+  # Artifacts of an earlier run were copied into regressions/ then: this
+  # run's findings are only its own.
+  rm -rf "$work/artifacts"
   mkdir -p "$work/corpus" "$work/artifacts" "$src/fuzz/regressions/$t"
   log="$work/fuzz.log"
   : >"$log"
