@@ -7,6 +7,7 @@ packages=(
   libglib2.0-dev libpcap-dev libcunit1-dev libspice-protocol-dev
   libjson-glib-dev libzip-dev zlib1g-dev time
   wireshark-dev tshark
+  libclang-rt-14-dev  # libFuzzer and clang's sanitizer runtimes, for fuzz/run.sh (only recommended by clang)
 )
 missing=()
 for p in "${packages[@]}"; do
