@@ -24,8 +24,9 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(capture_reader validation spice_stream plugin_dissect)
 build=${SPICECAP_FUZZ_BUILD:-$src/build-fuzz}
 
-CC=clang cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Asan -DSPICECAP_FUZZ=ON >"$build.configure.log" 2>&1 ||
-  { cat "$build.configure.log"; exit 2; }
+mkdir -p "$build"
+CC=clang cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Asan -DSPICECAP_FUZZ=ON >"$build/configure.log" 2>&1 ||
+  { cat "$build/configure.log"; exit 2; }
 for t in "${targets[@]}"; do
   cmake --build "$build" -j2 --target "fuzz_$t" >"$build/build-fuzz_$t.log" 2>&1 ||
     { tail -30 "$build/build-fuzz_$t.log"; exit 2; }
