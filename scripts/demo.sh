@@ -41,5 +41,11 @@ else
   cmake --install build-release --component Unspecified >/dev/null
   run_tshark() { tshark -r "$out/desktop.pcap" "$@"; }
 fi
-run_tshark -Y spicecap 2>/dev/null | head -40
-echo "(first 40 of $(run_tshark -Y spicecap 2>/dev/null | wc -l) frames with SPICE messages; outputs in $out/)"
+# Written whole first: tshark piped straight into head would see a closed
+# pipe and fail the job.
+run_tshark -Y spicecap > "$out/dissection.txt"
+head -40 "$out/dissection.txt"
+echo "(first 40 of $(wc -l < "$out/dissection.txt") frames with SPICE messages; the rest in $out/dissection.txt)"
+run_tshark -q -z spicecap,stat > "$out/statistics.txt"
+echo "== statistics (tshark -z spicecap,stat)"
+cat "$out/statistics.txt"
