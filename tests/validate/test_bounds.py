@@ -20,21 +20,16 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hostile_inputs as H  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from results import Results  # noqa: E402
 
 VALIDATE, SRC = sys.argv[1], sys.argv[2]
 F = H.load_facts(SRC)
 BOUND_KIB = F["VALIDATE_PEAK_RSS_BOUND_MIB"] * 1024
-passed, failed = 0, 0
+results = Results()
+check = results.check
 
 
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("ok:", name)
-    else:
-        failed += 1
-        print("FAIL:", name, detail)
 
 
 def plain_validator():
@@ -147,5 +142,4 @@ finally:
 print("\npeak RSS of the unsanitized validator (bound %d MiB):" % (BOUND_KIB // 1024))
 for title, size, rss in figures:
     print("  %-58s %10d bytes  %7.1f MiB" % (title, size, rss / 1024))
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+sys.exit(results.finish())

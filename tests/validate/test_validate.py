@@ -10,10 +10,13 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from results import Results  # noqa: E402
 
 VALIDATE, SRC = sys.argv[1], sys.argv[2]
 FIX = os.path.join(SRC, "fixtures")
-passed, failed = 0, 0
+results = Results()
+check = results.check
 
 FAULT_FINDING = {"k2": "k2-empty-record", "drop-segment": "gap", "duplicate-segment": "duplicate",
                  "reorder-segments": "out-of-order", "bad-checksum": "bad-tcp-checksum",
@@ -23,16 +26,6 @@ FAULT_FINDING = {"k2": "k2-empty-record", "drop-segment": "gap", "duplicate-segm
 def run(*args):
     p = subprocess.run([VALIDATE, *args], capture_output=True, text=True)
     return p.returncode, p.stdout, p.stderr
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("ok:", name)
-    else:
-        failed += 1
-        print("FAIL:", name, detail)
 
 
 def report(*args):
@@ -171,5 +164,4 @@ try:
 finally:
     shutil.rmtree(work)
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+sys.exit(results.finish())
