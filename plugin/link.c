@@ -78,7 +78,7 @@ static void add_verdict(packet_info *pinfo, proto_item *top, proto_item *item, c
         expert_add_info_format(pinfo, item, &ei_refused, "The server refused the link: %s", name);
 }
 
-static bool dissect_link_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, spicecap_direction direction,
+static void dissect_link_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, spicecap_direction direction,
                                  const char *channel_name, proto_item *top)
 {
     guint32 magic = tvb_get_letohl(tvb, 0);
@@ -87,11 +87,11 @@ static bool dissect_link_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *
     proto_tree_add_item(tree, hf_major, tvb, offsetof(SpiceLinkHeader, major_version), 4, ENC_LITTLE_ENDIAN);
     proto_tree_add_item(tree, hf_minor, tvb, offsetof(SpiceLinkHeader, minor_version), 4, ENC_LITTLE_ENDIAN);
     proto_tree_add_item(tree, hf_link_size, tvb, SPICECAP_LINK_HEADER_SIZE_AT, 4, ENC_LITTLE_ENDIAN);
-    if (magic != SPICECAP_LINK_MAGIC || size > SPICECAP_LINK_BODY_MAX) {
+    if (!spicecap_link_header_plausible(tvb, 0)) {
         expert_add_info_format(pinfo, magic_item, &ei_bad_link, "Not a SPICE link header (magic 0x%08x, size %u)",
                                magic, size);
         col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "bad link header");
-        return false;
+        return;
     }
     tvbuff_t *body = tvb_new_subset_remaining(tvb, SPICECAP_LINK_HEADER_LEN);
     if (direction == SPICECAP_DIR_SENT) {
@@ -101,28 +101,26 @@ static bool dissect_link_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *
         add_caps(body, tree, SPICECAP_LINK_MESS_COMMON_CAPS_AT);
         col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "%s client link message", channel_name);
         proto_item_append_text(top, ", %s client link message", channel_name);
-        return true;
+        return;
     }
     guint32 error;
     proto_item *error_item = proto_tree_add_item_ret_uint(tree, hf_error, body, 0, 4, ENC_LITTLE_ENDIAN, &error);
     proto_tree_add_item(tree, hf_pub_key, body, 4, SPICECAP_LINK_REPLY_PUB_KEY_LEN, ENC_NA);
     add_caps(body, tree, SPICECAP_LINK_REPLY_COMMON_CAPS_AT);
     add_verdict(pinfo, top, error_item, channel_name, "link reply", error);
-    return true;
 }
 
-guint32 spicecap_link_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, pdu_stage stage,
-                              spicecap_direction direction, const char *channel_name, bool *bad)
+void spicecap_link_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, pdu_stage stage,
+                           spicecap_direction direction, const char *channel_name)
 {
     guint32 value = 0;
     const char *side = direction == SPICECAP_DIR_SENT ? "client" : "server";
     proto_item *top = proto_tree_add_item(tree, proto_link_owner, tvb, 0, -1, ENC_NA);
     proto_tree *t = proto_item_add_subtree(top, ett_link);
     proto_item *item;
-    *bad = false;
     switch (stage) {
     case STAGE_LINK:
-        *bad = !dissect_link_message(tvb, pinfo, t, direction, channel_name, top);
+        dissect_link_message(tvb, pinfo, t, direction, channel_name, top);
         break;
     case STAGE_AUTH_MECHANISM:
         proto_tree_add_item_ret_uint(t, hf_auth_mechanism, tvb, 0, 4, ENC_LITTLE_ENDIAN, &value);
@@ -143,7 +141,6 @@ guint32 spicecap_link_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tre
         proto_item_append_text(top, ", %s %s bytes that cannot be framed", channel_name, side);
         break;
     }
-    return value;
 }
 
 void spicecap_link_register(int proto)

@@ -15,10 +15,9 @@ extern const value_string spicecap_link_errors[];
 
 void spicecap_link_register(int proto);
 
-/* Dissect one link-stage PDU (tvb holds it whole). Returns what the session
- * needs to go on: the auth mechanism or the link result; *bad is set when
- * the PDU cannot be what the stage says (bad magic, implausible size). */
-guint32 spicecap_link_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, pdu_stage stage,
-                              spicecap_direction direction, const char *channel_name, bool *bad);
+/* Dissect one link-stage PDU (tvb holds it whole); a link header with a bad
+ * magic or an implausible size is flagged. session.c decides what follows. */
+void spicecap_link_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, pdu_stage stage,
+                           spicecap_direction direction, const char *channel_name);
 
 #endif

@@ -35,10 +35,8 @@ spicecap_session *spicecap_session_get(tvbuff_t *tvb, packet_info *pinfo, int pr
 
 spicecap_direction spicecap_session_direction(const spicecap_session *s, const packet_info *pinfo)
 {
-    if (s->kind == SESSION_REAL)
-        return addresses_equal(&pinfo->src, &s->client) && pinfo->srcport == s->client_port ? SPICECAP_DIR_SENT
-                                                                                           : SPICECAP_DIR_RECEIVED;
-    return pinfo->srcport == SPICECAP_SERVER_PORT ? SPICECAP_DIR_RECEIVED : SPICECAP_DIR_SENT;
+    return addresses_equal(&pinfo->src, &s->client) && pinfo->srcport == s->client_port ? SPICECAP_DIR_SENT
+                                                                                       : SPICECAP_DIR_RECEIVED;
 }
 
 static bool offered(const spicecap_session *s, spicecap_direction d, unsigned cap)
@@ -78,6 +76,12 @@ pdu_stage spicecap_session_stage(spicecap_session *s, tvbuff_t *tvb, int offset,
     return st;
 }
 
+/* The body size a mini (STAGE_MINI) or data (STAGE_DATA) header declares. */
+static guint32 header_size(pdu_stage stage, tvbuff_t *tvb, int offset)
+{
+    return tvb_get_letohl(tvb, offset + (int)(stage == STAGE_MINI ? SPICECAP_MINI_HDR_SIZE_AT : SPICECAP_DATA_HDR_SIZE_AT));
+}
+
 static void stop_both(spicecap_session *s)
 {
     s->next[SPICECAP_DIR_SENT] = s->next[SPICECAP_DIR_RECEIVED] = STAGE_UNFRAMEABLE;
@@ -88,10 +92,8 @@ static void link_done(spicecap_session *s, spicecap_direction d, tvbuff_t *body)
 {
     guint32 count_at, offset_at;
     if (d == SPICECAP_DIR_SENT) {
-        if (tvb_bytes_exist(body, SPICECAP_LINK_MESS_CHANNEL_ID_AT, 1)) {
+        if (tvb_bytes_exist(body, SPICECAP_LINK_MESS_CHANNEL_TYPE_AT, 1))
             s->channel = tvb_get_guint8(body, SPICECAP_LINK_MESS_CHANNEL_TYPE_AT);
-            s->channel_id = tvb_get_guint8(body, SPICECAP_LINK_MESS_CHANNEL_ID_AT);
-        }
         count_at = SPICECAP_LINK_MESS_COMMON_CAPS_AT, offset_at = SPICECAP_LINK_MESS_CAPS_OFFSET_AT;
         s->next[d] = STAGE_AFTER_CLIENT_LINK;
     } else {
@@ -116,8 +118,9 @@ void spicecap_session_pdu_done(spicecap_session *s, spicecap_direction d, pdu_st
     guint32 value = tvb_bytes_exist(pdu, 0, 4) ? tvb_get_letohl(pdu, 0) : 0;
     switch (stage) {
     case STAGE_LINK:
-        if (value != SPICECAP_LINK_MAGIC || spicecap_stage_pdu_len(stage, pdu, 0) == SPICECAP_LINK_HEADER_LEN)
-            s->next[d] = STAGE_UNFRAMEABLE; /* not a link header: nothing after it can be framed */
+        /* A bad magic or size leaves the header alone: nothing after it can be framed. */
+        if (spicecap_stage_pdu_len(stage, pdu, 0) == SPICECAP_LINK_HEADER_LEN)
+            s->next[d] = STAGE_UNFRAMEABLE;
         else
             link_done(s, d, tvb_new_subset_remaining(pdu, SPICECAP_LINK_HEADER_LEN));
         break;
@@ -141,9 +144,7 @@ void spicecap_session_pdu_done(spicecap_session *s, spicecap_direction d, pdu_st
     case STAGE_DATA:
         /* A header past the sane bound was shown alone: the stream after it
          * cannot be trusted to start a message. */
-        if (spicecap_stage_pdu_len(stage, pdu, 0) == spicecap_stage_fixed_len(stage) &&
-            tvb_get_letohl(pdu, (int)(stage == STAGE_MINI ? SPICECAP_MINI_HDR_SIZE_AT : SPICECAP_DATA_HDR_SIZE_AT)) >
-                SPICECAP_SANE_MESSAGE_SIZE)
+        if (header_size(stage, pdu, 0) > SPICECAP_SANE_MESSAGE_SIZE)
             s->next[d] = STAGE_UNFRAMEABLE;
         break;
     default:
@@ -171,19 +172,24 @@ guint spicecap_stage_fixed_len(pdu_stage stage)
     }
 }
 
+bool spicecap_link_header_plausible(tvbuff_t *tvb, int offset)
+{
+    return tvb_get_letohl(tvb, offset) == SPICECAP_LINK_MAGIC &&
+           tvb_get_letohl(tvb, offset + (int)SPICECAP_LINK_HEADER_SIZE_AT) <= SPICECAP_LINK_BODY_MAX;
+}
+
 guint spicecap_stage_pdu_len(pdu_stage stage, tvbuff_t *tvb, int offset)
 {
     guint32 size;
     switch (stage) {
     case STAGE_LINK:
         /* A bad magic or an implausible size: the header alone, flagged. */
-        size = tvb_get_letohl(tvb, offset + (int)SPICECAP_LINK_HEADER_SIZE_AT);
-        if (tvb_get_letohl(tvb, offset) != SPICECAP_LINK_MAGIC || size > SPICECAP_LINK_BODY_MAX)
+        if (!spicecap_link_header_plausible(tvb, offset))
             return SPICECAP_LINK_HEADER_LEN;
-        return SPICECAP_LINK_HEADER_LEN + size;
+        return SPICECAP_LINK_HEADER_LEN + tvb_get_letohl(tvb, offset + (int)SPICECAP_LINK_HEADER_SIZE_AT);
     case STAGE_MINI:
     case STAGE_DATA:
-        size = tvb_get_letohl(tvb, offset + (int)(stage == STAGE_MINI ? SPICECAP_MINI_HDR_SIZE_AT : SPICECAP_DATA_HDR_SIZE_AT));
+        size = header_size(stage, tvb, offset);
         return spicecap_stage_fixed_len(stage) + (size > SPICECAP_SANE_MESSAGE_SIZE ? 0 : size);
     case STAGE_NONE:
     case STAGE_UNFRAMEABLE:

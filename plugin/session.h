@@ -37,7 +37,7 @@ typedef struct spicecap_session {
     session_kind kind;
     address client;
     guint32 client_port;
-    guint8 channel, channel_id; /* real: from the client's link message */
+    guint8 channel; /* from the client's link message */
     guint32 common_caps[2];     /* by direction: the first common capability word */
     bool caps_known[2];
     pdu_stage next[2]; /* first pass only: where each direction stands */
@@ -59,6 +59,9 @@ pdu_stage spicecap_session_stage(spicecap_session *s, tvbuff_t *tvb, int offset,
 /* First pass: pdu, read whole at stage, moves its direction (and, for a
  * refused link or SASL, both) to the next stage. */
 void spicecap_session_pdu_done(spicecap_session *s, spicecap_direction d, pdu_stage stage, tvbuff_t *pdu);
+
+/* A link header at offset with the magic and a believable body size. */
+bool spicecap_link_header_plausible(tvbuff_t *tvb, int offset);
 
 /* Bytes needed before the PDU's length is known, and its length. */
 guint spicecap_stage_fixed_len(pdu_stage stage);

@@ -39,11 +39,6 @@
 #include "port_map.h"
 #include "session.h"
 
-/* A size field above this is not believed (documented in docs/plugin.md):
- * no SPICE sender writes a message this large, and reassembling it would
- * hold that much memory for a stranger's capture. */
-#define SANE_MESSAGE_SIZE SPICECAP_SANE_MESSAGE_SIZE
-
 static int proto_spicecap = -1;
 static int hf_channel = -1, hf_direction = -1, hf_type = -1, hf_name = -1, hf_size = -1, hf_wire_size = -1,
            hf_segments = -1, hf_serial = -1, hf_sub_list = -1, hf_unframed = -1;
@@ -133,9 +128,9 @@ static void dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     if (name == NULL)
         expert_add_info_format(pinfo, type_item, &ei_unknown_type, "Type %u is not a %s %s message", type,
                                channel_name, side);
-    if (size > SANE_MESSAGE_SIZE)
+    if (size > SPICECAP_SANE_MESSAGE_SIZE) /* not believed: format.h says why */
         expert_add_info_format(pinfo, size_item, &ei_size_insane, "Size %u is over the %u-byte bound", size,
-                               SANE_MESSAGE_SIZE);
+                               SPICECAP_SANE_MESSAGE_SIZE);
     else
         spicecap_dissect_body(tvb_new_subset_remaining(tvb, header_len), pinfo, t, channel, direction, type);
     spicecap_tap_info *info = wmem_new(pinfo->pool, spicecap_tap_info);
@@ -163,9 +158,8 @@ static void dissect_real_pdu(tvbuff_t *pdu, packet_info *pinfo, proto_tree *tree
         dissect_message(pdu, pinfo, tree, s->channel, direction, stage == STAGE_DATA, false);
         return;
     }
-    bool bad;
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "SPICEcap");
-    spicecap_link_dissect(pdu, pinfo, tree, stage, direction, channel_label(s->channel), &bad);
+    spicecap_link_dissect(pdu, pinfo, tree, stage, direction, channel_label(s->channel));
     if (stage == STAGE_UNFRAMEABLE || stage == STAGE_NONE) {
         proto_tree_add_item(tree, hf_unframed, pdu, 0, -1, ENC_NA);
         col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "bytes that cannot be framed");

@@ -80,8 +80,6 @@ typedef struct flow {
 } flow;
 
 #define FLOW_WINDOW ((size_t)64 << 10)
-/* A SPICE message larger than this is not believed (real ones stay far below). */
-#define SANE_MESSAGE_SIZE ((uint64_t)SPICECAP_SANE_MESSAGE_SIZE)
 
 /* reassembly.c: one TCP segment's payload (SYN/FIN accounted). */
 void flow_segment(validation *v, flow *f, uint64_t frame, uint32_t seq, uint8_t flags, const uint8_t *payload,

@@ -133,7 +133,7 @@ static bool accept_header(validation *v, flow *f, bool resyncing)
     bool known = spicecap_message_name((unsigned)f->conn->channel, f->direction, type) != NULL;
     if (resyncing && !known)
         return false;
-    if (size > SANE_MESSAGE_SIZE) {
+    if (size > SPICECAP_SANE_MESSAGE_SIZE) {
         if (!resyncing)
             findings_add(&v->findings, FINDING_BAD_HEADER, v->file->path, f->msg_frame, f->name,
                          "a %s header at seq %u claims a %u-byte body (type %u): no sender writes that",

@@ -4,7 +4,8 @@
  * field or a message: a hostile capture cannot make the validator grow
  * without bound. Limits of a file's own format stay beside the code that
  * reads it: CAPTURE_MAX_CAPLEN (capture_reader.h), FINDINGS_KEPT
- * (findings.h), SANE_MESSAGE_SIZE and FLOW_WINDOW (flow.h). */
+ * (findings.h), FLOW_WINDOW (flow.h), and the SPICE message bound
+ * SPICECAP_SANE_MESSAGE_SIZE (synth/core/format.h). */
 #ifndef SPICECAP_VALIDATE_VALIDATE_LIMITS_H
 #define SPICECAP_VALIDATE_VALIDATE_LIMITS_H
 
