@@ -200,16 +200,11 @@ static void real(const uint8_t *data, size_t size, uint16_t client_port)
 {
     uint32_t next[2] = {SPICECAP_CLIENT_SEQ_BASE, SPICECAP_SERVER_SEQ_BASE}; /* by direction */
     size_t at = 0;
-    while (at + 3 <= size) {
-        bool from_server = data[at] & 1;
-        size_t len = (size_t)data[at + 1] | (size_t)data[at + 2] << 8;
-        at += 3;
-        if (len > size - at)
-            len = size - at;
-        long n = build(frame, REAL_CLIENT_IP, client_port, from_server, next[from_server], next[!from_server],
-                       data + at, len);
-        next[from_server] += (uint32_t)len;
-        at += len;
+    fuzz_chunk c;
+    while (fuzz_next_chunk(data, size, &at, SIZE_MAX, &c)) {
+        long n = build(frame, REAL_CLIENT_IP, client_port, c.from_server, next[c.from_server], next[!c.from_server],
+                       c.bytes, c.len);
+        next[c.from_server] += (uint32_t)c.len;
         dissect(frame, n, at + 3 > size);
     }
 }

@@ -79,17 +79,13 @@ static char *record(const uint8_t *data, size_t size)
         spicecap_live_writer_set_next_seq(w, 0xFFFFF000u, 0xFFFFFF00u);
     uint64_t ts = 0;
     size_t at = 2;
-    while (at + 3 <= size) {
-        spicecap_direction dir = data[at] & 1 ? SPICECAP_DIR_RECEIVED : SPICECAP_DIR_SENT;
-        size_t len = (size_t)data[at + 1] | (size_t)data[at + 2] << 8;
-        at += 3;
-        if (len > size - at)
-            len = size - at;
-        if (spicecap_live_writer_record(w, ts += 1000, dir, data + at, len) != 0) {
+    fuzz_chunk c;
+    while (fuzz_next_chunk(data, size, &at, SIZE_MAX, &c)) {
+        spicecap_direction dir = c.from_server ? SPICECAP_DIR_RECEIVED : SPICECAP_DIR_SENT;
+        if (spicecap_live_writer_record(w, ts += 1000, dir, c.bytes, c.len) != 0) {
             fprintf(stderr, "fuzz_spice_stream: recording: %s\n", spicecap_last_error());
             abort();
         }
-        at += len;
     }
     char *path = g_strdup(spicecap_live_writer_path(w));
     if (spicecap_live_writer_close(w) != 0) {
@@ -119,25 +115,19 @@ static char *record_real(const uint8_t *data, size_t size)
     static uint8_t frame[SPICECAP_MAX_FRAME_LEN];
     uint64_t ts = 0;
     size_t at = 2;
-    while (at + 3 <= size) {
-        int from_server = data[at] & 1;
-        size_t len = (size_t)data[at + 1] | (size_t)data[at + 2] << 8;
-        at += 3;
-        if (len > size - at)
-            len = size - at;
-        if (len > SPICECAP_MAX_SEGMENT_PAYLOAD)
-            len = SPICECAP_MAX_SEGMENT_PAYLOAD;
+    fuzz_chunk c;
+    while (fuzz_next_chunk(data, size, &at, SPICECAP_MAX_SEGMENT_PAYLOAD, &c)) {
+        int from_server = c.from_server;
         spicecap_tcp_tuple t = from_server ? (spicecap_tcp_tuple){SPICECAP_SERVER_IP, SPICECAP_SERVER_PORT,
                                                                   REAL_CLIENT_IP, client_port}
                                            : (spicecap_tcp_tuple){REAL_CLIENT_IP, client_port, SPICECAP_SERVER_IP,
                                                                   SPICECAP_SERVER_PORT};
-        long n = spicecap_frame_build(frame, sizeof frame, &t, next[from_server], next[!from_server], data + at, len);
+        long n = spicecap_frame_build(frame, sizeof frame, &t, next[from_server], next[!from_server], c.bytes, c.len);
         if (n < 0 || spicecap_pcap_write_record(w, ts += 1000, frame, (uint32_t)n) != 0) {
             fprintf(stderr, "fuzz_spice_stream: recording a real segment: %s\n", spicecap_last_error());
             abort();
         }
-        next[from_server] += (uint32_t)len;
-        at += len;
+        next[from_server] += (uint32_t)c.len;
     }
     if (spicecap_pcap_finish(w) != 0) {
         fprintf(stderr, "fuzz_spice_stream: closing: %s\n", spicecap_last_error());

@@ -31,3 +31,20 @@ void fuzz_input_close(int fd)
 {
     close(fd);
 }
+
+bool fuzz_next_chunk(const uint8_t *data, size_t size, size_t *at, size_t max_len, fuzz_chunk *chunk)
+{
+    if (*at + 3 > size)
+        return false;
+    chunk->from_server = data[*at] & 1;
+    size_t len = (size_t)data[*at + 1] | (size_t)data[*at + 2] << 8;
+    *at += 3;
+    if (len > size - *at)
+        len = size - *at;
+    if (len > max_len)
+        len = max_len;
+    chunk->bytes = data + *at;
+    chunk->len = len;
+    *at += len;
+    return true;
+}
