@@ -174,8 +174,8 @@ guint spicecap_stage_fixed_len(pdu_stage stage)
 
 bool spicecap_link_header_plausible(tvbuff_t *tvb, int offset)
 {
-    return tvb_get_letohl(tvb, offset) == SPICECAP_LINK_MAGIC &&
-           tvb_get_letohl(tvb, offset + (int)SPICECAP_LINK_HEADER_SIZE_AT) <= SPICECAP_LINK_BODY_MAX;
+    return spicecap_link_header_ok(tvb_get_letohl(tvb, offset),
+                                   tvb_get_letohl(tvb, offset + (int)SPICECAP_LINK_HEADER_SIZE_AT));
 }
 
 guint spicecap_stage_pdu_len(pdu_stage stage, tvbuff_t *tvb, int offset)

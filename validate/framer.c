@@ -189,7 +189,7 @@ void framer_feed(validation *v, flow *f, uint64_t frame, uint32_t seq, const uin
                 break;
             if (f->mode == FRAMER_LINK_HEADER) {
                 uint32_t size = le32(f->link_body + SPICECAP_LINK_HEADER_SIZE_AT);
-                if (le32(f->link_body) != SPICECAP_LINK_MAGIC || size > SPICECAP_LINK_BODY_MAX) {
+                if (!spicecap_link_header_ok(le32(f->link_body), size)) {
                     unframeable(v, f, "a link header with a bad magic or an implausible size");
                     break;
                 }

@@ -11,6 +11,7 @@
 #ifndef SPICECAP_LINK_STAGE_H
 #define SPICECAP_LINK_STAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,12 @@
 /* A link message or reply larger than this is not believed: a real one is
  * its fixed part and a few capability words. */
 #define SPICECAP_LINK_BODY_MAX 4096u
+
+/* A link header to believe: its magic, and a body size under the bound. */
+static inline bool spicecap_link_header_ok(uint32_t magic, uint32_t body_size)
+{
+    return magic == SPICECAP_LINK_MAGIC && body_size <= SPICECAP_LINK_BODY_MAX;
+}
 
 /* Where the link message (client) and reply (server) keep their fields,
  * counted from the start of the body (after the link header). */
