@@ -94,7 +94,7 @@ static void wait_for_channels(const body_ctx *c)
 {
     if (!body_have(c, 0, 1))
         return;
-    guint8 count = tvb_get_guint8(c->tvb, 0);
+    guint8 count = tvb_get_uint8(c->tvb, 0);
     int o = body_add(c, hf_wait_count, 0, 1);
     if (!body_have(c, o, count * 10)) /* u8 count: at most 2550 bytes */
         return;

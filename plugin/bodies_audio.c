@@ -33,7 +33,7 @@ static void volume(const body_ctx *c, const audio_fields *f)
 {
     if (BODY_FIELDS(c, 0, {&f->volume_channels, 1}) < 0)
         return;
-    guint8 n = tvb_get_guint8(c->tvb, 0);
+    guint8 n = tvb_get_uint8(c->tvb, 0);
     if (!body_have(c, 1, n * 2))
         return;
     body_ctx list = *c;

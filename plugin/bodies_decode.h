@@ -10,6 +10,7 @@
 
 #include "format.h"
 #include "link.h" /* spicecap_link_errors: disconnect reasons, agent disconnect errors */
+#include "ws_compat.h"
 
 /* One body being decoded: tvb starts at the body, item is the message's
  * item (where the expert note goes). */

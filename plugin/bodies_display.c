@@ -57,7 +57,7 @@ static int clip(const body_ctx *c, int o)
 {
     if (!body_have(c, o, 1))
         return -1;
-    guint8 type = tvb_get_guint8(c->tvb, o);
+    guint8 type = tvb_get_uint8(c->tvb, o);
     o = body_add(c, hf_clip_type, o, 1);
     if (type != SPICE_CLIP_TYPE_RECTS)
         return o;
@@ -129,7 +129,7 @@ static void image_at(const body_ctx *c, int pointer_offset)
     int o = BODY_FIELDS(c, (int)at, {&hf_image_id, 8}, {&hf_image_type, 1}, {&hf_image_flags, 1},
                         {&hf_image_width, 4}, {&hf_image_height, 4});
     if (o >= 0)
-        image_data_size(c, tvb_get_guint8(c->tvb, (int)at + 8), o);
+        image_data_size(c, tvb_get_uint8(c->tvb, (int)at + 8), o);
 }
 
 static void stream_create(const body_ctx *c)

@@ -12,6 +12,7 @@
 #include <epan/proto_data.h>
 
 #include "link_stage.h"
+#include "ws_compat.h"
 
 spicecap_session *spicecap_session_get(tvbuff_t *tvb, packet_info *pinfo, int proto)
 {
@@ -93,7 +94,7 @@ static void link_done(spicecap_session *s, spicecap_direction d, tvbuff_t *body)
     guint32 count_at, offset_at;
     if (d == SPICECAP_DIR_SENT) {
         if (tvb_bytes_exist(body, SPICECAP_LINK_MESS_CHANNEL_TYPE_AT, 1))
-            s->channel = tvb_get_guint8(body, SPICECAP_LINK_MESS_CHANNEL_TYPE_AT);
+            s->channel = tvb_get_uint8(body, SPICECAP_LINK_MESS_CHANNEL_TYPE_AT);
         count_at = SPICECAP_LINK_MESS_COMMON_CAPS_AT, offset_at = SPICECAP_LINK_MESS_CAPS_OFFSET_AT;
         s->next[d] = STAGE_AFTER_CLIENT_LINK;
     } else {

@@ -38,6 +38,7 @@
 #include "link_stage.h"
 #include "port_map.h"
 #include "session.h"
+#include "ws_compat.h"
 
 static int proto_spicecap = -1;
 static int hf_channel = -1, hf_direction = -1, hf_type = -1, hf_name = -1, hf_size = -1, hf_wire_size = -1,
@@ -45,7 +46,7 @@ static int hf_channel = -1, hf_direction = -1, hf_type = -1, hf_name = -1, hf_si
 static int ett_spicecap = -1;
 static expert_field ei_unknown_type = EI_INIT, ei_size_insane = EI_INIT, ei_dropped = EI_INIT;
 static dissector_handle_t spicecap_handle, vnc_handle, dropped_handle;
-static gboolean pref_real_connections = TRUE;
+static spicecap_ws_bool pref_real_connections = true;
 static const char *pref_client_ports = "";
 static int spicecap_tap = -1;
 
@@ -245,17 +246,17 @@ static int dissect_spicecap(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 
 /* Disabled by default: on ports other than 5900 the built-in SPICE
  * dissector's heuristic decodes real connections, and stays the default. */
-static gboolean dissect_spicecap_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+static spicecap_ws_bool dissect_spicecap_heur(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     if (!pref_real_connections || !tvb_bytes_exist(tvb, 0, 4) || tvb_get_letohl(tvb, 0) != SPICECAP_LINK_MAGIC)
-        return FALSE;
+        return false;
     spicecap_session *s = spicecap_session_get(tvb, pinfo, proto_spicecap);
     if (s == NULL || s->kind != SESSION_REAL)
-        return FALSE;
+        return false;
     conversation_set_dissector(find_or_create_conversation(pinfo), spicecap_handle);
     dissect_real(tvb, pinfo, tree, s);
     (void)data;
-    return TRUE;
+    return true;
 }
 
 static void apply_prefs(void)

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ws_compat.h"
+
 static int node_messages = -1, node_bytes = -1;
 
 static void stats_init(stats_tree *st)
@@ -102,16 +104,18 @@ static void table_finish(void *tapdata)
     g_hash_table_destroy(tapdata);
 }
 
-static void table_init(const char *opt_arg, void *userdata)
+static spicecap_ws_stat_init table_init(const char *opt_arg, void *userdata)
 {
     (void)opt_arg, (void)userdata;
     GHashTable *rows = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_row);
     GString *error = register_tap_listener("spicecap", rows, NULL, 0, NULL, table_packet, table_draw, table_finish);
-    if (error != NULL) {
+    bool started = error == NULL;
+    if (!started) {
         fprintf(stderr, "spicecap,stat: %s\n", error->str);
         g_string_free(error, TRUE);
         g_hash_table_destroy(rows);
     }
+    SPICECAP_WS_STAT_INIT_DONE(started);
 }
 
 int spicecap_stats_register(void)
