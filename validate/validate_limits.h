@@ -5,7 +5,7 @@
  * without bound. Limits of a file's own format stay beside the code that
  * reads it: CAPTURE_MAX_CAPLEN (capture_reader.h), FINDINGS_KEPT
  * (findings.h), FLOW_WINDOW (flow.h), and the SPICE message bound
- * SPICECAP_SANE_MESSAGE_SIZE (synth/core/format.h). */
+ * SPICECAP_SANE_MESSAGE_SIZE (format/format.h). */
 #ifndef SPICECAP_VALIDATE_VALIDATE_LIMITS_H
 #define SPICECAP_VALIDATE_VALIDATE_LIMITS_H
 

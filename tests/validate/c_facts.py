@@ -1,6 +1,6 @@
 """The numeric #defines of the project's C headers, so that a Python test
 uses the format's facts and the validator's limits from the one place they
-are written (synth/core/format.h, validate/validate_limits.h, ...) instead
+are written (format/format.h, validate/validate_limits.h, ...) instead
 of retyping them."""
 import re
 

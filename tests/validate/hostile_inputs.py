@@ -1,7 +1,7 @@
 """Hostile captures for the validator's resource bounds, generated on the
 spot (nothing big is committed). Each writer returns what the validator
 should say about the file: the finding kind and the frame it names.
-The format's facts come from synth/core/format.h through c_facts."""
+The format's facts come from format/format.h through c_facts."""
 import array
 import gzip
 import os
@@ -15,7 +15,7 @@ F = {}
 
 
 def load_facts(src):
-    F.update(c_defines(os.path.join(src, "synth/core/format.h"),
+    F.update(c_defines(os.path.join(src, "format/format.h"),
                        os.path.join(src, "validate/validate_limits.h"),
                        os.path.join(src, "validate/capture_reader.h"),
                        os.path.join(src, "validate/findings.h")))

@@ -1,5 +1,5 @@
 /* SPICE message names per channel and direction, generated at build time
- * from spice-protocol's enums.h (see synth/tools/gen_spice_names.py). */
+ * from spice-protocol's enums.h (see format/tools/gen_spice_names.py). */
 #ifndef SPICECAP_SPICE_NAMES_H
 #define SPICECAP_SPICE_NAMES_H
 
