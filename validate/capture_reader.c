@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "byte_source.h"
+#include "bytes.h"
 #include "format.h"
 
 #define PCAPNG_SHB 0x0A0D0D0Au
@@ -32,32 +33,21 @@ struct capture_reader {
     char *description;
 };
 
-static uint32_t get32(const uint8_t *p, int be)
-{
-    return be ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
-              : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
-}
-
-static uint16_t get16(const uint8_t *p, int be)
-{
-    return be ? (uint16_t)(p[0] << 8 | p[1]) : (uint16_t)(p[1] << 8 | p[0]);
-}
-
 static int open_pcap(capture_reader *r, const uint8_t *h, char **error)
 {
-    uint32_t magic_le = get32(h, 0);
+    uint32_t magic_le = spicecap_le32(h);
     if (magic_le == SPICECAP_PCAP_MAGIC_USEC || magic_le == SPICECAP_PCAP_MAGIC_NSEC) {
         r->big_endian = 0;
-    } else if (get32(h, 1) == SPICECAP_PCAP_MAGIC_USEC || get32(h, 1) == SPICECAP_PCAP_MAGIC_NSEC) {
+    } else if (spicecap_be32(h) == SPICECAP_PCAP_MAGIC_USEC || spicecap_be32(h) == SPICECAP_PCAP_MAGIC_NSEC) {
         r->big_endian = 1;
     } else {
         *error = g_strdup_printf("not a capture: the first bytes are %02x %02x %02x %02x, neither pcap nor pcapng",
                                  h[0], h[1], h[2], h[3]);
         return -1;
     }
-    r->nanoseconds = get32(h, r->big_endian) == SPICECAP_PCAP_MAGIC_NSEC;
-    r->snaplen = get32(h + 16, r->big_endian);
-    r->linktype = get32(h + 20, r->big_endian) & 0x0FFFFFFFu; /* upper bits: FCS flags */
+    r->nanoseconds = spicecap_get32(h, r->big_endian) == SPICECAP_PCAP_MAGIC_NSEC;
+    r->snaplen = spicecap_get32(h + 16, r->big_endian);
+    r->linktype = spicecap_get32(h + 20, r->big_endian) & 0x0FFFFFFFu; /* upper bits: FCS flags */
     return 0;
 }
 
@@ -76,7 +66,7 @@ capture_reader *capture_reader_open(const char *path, char **error)
         *error = g_strdup("empty file: no capture header");
         goto fail;
     }
-    if (got >= 4 && get32(h, 0) == PCAPNG_SHB) {
+    if (got >= 4 && spicecap_le32(h) == PCAPNG_SHB) {
         r->pcapng = 1; /* the section header block is read as the first block */
     } else if (got < (long)SPICECAP_PCAP_FILE_HDR_LEN) {
         *error = g_strdup_printf("file ends after %ld bytes, inside the 24-byte pcap header", got);
@@ -122,8 +112,8 @@ static capture_status next_pcap(capture_reader *r, capture_record *rec, char **m
                                    ", %ld of 16 bytes)", r->records + 1, at, got);
         return CAPTURE_CORRUPT;
     }
-    uint32_t sec = get32(p, r->big_endian), frac = get32(p + 4, r->big_endian);
-    uint32_t caplen = get32(p + 8, r->big_endian), origlen = get32(p + 12, r->big_endian);
+    uint32_t sec = spicecap_get32(p, r->big_endian), frac = spicecap_get32(p + 4, r->big_endian);
+    uint32_t caplen = spicecap_get32(p + 8, r->big_endian), origlen = spicecap_get32(p + 12, r->big_endian);
     if (caplen > CAPTURE_MAX_CAPLEN) {
         *message = g_strdup_printf("record %" G_GUINT64_FORMAT " (offset %" G_GUINT64_FORMAT ") claims %u bytes, "
                                    "more than any capture holds: the file is corrupt from here",
@@ -153,7 +143,7 @@ static capture_status next_pcap(capture_reader *r, capture_record *rec, char **m
 static uint64_t tsresol(const uint8_t *opt, size_t len, int be)
 {
     while (len >= 4) {
-        uint16_t code = get16(opt, be), olen = get16(opt + 2, be);
+        uint16_t code = spicecap_get16(opt, be), olen = spicecap_get16(opt + 2, be);
         if (code == 0 || (size_t)4 + olen > len)
             break;
         if (code == 9 && olen >= 1) {
@@ -184,11 +174,11 @@ static capture_status next_pcapng(capture_reader *r, capture_record *rec, char *
             *message = g_strdup_printf("file ends inside a block header (offset %" G_GUINT64_FORMAT ")", at);
             return CAPTURE_CORRUPT;
         }
-        if (get32(p, 0) == PCAPNG_SHB) {
-            uint32_t bom = get32(p + 8, 0);
+        if (spicecap_le32(p) == PCAPNG_SHB) {
+            uint32_t bom = spicecap_le32(p + 8);
             if (bom == PCAPNG_BYTE_ORDER_MAGIC)
                 r->big_endian = 0;
-            else if (get32(p + 8, 1) == PCAPNG_BYTE_ORDER_MAGIC)
+            else if (spicecap_be32(p + 8) == PCAPNG_BYTE_ORDER_MAGIC)
                 r->big_endian = 1;
             else {
                 *message = g_strdup_printf("section header at offset %" G_GUINT64_FORMAT " has no byte-order magic", at);
@@ -196,7 +186,7 @@ static capture_status next_pcapng(capture_reader *r, capture_record *rec, char *
             }
             r->interface_count = 0; /* interfaces are per section */
         }
-        uint32_t type = get32(p, r->big_endian), length = get32(p + 4, r->big_endian);
+        uint32_t type = spicecap_get32(p, r->big_endian), length = spicecap_get32(p + 4, r->big_endian);
         if (length < 12 || length % 4 || length > CAPTURE_MAX_CAPLEN + 64) {
             *message = g_strdup_printf("block at offset %" G_GUINT64_FORMAT " has an impossible length %u: the file "
                                        "is corrupt from here", at, length);
@@ -210,7 +200,7 @@ static capture_status next_pcapng(capture_reader *r, capture_record *rec, char *
                                        "are there", length, at, got);
             return CAPTURE_CORRUPT;
         }
-        if (get32(p + length - 4, r->big_endian) != length) {
+        if (spicecap_get32(p + length - 4, r->big_endian) != length) {
             *message = g_strdup_printf("block at offset %" G_GUINT64_FORMAT ": its trailing length disagrees with "
                                        "its leading one (%u)", at, length);
             return CAPTURE_CORRUPT;
@@ -221,8 +211,8 @@ static capture_status next_pcapng(capture_reader *r, capture_record *rec, char *
         if (type == PCAPNG_IDB && body_len >= 8) {
             if (r->interface_count < MAX_INTERFACES) {
                 interface *i = &r->interfaces[r->interface_count++];
-                i->linktype = get16(body, r->big_endian);
-                i->snaplen = get32(body + 4, r->big_endian);
+                i->linktype = spicecap_get16(body, r->big_endian);
+                i->snaplen = spicecap_get32(body + 4, r->big_endian);
                 i->units_per_second = tsresol(body + 8, body_len - 8, r->big_endian);
             }
             continue;
@@ -231,10 +221,10 @@ static capture_status next_pcapng(capture_reader *r, capture_record *rec, char *
         uint64_t ts = 0;
         const uint8_t *data;
         if (type == PCAPNG_EPB && body_len >= 20) {
-            iface = get32(body, r->big_endian);
-            ts = (uint64_t)get32(body + 4, r->big_endian) << 32 | get32(body + 8, r->big_endian);
-            caplen = get32(body + 12, r->big_endian);
-            origlen = get32(body + 16, r->big_endian);
+            iface = spicecap_get32(body, r->big_endian);
+            ts = (uint64_t)spicecap_get32(body + 4, r->big_endian) << 32 | spicecap_get32(body + 8, r->big_endian);
+            caplen = spicecap_get32(body + 12, r->big_endian);
+            origlen = spicecap_get32(body + 16, r->big_endian);
             data = body + 20;
             if (caplen > body_len - 20) {
                 *message = g_strdup_printf("packet block at offset %" G_GUINT64_FORMAT " claims %u captured bytes in "
@@ -242,14 +232,14 @@ static capture_status next_pcapng(capture_reader *r, capture_record *rec, char *
                 return CAPTURE_CORRUPT;
             }
         } else if (type == PCAPNG_SPB && body_len >= 4) {
-            origlen = get32(body, r->big_endian);
+            origlen = spicecap_get32(body, r->big_endian);
             caplen = origlen < body_len - 4 ? origlen : (uint32_t)(body_len - 4);
             data = body + 4;
         } else if (type == PCAPNG_OPB && body_len >= 20) {
-            iface = get16(body, r->big_endian);
-            ts = (uint64_t)get32(body + 4, r->big_endian) << 32 | get32(body + 8, r->big_endian);
-            caplen = get32(body + 12, r->big_endian);
-            origlen = get32(body + 16, r->big_endian);
+            iface = spicecap_get16(body, r->big_endian);
+            ts = (uint64_t)spicecap_get32(body + 4, r->big_endian) << 32 | spicecap_get32(body + 8, r->big_endian);
+            caplen = spicecap_get32(body + 12, r->big_endian);
+            origlen = spicecap_get32(body + 16, r->big_endian);
             data = body + 20;
             if (caplen > body_len - 20)
                 caplen = (uint32_t)(body_len - 20);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "capture_reader.h"
 #include "checksum.h"
 
@@ -98,16 +99,6 @@ void validation_message(validation *v, flow *f, uint64_t first_frame, uint32_t s
     }
 }
 
-static uint16_t be16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 /* A flow follows ryll's recorded convention when its server end is
  * 10.0.0.2:5900 and its client 10.0.0.1. */
 static bool recorded_convention(const flow_key *k)
@@ -191,10 +182,10 @@ static void check_frame(validation *v, const capture_record *r)
                      "%u bytes: too short for an Ethernet header", len);
         return;
     }
-    uint16_t ethertype = be16(p + 12);
+    uint16_t ethertype = spicecap_be16(p + 12);
     uint32_t l3 = SPICECAP_ETH_HDR_LEN;
     if (ethertype == ETHERTYPE_VLAN && len >= l3 + 4) {
-        ethertype = be16(p + 16);
+        ethertype = spicecap_be16(p + 16);
         l3 += 4;
     }
     if (ethertype != SPICECAP_ETHERTYPE_IPV4) {
@@ -209,7 +200,7 @@ static void check_frame(validation *v, const capture_record *r)
                      "%u bytes after the Ethernet header: no valid IPv4 header", ip_avail);
         return;
     }
-    uint32_t ihl = (ip[0] & 15u) * 4u, total = be16(ip + 2);
+    uint32_t ihl = (ip[0] & 15u) * 4u, total = spicecap_be16(ip + 2);
     if (total < ihl || total > ip_avail || ihl > ip_avail) {
         /* Ethernet may pad short frames, so only a total beyond the record is wrong. */
         findings_add(&v->findings, FINDING_IP_LENGTH, path, r->number, NULL,
@@ -225,7 +216,7 @@ static void check_frame(validation *v, const capture_record *r)
         validation_note(v, "IPv4 protocol %u is not TCP: counted and skipped", ip[9]);
         return;
     }
-    if ((be16(ip + 6) & 0x3FFF) != 0) {
+    if ((spicecap_be16(ip + 6) & 0x3FFF) != 0) {
         s->fragments++;
         validation_note(v, "IPv4 fragments are counted and skipped");
         return;
@@ -238,7 +229,7 @@ static void check_frame(validation *v, const capture_record *r)
                      "TCP data offset %u in a %u-byte segment", offset, tcp_len);
         return;
     }
-    flow_key k = {be32(ip + 12), be32(ip + 16), be16(tcp), be16(tcp + 2)};
+    flow_key k = {spicecap_be32(ip + 12), spicecap_be32(ip + 16), spicecap_be16(tcp), spicecap_be16(tcp + 2)};
     flow *f = find_flow(v, &k);
     if (f == NULL) {
         if (s->unfollowed++ == 0)
@@ -258,7 +249,7 @@ static void check_frame(validation *v, const capture_record *r)
     if (spicecap_sum_finish(spicecap_sum_bytes(tcp, tcp_len, pseudo_sum)) != 0) {
         /* A capture on the sending host sees the checksum before the NIC (or
          * loopback) fills it in: the field holds the pseudo header's sum. */
-        uint16_t field = be16(tcp + 16);
+        uint16_t field = spicecap_be16(tcp + 16);
         uint16_t partial = (uint16_t)~spicecap_sum_finish(pseudo_sum);
         uint16_t complement = (uint16_t)~partial;
         if (!f->recorded && (field == partial || field == complement))
@@ -267,7 +258,7 @@ static void check_frame(validation *v, const capture_record *r)
             findings_add(&v->findings, FINDING_TCP_CHECKSUM, path, r->number, f->name,
                          "TCP checksum 0x%04x is wrong", field);
     }
-    flow_segment(v, f, r->number, be32(tcp + 4), tcp[13], tcp + offset, tcp_len - offset);
+    flow_segment(v, f, r->number, spicecap_be32(tcp + 4), tcp[13], tcp + offset, tcp_len - offset);
 }
 
 static void finish_flow(gpointer key, gpointer value, gpointer data)

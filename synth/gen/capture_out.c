@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "error.h"
 #include "format.h"
 
@@ -19,6 +20,52 @@ void capture_out_init(capture_out *out, spicecap_pcap_writer *pcap, const char *
     /* Far enough in that the session has started, seeded so that fixtures
      * from different seeds put their faults in different places. */
     out->target_message = 3 + seed % 7;
+}
+
+void capture_out_track(capture_out *out, uint16_t track, bool snaplen_rule, uint32_t snaplen)
+{
+    out->track = track;
+    out->snaplen_rule = snaplen_rule;
+    out->snaplen = snaplen;
+}
+
+static int put_record(capture_out *out, uint64_t ts_us, const uint8_t *frame, uint32_t len);
+
+/* The stream offset of a seq in a flow direction: seqs only move forward
+ * here (no faults), so each step is the seq difference mod 2^32. */
+static uint64_t stream_offset(capture_out *out, uint16_t flowdir, uint32_t seq)
+{
+    if (!out->flow_seen[flowdir]) {
+        out->flow_seen[flowdir] = true;
+        out->flow_seq[flowdir] = seq;
+    }
+    out->flow_off[flowdir] += (uint32_t)(seq - out->flow_seq[flowdir]);
+    out->flow_seq[flowdir] = seq;
+    return out->flow_off[flowdir];
+}
+
+static int tracked_message(capture_out *out, manifest_message *entry, const spicecap_segments *segments)
+{
+    track_file *track = manifest_tracked(out->manifest, out->track);
+    entry->flowdir = track_flowdir(entry->channel, entry->direction);
+    entry->track = out->track;
+    entry->off = stream_offset(out, entry->flowdir, entry->seq);
+    int rc = SPICECAP_OK;
+    for (uint32_t k = 0; rc == SPICECAP_OK && k < spicecap_segments_count(segments); k++) {
+        const spicecap_segment *seg = spicecap_segments_at(segments, k);
+        uint64_t off = stream_offset(out, entry->flowdir, seg->seq);
+        if (out->snaplen_rule && seg->frame_len > out->snaplen) {
+            track_dropped(track, TRACK_SNAPLEN, entry->flowdir, off, seg->seq, seg->payload_len, seg->frame_len, 1,
+                          entry->ts_us);
+            continue;
+        }
+        rc = put_record(out, entry->ts_us, seg->frame, seg->frame_len);
+        if (rc == SPICECAP_OK)
+            track_written(track, entry->flowdir, off, seg->seq, seg->payload_len, seg->frame_len, entry->ts_us);
+    }
+    g_array_append_val(out->manifest->messages, *entry);
+    out->messages++;
+    return rc;
 }
 
 static void note_fault(capture_out *out, fault_kind kind, uint64_t frame, uint32_t seq, const char *fmt, ...)
@@ -68,16 +115,14 @@ static int resegment_lying(const spicecap_segments *in, uint32_t wire_size, uint
         memcpy(msg + at, s->frame + SPICECAP_FRAME_HDR_LEN, s->payload_len);
         at += s->payload_len;
     }
-    uint32_t size = msg[2] | msg[3] << 8 | msg[4] << 16 | (uint32_t)msg[5] << 24;
+    uint32_t size = spicecap_le32(msg + SPICECAP_MINI_HDR_SIZE_AT);
     size += delta;
     for (int i = 0; i < 4; i++)
         msg[2 + i] = (uint8_t)(size >> (8 * i));
     const uint8_t *ip = in->first->frame + SPICECAP_ETH_HDR_LEN, *tcp = ip + SPICECAP_IPV4_HDR_LEN;
-#define BE32(p) ((uint32_t)(p)[0] << 24 | (uint32_t)(p)[1] << 16 | (uint32_t)(p)[2] << 8 | (p)[3])
-    int rc = spicecap_segment_payload(BE32(ip + 12), (uint16_t)(tcp[0] << 8 | tcp[1]), BE32(ip + 16),
-                                      (uint16_t)(tcp[2] << 8 | tcp[3]), BE32(tcp + 4), BE32(tcp + 8), msg, wire_size,
-                                      out);
-#undef BE32
+    int rc = spicecap_segment_payload(spicecap_be32(ip + 12), spicecap_be16(tcp), spicecap_be32(ip + 16),
+                                      spicecap_be16(tcp + 2), spicecap_be32(tcp + 4), spicecap_be32(tcp + 8), msg,
+                                      wire_size, out);
     free(msg);
     return rc;
 }
@@ -98,6 +143,8 @@ int capture_out_message(capture_out *out, uint64_t ts_us, unsigned channel, unsi
     manifest_message entry = {.ts_us = ts_us, .channel = (uint8_t)channel, .direction = (uint8_t)direction,
                               .type = type, .wire_size = wire_size, .seq = seq, .segments = count,
                               .frame = out->frames + 1, .file = out->file_name};
+    if (out->track)
+        return tracked_message(out, &entry, segments);
     int rc = SPICECAP_OK;
     if (count > 1 && (out->faults & FAULT_BIT(FAULT_K2))) {
         /* What ryll's ring wrote before the fix: one record with no bytes. */
@@ -180,8 +227,7 @@ int capture_out_finish(capture_out *out)
         snprintf(fault.detail, sizeof fault.detail, "file ends %u bytes into the last record's %u", kept,
                  out->held_len);
         if (out->held_len >= SPICECAP_FRAME_HDR_LEN)
-            fault.seq = (uint32_t)out->held_frame[38] << 24 | (uint32_t)out->held_frame[39] << 16 |
-                        (uint32_t)out->held_frame[40] << 8 | out->held_frame[41];
+            fault.seq = spicecap_be32(out->held_frame + 38);
         g_array_append_val(out->manifest->faults, fault);
         rc = spicecap_pcap_write_torn_record(out->pcap, out->held_ts, out->held_frame, out->held_len, kept);
     }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "channels.h"
 #include "manifest.h"
 #include "pcap_out.h"
 #include "segment.h"
@@ -24,11 +25,25 @@ typedef struct capture_out {
     uint32_t held_len;
     uint64_t held_ts;
     bool holding;
+    /* Tracked output (ryll-compat): every record logged, the ones over the
+     * snaplen left out. Stream offsets come from seqs, unwrapped per flow
+     * direction from the first one seen. */
+    uint16_t track; /* 0: untracked */
+    bool snaplen_rule;
+    uint32_t snaplen;
+    uint64_t flow_off[SPICECAP_CHANNEL_SLOTS * 2];
+    uint32_t flow_seq[SPICECAP_CHANNEL_SLOTS * 2];
+    bool flow_seen[SPICECAP_CHANNEL_SLOTS * 2];
 } capture_out;
 
 /* Wrap an open writer (which the capture_out then owns). */
 void capture_out_init(capture_out *out, spicecap_pcap_writer *pcap, const char *file_name, manifest *manifest,
                       unsigned faults, uint64_t seed);
+
+/* Log every record in the manifest's file `track`; with snaplen_rule, leave
+ * out each record longer than snaplen (pcap-file 2.0.0's writer refuses them
+ * and ryll ignores the error). No faults with it. */
+void capture_out_track(capture_out *out, uint16_t track, bool snaplen_rule, uint32_t snaplen);
 
 /* Write one message: its meta (channel, direction, type, wire size, seq,
  * timestamp) and its frames. Returns 0 or a negative spicecap_status. */

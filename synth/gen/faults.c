@@ -4,6 +4,7 @@
 
 static const char *const fault_names[FAULT_COUNT] = {
     "k2", "drop-segment", "duplicate-segment", "reorder-segments", "bad-checksum", "truncate-file", "lying-size",
+    "queue-overflow",
 };
 
 int fault_from_name(const char *name)

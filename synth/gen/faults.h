@@ -11,6 +11,7 @@ typedef enum fault_kind {
     FAULT_BAD_CHECKSUM,      /* one frame's TCP checksum is wrong */
     FAULT_TRUNCATE_FILE,     /* the file ends inside its last record */
     FAULT_LYING_SIZE,        /* a mini header's size disagrees with the bytes that follow */
+    FAULT_QUEUE_OVERFLOW,    /* live reads: one read never written, its seq not advanced */
     FAULT_COUNT
 } fault_kind;
 

@@ -15,6 +15,7 @@
 #include "capture_out.h"
 #include "error.h"
 #include "faults.h"
+#include "format.h"
 #include "scenario.h"
 #include "sink.h"
 
@@ -29,7 +30,8 @@ static const char usage[] =
     "  -o, --output FILE        every message of the session in one pcap\n"
     "      --ring CHANNEL -o FILE  the channel's ring buffer, drained (main, display,\n"
     "                           inputs, cursor, usbredir, playback)\n"
-    "      --live DIR           one pcap per channel, as ryll's capture mode writes\n"
+    "      --live DIR           one pcap per channel, as ryll's capture mode writes:\n"
+    "                           received data per socket read, sent data per message\n"
     "      --bugreport FILE.zip a bug-report zip like ryll's (traffic.pcap from the rings)\n"
     "\n"
     "options:\n"
@@ -38,11 +40,16 @@ static const char usage[] =
     "      --rate BYTES         video stream bytes per second, K/M/G suffixes (default 6M)\n"
     "      --max-image BYTES    desktop: largest draw_copy bitmap (default 2M, at least 1K)\n"
     "      --ring-cap BYTES     ring byte cap (default ryll's per channel; ring scenario 512K)\n"
-    "      --ryll-compat        ryll's pcap header: big-endian, snaplen 65535\n"
+    "      --ryll-compat        what ryll really writes: its header (big-endian, snaplen\n"
+    "                           65535), and no record longer than the snaplen (pcap-file\n"
+    "                           2.0.0 refuses it, ryll ignores the error: the seq advances)\n"
+    "      --ryll-intent        ryll's Phase 08 intent: its header, 65549-byte records\n"
+    "                           kept, --live written per message\n"
     "  -m, --manifest FILE.json every message written, and every fault, as JSON\n"
     "  -f, --fault NAME         inject a fault (repeatable): k2, drop-segment,\n"
     "                           duplicate-segment, reorder-segments, bad-checksum,\n"
-    "                           truncate-file, lying-size\n"
+    "                           truncate-file, lying-size (-o and --bugreport, not with\n"
+    "                           --ryll-compat); queue-overflow (--live of socket reads)\n"
     "  -h, --help\n";
 
 typedef struct options {
@@ -51,7 +58,7 @@ typedef struct options {
     const char *output_name; /* the name -o asked for, when output is its staging name */
     unsigned ring_channel_id;
     size_t ring_cap;
-    int ryll_compat;
+    enum { RYLL_NONE, RYLL_COMPAT, RYLL_INTENT } ryll;
     unsigned faults;
     int have_duration;
 } options;
@@ -98,7 +105,8 @@ static int parse_options(int argc, char **argv, options *o)
         {"ring", required_argument, 0, 'R'},     {"ring-cap", required_argument, 0, 'c'},
         {"output", required_argument, 0, 'o'},   {"live", required_argument, 0, 'L'},
         {"bugreport", required_argument, 0, 'B'}, {"manifest", required_argument, 0, 'm'},
-        {"ryll-compat", no_argument, 0, 'y'},    {"fault", required_argument, 0, 'f'},
+        {"ryll-compat", no_argument, 0, 'y'},    {"ryll-intent", no_argument, 0, 'Y'},
+        {"fault", required_argument, 0, 'f'},
         {"max-image", required_argument, 0, 'I'}, {"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
     };
     const char *scenario = NULL;
@@ -162,13 +170,16 @@ static int parse_options(int argc, char **argv, options *o)
             o->manifest_path = optarg;
             break;
         case 'y':
-            o->ryll_compat = 1;
+        case 'Y':
+            if (o->ryll != RYLL_NONE && o->ryll != (c == 'y' ? RYLL_COMPAT : RYLL_INTENT))
+                return bad("--ryll-compat (what ryll writes) and --ryll-intent (Phase 08's intent) exclude each other");
+            o->ryll = c == 'y' ? RYLL_COMPAT : RYLL_INTENT;
             break;
         case 'f': {
             int fault = fault_from_name(optarg);
             if (fault < 0)
                 return bad("--fault: unknown fault '%s' (k2, drop-segment, duplicate-segment, reorder-segments, "
-                           "bad-checksum, truncate-file, lying-size)", optarg);
+                           "bad-checksum, truncate-file, lying-size, queue-overflow)", optarg);
             o->faults |= FAULT_BIT(fault);
             break;
         }
@@ -196,8 +207,14 @@ static int parse_options(int argc, char **argv, options *o)
                    "FILE.zip");
     if (o->ring_channel && o->output == NULL)
         return bad("--ring CHANNEL writes to -o FILE");
-    if (o->live_dir && o->faults)
-        return bad("faults apply to -o and --bugreport outputs, not to --live");
+    unsigned queue = FAULT_BIT(FAULT_QUEUE_OVERFLOW);
+    if (o->live_dir && (o->faults & ~queue))
+        return bad("faults other than queue-overflow apply to -o and --bugreport outputs, not to --live");
+    if ((o->faults & queue) && (o->live_dir == NULL || o->ryll == RYLL_INTENT))
+        return bad("--fault queue-overflow drops a socket read: it needs --live without --ryll-intent");
+    if (o->ryll == RYLL_COMPAT && (o->faults & ~queue))
+        return bad("faults other than queue-overflow are injected into Phase 08 captures: use them without "
+                   "--ryll-compat (or with --ryll-intent)");
     if (o->scenario.kind == SCENARIO_RING && o->ring_cap == 0)
         o->ring_cap = 512u << 10; /* small enough that the capture starts mid-session */
     return 0;
@@ -207,18 +224,34 @@ static int parse_options(int argc, char **argv, options *o)
  * back into memory for the zip. */
 static int write_captures(const options *o, sink *s, manifest *m)
 {
-    spicecap_pcap_options pcap_options = {.ryll_compat = o->ryll_compat != 0};
+    spicecap_pcap_options pcap_options = {.ryll_compat = o->ryll != RYLL_NONE};
+    uint32_t snaplen = o->ryll != RYLL_NONE ? SPICECAP_RYLL_PCAP_SNAPLEN : SPICECAP_PCAP_SNAPLEN;
+    m->writer_header = o->ryll != RYLL_NONE ? "ryll" : "spicecap";
+    m->snaplen_rule = o->ryll == RYLL_COMPAT;
+    m->received_records = "messages";
     if (o->live_dir) {
         struct stat st;
         if (stat(o->live_dir, &st) != 0 || !S_ISDIR(st.st_mode))
             return bad("--live: '%s' is not a directory", o->live_dir);
-        s->mode = SINK_LIVE;
+        /* Phase 08's intent writes per message; ryll writes socket reads. */
+        s->mode = o->ryll == RYLL_INTENT ? SINK_LIVE : SINK_LIVE_READS;
         s->live_dir = o->live_dir;
         s->pcap_options = &pcap_options;
+        s->snaplen_rule = o->ryll == RYLL_COMPAT;
+        s->snaplen = snaplen;
+        s->read_rng.state = o->scenario.seed * 0xD1B54A32D192ED03ull + 0x5265616473ull;
+        s->queue_fault = (o->faults & FAULT_BIT(FAULT_QUEUE_OVERFLOW)) != 0;
+        s->queue_fault_read = 3 + o->scenario.seed % 7;
         m->output_kind = "live";
+        m->received_records = "reads";
         int rc = scenario_run(&o->scenario, sink_emit, s);
+        if (rc == 0 && s->mode == SINK_LIVE_READS)
+            rc = sink_finish_reads(s);
         if (rc != 0)
             return bad("%s", spicecap_last_error());
+        if (s->queue_fault)
+            return bad("--fault queue-overflow: the session has no display read of 64 bytes or more from read %" PRIu64
+                       " on to drop", s->queue_fault_read);
         return 0;
     }
 
@@ -244,6 +277,8 @@ static int write_captures(const options *o, sink *s, manifest *m)
     const char *slash = named ? strrchr(named, '/') : NULL;
     const char *file_name = o->bugreport ? "traffic.pcap" : slash ? slash + 1 : named;
     capture_out_init(&out, pcap, file_name, m, o->faults, o->scenario.seed);
+    if (o->ryll == RYLL_COMPAT)
+        capture_out_track(&out, manifest_track_file(m, file_name, snaplen), true, snaplen);
     int use_rings = o->bugreport || o->ring_channel || o->scenario.kind == SCENARIO_RING;
     s->mode = use_rings ? SINK_RINGS : SINK_DIRECT;
     s->out = &out;
@@ -316,6 +351,8 @@ int main(int argc, char **argv)
         *target = staged;
     }
     rc = write_captures(&o, &s, &m);
+    if (rc == 0)
+        manifest_resolve(&m);
     GError *error = NULL;
     if (rc == 0 && o.manifest_path && manifest_write(&m, o.manifest_path, &error) != 0) {
         rc = bad("--manifest: %s", error->message);

@@ -10,12 +10,91 @@ void manifest_init(manifest *m)
 {
     m->messages = g_array_new(FALSE, TRUE, sizeof(manifest_message));
     m->faults = g_array_new(FALSE, TRUE, sizeof(manifest_fault));
+    m->files = g_ptr_array_new_with_free_func((GDestroyNotify)track_file_free);
 }
 
 void manifest_clear(manifest *m)
 {
+    for (guint i = 0; i < m->messages->len; i++) {
+        manifest_message *msg = &g_array_index(m->messages, manifest_message, i);
+        track_result r = {.missing = msg->missing, .vanished = msg->vanished};
+        track_result_clear(&r);
+    }
     g_array_free(m->messages, TRUE);
     g_array_free(m->faults, TRUE);
+    g_ptr_array_free(m->files, TRUE);
+}
+
+uint16_t manifest_track_file(manifest *m, const char *name, uint32_t snaplen)
+{
+    g_ptr_array_add(m->files, track_file_new(name, snaplen));
+    return (uint16_t)m->files->len;
+}
+
+track_file *manifest_tracked(const manifest *m, uint16_t track)
+{
+    return track == 0 || track > m->files->len ? NULL : g_ptr_array_index(m->files, track - 1u);
+}
+
+void manifest_resolve(manifest *m)
+{
+    /* Messages by (file, flow direction), each list in stream order. */
+    GHashTable *groups = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_array_unref);
+    GArray *keys = g_array_new(FALSE, FALSE, sizeof(guint));
+    for (guint i = 0; i < m->messages->len; i++) {
+        const manifest_message *msg = &g_array_index(m->messages, manifest_message, i);
+        if (msg->track == 0)
+            continue;
+        guint key = (guint)msg->track << 16 | msg->flowdir;
+        GArray *list = g_hash_table_lookup(groups, GUINT_TO_POINTER(key));
+        if (list == NULL) {
+            list = g_array_new(FALSE, FALSE, sizeof(guint));
+            g_hash_table_insert(groups, GUINT_TO_POINTER(key), list);
+            g_array_append_val(keys, key);
+        }
+        g_array_append_val(list, i);
+    }
+    for (guint k = 0; k < keys->len; k++) {
+        guint key = g_array_index(keys, guint, k);
+        GArray *list = g_hash_table_lookup(groups, GUINT_TO_POINTER(key));
+        uint64_t *off = g_new(uint64_t, list->len);
+        uint32_t *len = g_new(uint32_t, list->len);
+        track_result *res = g_new0(track_result, list->len);
+        for (guint i = 0; i < list->len; i++) {
+            const manifest_message *msg = &g_array_index(m->messages, manifest_message, g_array_index(list, guint, i));
+            off[i] = msg->off;
+            len[i] = msg->wire_size;
+        }
+        track_resolve(manifest_tracked(m, (uint16_t)(key >> 16)), (uint16_t)(key & 0xFFFF), list->len, off, len, res);
+        for (guint i = 0; i < list->len; i++) {
+            manifest_message *msg = &g_array_index(m->messages, manifest_message, g_array_index(list, guint, i));
+            msg->seq = res[i].seq;
+            msg->segments = res[i].segments;
+            msg->frame = res[i].frame;
+            msg->held = (uint8_t)res[i].held;
+            msg->missing = res[i].missing;
+            msg->vanished = res[i].vanished;
+        }
+        g_free(off);
+        g_free(len);
+        g_free(res);
+    }
+    g_array_free(keys, TRUE);
+    g_hash_table_destroy(groups);
+}
+
+static void add_ranges(JsonBuilder *b, const char *name, const GArray *ranges)
+{
+    json_builder_set_member_name(b, name);
+    json_builder_begin_array(b);
+    for (guint i = 0; ranges && i < ranges->len; i++) {
+        const track_range *r = &g_array_index(ranges, track_range, i);
+        json_builder_begin_array(b);
+        json_builder_add_int_value(b, r->a);
+        json_builder_add_int_value(b, r->b);
+        json_builder_end_array(b);
+    }
+    json_builder_end_array(b);
 }
 
 static void add_message(JsonBuilder *b, const manifest_message *msg)
@@ -45,6 +124,12 @@ static void add_message(JsonBuilder *b, const manifest_message *msg)
     json_builder_add_string_value(b, msg->file);
     json_builder_set_member_name(b, "frame");
     json_builder_add_int_value(b, (gint64)msg->frame);
+    if (msg->track) {
+        json_builder_set_member_name(b, "held");
+        json_builder_add_string_value(b, track_held_name((track_held)msg->held));
+        add_ranges(b, "missing", msg->missing);
+        add_ranges(b, "vanished", msg->vanished);
+    }
     json_builder_end_object(b);
 }
 
@@ -85,6 +170,22 @@ static JsonNode *build(const manifest *m)
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
+    if (m->files->len > 0) {
+        json_builder_set_member_name(b, "writer");
+        json_builder_begin_object(b);
+        json_builder_set_member_name(b, "header");
+        json_builder_add_string_value(b, m->writer_header);
+        json_builder_set_member_name(b, "snaplen_rule");
+        json_builder_add_boolean_value(b, m->snaplen_rule != 0);
+        json_builder_set_member_name(b, "received_records");
+        json_builder_add_string_value(b, m->received_records);
+        json_builder_end_object(b);
+        json_builder_set_member_name(b, "files");
+        json_builder_begin_array(b);
+        for (guint i = 0; i < m->files->len; i++)
+            track_file_to_json(g_ptr_array_index(m->files, i), b);
+        json_builder_end_array(b);
+    }
     json_builder_set_member_name(b, "messages");
     json_builder_begin_array(b);
     for (guint i = 0; i < m->messages->len; i++)

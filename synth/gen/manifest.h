@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "faults.h"
+#include "track.h"
 
 typedef struct manifest_message {
     uint64_t ts_us;
@@ -18,6 +19,15 @@ typedef struct manifest_message {
     uint32_t segments;  /* frames that carry it (0 for a K2 0-byte record) */
     uint64_t frame;     /* 1-based record number of its first frame in its file */
     const char *file;   /* the file it is in (live captures: one per channel) */
+    /* Tracked outputs (see track.h): its stream offset in its flow direction
+     * and its file's log (1-based index into files; 0: untracked). The
+     * resolution fills seq, segments, frame and what follows. */
+    uint64_t off;
+    uint16_t flowdir;
+    uint16_t track;
+    uint8_t held;    /* track_held */
+    GArray *missing; /* track_range */
+    GArray *vanished;
 } manifest_message;
 
 typedef struct manifest_fault {
@@ -35,10 +45,23 @@ typedef struct manifest {
     const char *ring_channel; /* ring output only */
     GArray *messages; /* manifest_message */
     GArray *faults;   /* manifest_fault */
+    /* Tracked outputs only: what the writer does, and each file's log. */
+    GPtrArray *files;             /* track_file */
+    const char *writer_header;    /* "ryll" or "spicecap" */
+    const char *received_records; /* "reads" or "messages" */
+    int snaplen_rule;             /* records over the snaplen are not written */
 } manifest;
 
 void manifest_init(manifest *m);
 void manifest_clear(manifest *m);
+
+/* Add a file to track; returns its 1-based index for manifest_message.track. */
+uint16_t manifest_track_file(manifest *m, const char *name, uint32_t snaplen);
+track_file *manifest_tracked(const manifest *m, uint16_t track);
+
+/* Resolve every tracked message against its file's log (once, before
+ * writing). */
+void manifest_resolve(manifest *m);
 
 /* Write the manifest as JSON, atomically; 0 or -1 with *error set. */
 int manifest_write(const manifest *m, const char *path, GError **error);

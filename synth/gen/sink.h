@@ -11,9 +11,23 @@
 #include "channels.h"
 #include "flow.h"
 #include "live_writer.h"
+#include "prng.h"
 #include "ring.h"
 
-typedef enum sink_mode { SINK_DIRECT, SINK_RINGS, SINK_LIVE } sink_mode;
+typedef enum sink_mode { SINK_DIRECT, SINK_RINGS, SINK_LIVE, SINK_LIVE_READS } sink_mode;
+
+/* Live capture of socket reads: one channel's file. Received bytes wait in
+ * buf until a read takes them; sent messages are written as they go. */
+typedef struct reads_channel {
+    spicecap_pcap_writer *pcap;
+    spicecap_flow flow;
+    uint8_t *buf;
+    size_t head, len, cap; /* unread bytes: buf[head, head + len) */
+    uint64_t rx_off, tx_off; /* stream offsets: of buf[head], of the next sent byte */
+    uint64_t reads;          /* reads written or dropped */
+    uint16_t track;          /* the file's log in the manifest */
+    GArray *unread;          /* guint: manifest indexes of received messages not yet read whole */
+} reads_channel;
 
 typedef struct sink {
     sink_mode mode;
@@ -33,11 +47,22 @@ typedef struct sink {
     uint64_t live_frames[SPICECAP_CHANNEL_SLOTS];
     manifest *manifest;
     char *live_names[SPICECAP_CHANNEL_SLOTS];
+    /* live, socket reads */
+    reads_channel *reads[SPICECAP_CHANNEL_SLOTS];
+    synth_prng read_rng;       /* read sizes and timing: apart from the scenario's own */
+    int snaplen_rule;          /* records over the snaplen are not written (ryll-compat) */
+    uint32_t snaplen;
+    int queue_fault;           /* one display read still to drop */
+    uint64_t queue_fault_read; /* the first display read it may hit (1-based) */
+    uint64_t last_ts_us;
 } sink;
 
 /* scenario_emit-compatible: record one message. */
 int sink_emit(void *sink, uint64_t ts_us, unsigned channel, spicecap_direction direction, const uint8_t *msg,
               size_t len);
+
+/* Live socket reads: read what is still unread at the end of the session. */
+int sink_finish_reads(sink *s);
 
 /* Rings: write every surviving message of every ring, oldest first across
  * channels (ties in channel order), to out. */

@@ -60,9 +60,10 @@ expect_clean_failure "full disk, the manifest does not fit" "$full" "$full/m.jso
 rm -f "$full/fill" "$full/m.json"
 
 # --live writes as it goes: the file the disk filled under reads back whole
-# up to its last record; every other channel's file is clean.
+# up to its last record; every other channel's file is clean. Written per
+# message (--ryll-intent), so the validator's message walk applies.
 mkdir "$full/live"
-"$synth" --scenario desktop -d 5 --live "$full/live" >"$work/out" 2>"$work/err"
+"$synth" --scenario desktop -d 5 --ryll-intent --live "$full/live" >"$work/out" 2>"$work/err"
 rc=$?
 if [ "$rc" -ne 2 ] || ! grep -q "$full/live/.*\.pcap" "$work/err"; then
   fail "full disk, --live: exit $rc, stderr: $(cat "$work/err")"
