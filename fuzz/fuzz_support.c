@@ -7,6 +7,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "bytes.h"
+
 int fuzz_input_file(const uint8_t *data, size_t size, char path[32])
 {
     int fd = memfd_create("fuzz-input", MFD_CLOEXEC);
@@ -37,7 +39,7 @@ bool fuzz_next_chunk(const uint8_t *data, size_t size, size_t *at, size_t max_le
     if (*at + 3 > size)
         return false;
     chunk->from_server = data[*at] & 1;
-    size_t len = (size_t)data[*at + 1] | (size_t)data[*at + 2] << 8;
+    size_t len = spicecap_le16(data + *at + 1);
     *at += 3;
     if (len > size - *at)
         len = size - *at;

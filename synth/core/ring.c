@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "channels.h"
 #include "error.h"
 #include "flow.h"
@@ -125,7 +126,7 @@ static void describe(spicecap_entry *entry, unsigned channel, spicecap_direction
     entry->channel = (uint8_t)channel;
     entry->direction = (uint8_t)direction;
     entry->wire_size = (uint32_t)len;
-    entry->msg_type = len >= 2 ? (uint16_t)(msg[0] | msg[1] << 8) : 0;
+    entry->msg_type = len >= 2 ? spicecap_le16(msg) : 0;
     entry->payload_size = len >= SPICECAP_MINI_HDR_LEN ? (uint32_t)len - SPICECAP_MINI_HDR_LEN : 0;
     entry->msg_name = len >= 2 ? spicecap_message_name(channel, direction, entry->msg_type) : NULL;
 }

@@ -67,7 +67,7 @@ static void live_writer_fills_the_disk(const char *dir)
         uint32_t caplen = bytes[off + 8] | bytes[off + 9] << 8 | bytes[off + 10] << 16 | (uint32_t)bytes[off + 11] << 24;
         if (off + 16 + (long)caplen > size)
             break;
-        CHECK(be32_at(bytes + off + 16 + 38) == expected_seq);
+        CHECK(spicecap_be32(bytes + off + 16 + 38) == expected_seq);
         CHECK(frame_checksums_ok(bytes + off + 16, caplen));
         expected_seq += caplen - 54;
         off += 16 + (long)caplen;

@@ -110,8 +110,7 @@ static int check_file(const char *path, uint32_t seed, verdict *out)
         return 1;
     }
     int problems = 0;
-    uint32_t magic = bytes[0] | bytes[1] << 8 | bytes[2] << 16 | (uint32_t)bytes[3] << 24;
-    uint32_t linktype = bytes[20] | bytes[21] << 8 | bytes[22] << 16 | (uint32_t)bytes[23] << 24;
+    uint32_t magic = spicecap_le32(bytes), linktype = spicecap_le32(bytes + 20);
     if (magic != SPICECAP_PCAP_MAGIC_USEC || linktype != SPICECAP_DLT_EN10MB) {
         fprintf(stderr, "%s: pcap header damaged (magic %08x, link type %u)\n", path, magic, linktype);
         problems++;

@@ -42,12 +42,12 @@ int main(int argc, char **argv)
     int recorded = 0;
     for (size_t i = 0; i < sample.count; i++) {
         const pcap_record *r = &sample.records[i];
-        int dir = be16_at(r->data + 34) == 5900 ? SPICECAP_DIR_RECEIVED : SPICECAP_DIR_SENT; /* by source port */
+        int dir = spicecap_be16(r->data + 34) == 5900 ? SPICECAP_DIR_RECEIVED : SPICECAP_DIR_SENT; /* by source port */
         pending *m = &message[dir];
         const uint8_t *payload = r->data + 54;
         size_t len = r->caplen - 54;
         if (m->bytes == NULL) {
-            uint32_t size = payload[2] | payload[3] << 8 | payload[4] << 16 | (uint32_t)payload[5] << 24;
+            uint32_t size = spicecap_le32(payload + SPICECAP_MINI_HDR_SIZE_AT);
             m->want = 6 + (size_t)size;
             m->bytes = malloc(m->want);
             m->have = 0;

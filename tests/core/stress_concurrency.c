@@ -81,16 +81,16 @@ static int check_drained(const char *path, long messages, size_t snapshot_bytes)
     uint32_t next_seq[2] = {0, 0};
     for (size_t i = 0; i < f.count;) {
         const uint8_t *frame = f.records[i].data;
-        int dir = be16_at(frame + 34) == 5900 ? 0 : 1; /* 0: client to server */
-        uint32_t seq = be32_at(frame + 38);
+        int dir = spicecap_be16(frame + 34) == 5900 ? 0 : 1; /* 0: client to server */
+        uint32_t seq = spicecap_be32(frame + 38);
         if (have_next[dir] && seq != next_seq[dir])
             problems++;
         const uint8_t *payload = frame + 54;
-        uint32_t size = payload[2] | payload[3] << 8 | payload[4] << 16 | (uint32_t)payload[5] << 24;
+        uint32_t size = spicecap_le32(payload + SPICECAP_MINI_HDR_SIZE_AT);
         uint64_t want = 6 + (uint64_t)size, got = 0;
         while (i < f.count && got < want) {
             const uint8_t *seg = f.records[i].data;
-            if (be32_at(seg + 38) != (uint32_t)(seq + got) || !frame_checksums_ok(seg, f.records[i].caplen))
+            if (spicecap_be32(seg + 38) != (uint32_t)(seq + got) || !frame_checksums_ok(seg, f.records[i].caplen))
                 problems++;
             got += f.records[i].caplen - 54;
             i++;

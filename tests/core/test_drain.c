@@ -58,7 +58,7 @@ static void test_drain_one_record_per_segment(void)
     CU_ASSERT_EQUAL(largest, 65549);
     /* Segments of the 200 KB message chain: 2000, +65495, +130990, +196485. */
     for (int k = 0; k < 4; k++)
-        CU_ASSERT_EQUAL(be32_at(f.records[k].data + 38), 2000u + 65495u * (uint32_t)k);
+        CU_ASSERT_EQUAL(spicecap_be32(f.records[k].data + 38), 2000u + 65495u * (uint32_t)k);
     free_pcap(&f);
 
     /* A viewer lists messages, not segments. */

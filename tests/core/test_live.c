@@ -36,16 +36,16 @@ static void test_live_files_per_channel(void)
     pcap_file f;
     CU_ASSERT_TRUE_FATAL(read_pcap(path, &f));
     CU_ASSERT_EQUAL(f.count, 8);
-    CU_ASSERT_EQUAL(be32_at(f.records[4].data + 38), 2000u + 200006u); /* second message continues the chain */
-    CU_ASSERT_EQUAL(be16_at(f.records[0].data + 36), 10002);
+    CU_ASSERT_EQUAL(spicecap_be32(f.records[4].data + 38), 2000u + 200006u); /* second message continues the chain */
+    CU_ASSERT_EQUAL(spicecap_be16(f.records[0].data + 36), 10002);
     free_pcap(&f);
     CU_ASSERT_EQUAL(spicecap_live_writer_close(display), SPICECAP_OK);
     CU_ASSERT_EQUAL(spicecap_live_writer_close(inputs), SPICECAP_OK);
     snprintf(path, sizeof path, "%s/inputs.pcap", dir);
     CU_ASSERT_TRUE_FATAL(read_pcap(path, &f));
     CU_ASSERT_EQUAL(f.count, 1);
-    CU_ASSERT_EQUAL(be16_at(f.records[0].data + 34), 10003);
-    CU_ASSERT_EQUAL(be32_at(f.records[0].data + 38), 1000);
+    CU_ASSERT_EQUAL(spicecap_be16(f.records[0].data + 34), 10003);
+    CU_ASSERT_EQUAL(spicecap_be32(f.records[0].data + 38), 1000);
     free_pcap(&f);
     remove_tree(dir);
     free(dir);
@@ -79,7 +79,7 @@ static void test_write_error_reported(void)
     uint8_t head[24 + 16 + 54];
     CU_ASSERT_EQUAL(fread(head, 1, sizeof head, f), sizeof head);
     fclose(f);
-    CU_ASSERT_EQUAL(be32_at(head + 24 + 16 + 38), 2000); /* the first message is intact */
+    CU_ASSERT_EQUAL(spicecap_be32(head + 24 + 16 + 38), 2000); /* the first message is intact */
     remove_tree(dir);
     free(dir);
 
@@ -125,7 +125,8 @@ static void test_survives_sigkill(void)
             uint32_t caplen = bytes[off + 8] | bytes[off + 9] << 8 | bytes[off + 10] << 16 | (uint32_t)bytes[off + 11] << 24;
             if (off + 16 + (long)caplen > size)
                 break; /* the one torn record */
-            bad += be32_at(bytes + off + 16 + 38) != expected_seq || !frame_checksums_ok(bytes + off + 16, caplen);
+            bad += spicecap_be32(bytes + off + 16 + 38) != expected_seq ||
+                   !frame_checksums_ok(bytes + off + 16, caplen);
             expected_seq += caplen - 54;
             off += 16 + caplen;
             whole++;

@@ -40,7 +40,7 @@ static void test_200k_payload_seq_chain(void)
     for (uint32_t k = 0; k < 4; k++) {
         const spicecap_segment *seg = spicecap_segments_at(&s, k);
         CU_ASSERT_EQUAL(seg->seq, expected_seq[k]);
-        CU_ASSERT_EQUAL(be32_at(seg->frame + 38), expected_seq[k]);
+        CU_ASSERT_EQUAL(spicecap_be32(seg->frame + 38), expected_seq[k]);
         CU_ASSERT_EQUAL(seg->payload_len, expected_len[k]);
         CU_ASSERT_EQUAL(seg->frame_len, 54 + expected_len[k]);
     }
@@ -91,7 +91,7 @@ static void test_seq_wraps_past_2_32(void)
     CU_ASSERT_EQUAL(s.rest[0]->seq, (uint32_t)(base + 65495u));
     CU_ASSERT_EQUAL(s.rest[0]->seq, 65495u - 0x100u);
     CU_ASSERT_EQUAL(s.rest[1]->seq, 130990u - 0x100u);
-    CU_ASSERT_EQUAL(be32_at(s.rest[2]->frame + 38), 196485u - 0x100u);
+    CU_ASSERT_EQUAL(spicecap_be32(s.rest[2]->frame + 38), 196485u - 0x100u);
     for (uint32_t k = 0; k < 4; k++)
         CU_ASSERT_TRUE(frame_checksums_ok(spicecap_segments_at(&s, k)->frame, spicecap_segments_at(&s, k)->frame_len));
     spicecap_segments_release(&s);
@@ -108,25 +108,25 @@ static void test_frame_layout(void)
     const uint8_t dst_mac[] = {2, 0, 0, 0, 0, 2}, src_mac[] = {2, 0, 0, 0, 0, 1};
     CU_ASSERT_EQUAL(memcmp(frame, dst_mac, 6), 0);
     CU_ASSERT_EQUAL(memcmp(frame + 6, src_mac, 6), 0);
-    CU_ASSERT_EQUAL(be16_at(frame + 12), 0x0800);
+    CU_ASSERT_EQUAL(spicecap_be16(frame + 12), 0x0800);
     const uint8_t *ip = frame + 14;
     CU_ASSERT_EQUAL(ip[0], 0x45);
-    CU_ASSERT_EQUAL(be16_at(ip + 2), 20 + 20 + sizeof payload);
-    CU_ASSERT_EQUAL(be16_at(ip + 4), 0);      /* ID */
-    CU_ASSERT_EQUAL(be16_at(ip + 6), 0x4000); /* DF, offset 0 */
+    CU_ASSERT_EQUAL(spicecap_be16(ip + 2), 20 + 20 + sizeof payload);
+    CU_ASSERT_EQUAL(spicecap_be16(ip + 4), 0);      /* ID */
+    CU_ASSERT_EQUAL(spicecap_be16(ip + 6), 0x4000); /* DF, offset 0 */
     CU_ASSERT_EQUAL(ip[8], 64);
     CU_ASSERT_EQUAL(ip[9], 6);
-    CU_ASSERT_EQUAL(be32_at(ip + 12), 0x0A000001u);
-    CU_ASSERT_EQUAL(be32_at(ip + 16), 0x0A000002u);
+    CU_ASSERT_EQUAL(spicecap_be32(ip + 12), 0x0A000001u);
+    CU_ASSERT_EQUAL(spicecap_be32(ip + 16), 0x0A000002u);
     const uint8_t *tcp = ip + 20;
-    CU_ASSERT_EQUAL(be16_at(tcp), 10003);
-    CU_ASSERT_EQUAL(be16_at(tcp + 2), 5900);
-    CU_ASSERT_EQUAL(be32_at(tcp + 4), 123456);
-    CU_ASSERT_EQUAL(be32_at(tcp + 8), 654321);
+    CU_ASSERT_EQUAL(spicecap_be16(tcp), 10003);
+    CU_ASSERT_EQUAL(spicecap_be16(tcp + 2), 5900);
+    CU_ASSERT_EQUAL(spicecap_be32(tcp + 4), 123456);
+    CU_ASSERT_EQUAL(spicecap_be32(tcp + 8), 654321);
     CU_ASSERT_EQUAL(tcp[12], 5 << 4);
     CU_ASSERT_EQUAL(tcp[13], 0x10); /* ACK only */
-    CU_ASSERT_EQUAL(be16_at(tcp + 14), 65535);
-    CU_ASSERT_EQUAL(be16_at(tcp + 18), 0);
+    CU_ASSERT_EQUAL(spicecap_be16(tcp + 14), 65535);
+    CU_ASSERT_EQUAL(spicecap_be16(tcp + 18), 0);
     CU_ASSERT_EQUAL(memcmp(tcp + 20, payload, sizeof payload), 0);
     CU_ASSERT_TRUE(frame_checksums_ok(frame, (size_t)len));
     /* A flipped payload bit must break the TCP checksum. */

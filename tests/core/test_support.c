@@ -6,26 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 
-uint16_t be16_at(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-uint32_t be32_at(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint32_t get32(const uint8_t *p, bool big_endian)
-{
-    return big_endian ? be32_at(p) : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
-}
-
 uint16_t reference_checksum(const uint8_t *data, size_t len, uint32_t initial)
 {
     uint64_t sum = initial;
     for (size_t i = 0; i + 1 < len; i += 2)
-        sum += be16_at(data + i);
+        sum += spicecap_be16(data + i);
     if (len % 2)
         sum += (uint32_t)data[len - 1] << 8;
     while (sum >> 16)
@@ -40,10 +25,11 @@ bool frame_checksums_ok(const uint8_t *frame, size_t len)
     const uint8_t *ip = frame + 14;
     if (reference_checksum(ip, 20, 0) != 0)
         return false;
-    size_t tcp_len = be16_at(ip + 2) - 20u;
+    size_t tcp_len = spicecap_be16(ip + 2) - 20u;
     if (14 + 20 + tcp_len != len)
         return false;
-    uint32_t pseudo = be16_at(ip + 12) + be16_at(ip + 14) + be16_at(ip + 16) + be16_at(ip + 18) + 6 + (uint32_t)tcp_len;
+    uint32_t pseudo = spicecap_be16(ip + 12) + spicecap_be16(ip + 14) + spicecap_be16(ip + 16) + spicecap_be16(ip + 18) +
+                      6 + (uint32_t)tcp_len;
     return reference_checksum(ip + 20, tcp_len, pseudo) == 0;
 }
 
@@ -64,23 +50,23 @@ bool read_pcap(const char *path, pcap_file *out)
     fclose(f);
     if (!ok)
         return false;
-    if (be32_at(out->bytes) == 0xA1B2C3D4u)
+    if (spicecap_be32(out->bytes) == 0xA1B2C3D4u)
         out->big_endian = true;
-    else if (get32(out->bytes, false) == 0xA1B2C3D4u)
+    else if (spicecap_get32(out->bytes, false) == 0xA1B2C3D4u)
         out->big_endian = false;
     else
         return false;
-    out->snaplen = get32(out->bytes + 16, out->big_endian);
-    out->linktype = get32(out->bytes + 20, out->big_endian);
+    out->snaplen = spicecap_get32(out->bytes + 16, out->big_endian);
+    out->linktype = spicecap_get32(out->bytes + 20, out->big_endian);
     size_t capacity = 0;
     for (size_t off = 24; off < out->size;) {
         if (out->size - off < 16)
             return false;
         pcap_record r;
-        r.ts_sec = get32(out->bytes + off, out->big_endian);
-        r.ts_usec = get32(out->bytes + off + 4, out->big_endian);
-        r.caplen = get32(out->bytes + off + 8, out->big_endian);
-        r.origlen = get32(out->bytes + off + 12, out->big_endian);
+        r.ts_sec = spicecap_get32(out->bytes + off, out->big_endian);
+        r.ts_usec = spicecap_get32(out->bytes + off + 4, out->big_endian);
+        r.caplen = spicecap_get32(out->bytes + off + 8, out->big_endian);
+        r.origlen = spicecap_get32(out->bytes + off + 12, out->big_endian);
         if (out->size - off - 16 < r.caplen)
             return false;
         r.data = out->bytes + off + 16;

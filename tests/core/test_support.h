@@ -1,6 +1,6 @@
 /* Independent readers for the core tests: they decode frames and pcaps from
- * the bytes alone, so a test checks the writer against the format, not
- * against itself. */
+ * the bytes alone (with the format library's byte readers, bytes.h), so a
+ * test checks the writer against the format, not against itself. */
 #ifndef SPICECAP_TEST_SUPPORT_H
 #define SPICECAP_TEST_SUPPORT_H
 
@@ -8,8 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-uint16_t be16_at(const uint8_t *p);
-uint32_t be32_at(const uint8_t *p);
+#include "bytes.h"
 
 /* RFC 1071 the textbook way: big-endian 16-bit words, 32-bit sum, folded. */
 uint16_t reference_checksum(const uint8_t *data, size_t len, uint32_t initial);
