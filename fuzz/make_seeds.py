@@ -20,68 +20,37 @@ import struct
 import sys
 import zipfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+import pcapio  # noqa: E402  (the tests' pcap reader and writer)
+
 CAPTURE_BUDGET = 12 * 1024  # bytes of records per cut capture
 STREAM_BUDGET = 8 * 1024    # bytes of SPICE payload per spice_stream seed
 BODY_CAP = 1024             # bytes of a body kept in a plugin_dissect seed
 SERVER_PORTS = (5900, 5950)  # ryll's recorded port; the qemu reference capture's
 
 
-def read_pcap(data):
-    """(endian, header bytes, [(record header, record bytes)]) of a classic pcap."""
-    magic = data[:4]
-    endian = "<" if magic in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
-    records, at = [], 24
-    while at + 16 <= len(data):
-        _, _, caplen, _ = struct.unpack(endian + "IIII", data[at:at + 16])
-        records.append((data[at:at + 16], data[at + 16:at + 16 + caplen]))
-        at += 16 + caplen
-    return endian, data[:24], records
-
-
 def cut_pcap(data, budget=CAPTURE_BUDGET):
     """The header and the first records that fit in budget (at least one)."""
-    _, header, records = read_pcap(data)
-    out, used = [header], 0
-    for rec_hdr, body in records:
-        if used and used + len(body) + 16 > budget:
+    cap = pcapio.read_pcap(data)
+    out, used = [cap.header()], 0
+    for rec in cap.records:
+        if used and used + len(rec.data) + 16 > budget:
             break
-        out += [rec_hdr, body]
-        used += len(body) + 16
+        out.append(cap.record_bytes(rec))
+        used += len(rec.data) + 16
     return b"".join(out)
-
-
-def read_pcapng(data):
-    """Blocks of a little-endian pcapng, as (type, bytes)."""
-    blocks, at = [], 0
-    while at + 12 <= len(data):
-        btype, blen = struct.unpack("<II", data[at:at + 8])
-        blocks.append((btype, data[at:at + blen]))
-        at += blen
-    return blocks
 
 
 def cut_pcapng(data, budget):
     """SHB, IDB and the first enhanced packet blocks that fit in budget."""
     out, used = [], 0
-    for btype, block in read_pcapng(data):
-        if btype == 6:
+    for btype, block in pcapio.pcapng_blocks(data):
+        if btype == pcapio.PCAPNG_EPB:
             if used + len(block) > budget:
                 break
             used += len(block)
         out.append(block)
     return b"".join(out)
-
-
-def tcp_of(frame):
-    """(src port, dst port, seq, payload) of an Ethernet/IPv4/TCP frame, or None."""
-    if len(frame) < 54 or frame[12:14] != b"\x08\x00" or frame[23] != 6:
-        return None
-    ihl = (frame[14] & 15) * 4
-    tcp = 14 + ihl
-    sport, dport, seq = struct.unpack(">HHI", frame[tcp:tcp + 8])
-    off = (frame[tcp + 12] >> 4) * 4
-    total = struct.unpack(">H", frame[16:18])[0]
-    return sport, dport, seq, frame[tcp + off:14 + total]
 
 
 def frames_of(path):
@@ -90,13 +59,12 @@ def frames_of(path):
     if raw[:2] == b"\x1f\x8b":
         raw = gzip.decompress(raw)
     if raw[:4] == b"\x0a\x0d\x0d\x0a":
-        for btype, block in read_pcapng(raw):
-            if btype == 6:
-                caplen = struct.unpack("<I", block[20:24])[0]
-                yield block[28:28 + caplen]
+        for btype, block in pcapio.pcapng_blocks(raw):
+            if btype == pcapio.PCAPNG_EPB:
+                yield pcapio.pcapng_epb_data(block)
     else:
-        for _, body in read_pcap(raw)[2]:
-            yield body
+        for rec in pcapio.read_pcap(raw).records:
+            yield rec.data
 
 
 def flows(path):
@@ -104,10 +72,10 @@ def flows(path):
     retransmitted and empty segments left out. Direction 1: from the server."""
     out, next_seq = {}, {}
     for frame in frames_of(path):
-        t = tcp_of(frame)
-        if t is None or not t[3]:
+        t = pcapio.parse_tcp(frame)
+        if t is None or not t.payload:
             continue
-        sport, dport, seq, payload = t
+        sport, dport, seq, payload = t.sport, t.dport, t.seq, t.payload
         if sport in SERVER_PORTS:
             key, direction = dport, 1
         elif dport in SERVER_PORTS:
@@ -146,9 +114,10 @@ def capture_seeds(src):
                         ("live-inputs.pcap", ("live", "inputs.pcap")),
                         ("live-main.pcap", ("live", "main.pcap"))]:
         seeds[name] = cut_pcap(rd(*parts))
-    # Nanosecond resolution: the same records under the other magic.
-    usec = seeds["live-main.pcap"]
-    seeds["le-nsec-main.pcap"] = struct.pack("<I", 0xA1B23C4D) + usec[4:]
+    # Little-endian nanoseconds: the same records under that header (live/main.pcap is big-endian).
+    main = pcapio.read_pcap(seeds["live-main.pcap"])
+    main.byteorder, main.magic = "<", pcapio.MAGIC_NSEC
+    seeds["le-nsec-main.pcap"] = main.header() + b"".join(main.record_bytes(rec) for rec in main.records)
     # A torn last record, as a killed recorder leaves it.
     seeds["torn-last-record.pcap"] = seeds["live-inputs.pcap"][:-7]
     # Real traffic: pcapng with the link stage of every channel.

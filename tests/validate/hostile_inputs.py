@@ -1,17 +1,25 @@
 """Hostile captures for the validator's resource bounds, generated on the
 spot (nothing big is committed). Each writer returns what the validator
 should say about the file: the finding kind and the frame it names.
-The format's facts come from format/format.h through c_facts."""
-import array
+The format's facts come from format/format.h through c_facts; the files
+and frames are written by pcapio."""
 import gzip
 import os
 import struct
-import sys
 import zipfile
 
+import pcapio
 from c_facts import c_defines
 
 F = {}
+
+# What pcapio builds every frame and file header from: it must be what the recorder writes.
+_PCAPIO_FACTS = {"SPICECAP_IPV4_HDR_LEN": pcapio.IPV4_HEADER_LEN, "SPICECAP_TCP_HDR_LEN": pcapio.TCP_HEADER_LEN,
+                 "SPICECAP_IPV4_VERSION_IHL": 0x40 | pcapio.IPV4_HEADER_LEN // 4,
+                 "SPICECAP_TCP_DATA_OFFSET_WORDS": pcapio.TCP_HEADER_LEN // 4,
+                 "SPICECAP_IPPROTO_TCP": pcapio.IPPROTO_TCP, "SPICECAP_ETHERTYPE_IPV4": pcapio.ETHERTYPE_IPV4,
+                 "SPICECAP_PCAP_MAGIC_USEC": pcapio.MAGIC_USEC, "SPICECAP_PCAP_VERSION_MAJOR": pcapio.VERSION[0],
+                 "SPICECAP_PCAP_VERSION_MINOR": pcapio.VERSION[1]}
 
 
 def load_facts(src):
@@ -19,49 +27,29 @@ def load_facts(src):
                        os.path.join(src, "validate/validate_limits.h"),
                        os.path.join(src, "validate/capture_reader.h"),
                        os.path.join(src, "validate/findings.h")))
+    differ = {name: (F.get(name), value) for name, value in _PCAPIO_FACTS.items() if F.get(name) != value}
+    if differ:
+        raise ValueError("the C headers and pcapio disagree ({name: (C, pcapio)}): %s" % differ)
     return F
 
 
-def _fold(total):
-    while total >> 16:
-        total = (total & 0xFFFF) + (total >> 16)
-    return total
-
-
-def _sum16(data):
-    if len(data) % 2:
-        data += b"\0"
-    words = array.array("H", data)
-    if sys.byteorder == "little":
-        words.byteswap()
-    return sum(words)
-
-
 def frame(src_ip, dst_ip, sport, dport, seq, payload=b"", flags=None, bad_checksum=False):
-    """An Ethernet + IPv4 + TCP frame with correct checksums (or a wrong TCP one)."""
-    flags = F["SPICECAP_TCP_FLAG_ACK"] if flags is None else flags
-    total = F["SPICECAP_IPV4_HDR_LEN"] + F["SPICECAP_TCP_HDR_LEN"] + len(payload)
-    ip = bytearray(struct.pack(">BBHHHBBHII", F["SPICECAP_IPV4_VERSION_IHL"], 0, total, 0,
-                               F["SPICECAP_IPV4_FLAGS_DF"], F["SPICECAP_IPV4_TTL"],
-                               F["SPICECAP_IPPROTO_TCP"], 0, src_ip, dst_ip))
-    struct.pack_into(">H", ip, 10, ~_fold(_sum16(bytes(ip))) & 0xFFFF)
-    tcp = bytearray(struct.pack(">HHIIBBHHH", sport, dport, seq, 0, F["SPICECAP_TCP_DATA_OFFSET_WORDS"] << 4,
-                                flags, F["SPICECAP_TCP_WINDOW"], 0, 0))
-    pseudo = struct.pack(">IIBBH", src_ip, dst_ip, 0, F["SPICECAP_IPPROTO_TCP"], len(tcp) + len(payload))
-    check = ~_fold(_sum16(pseudo + bytes(tcp) + payload)) & 0xFFFF
-    struct.pack_into(">H", tcp, 16, check ^ 0x5555 if bad_checksum else check)
-    eth = bytes(6) + bytes(6) + struct.pack(">H", F["SPICECAP_ETHERTYPE_IPV4"])
-    return eth + bytes(ip) + bytes(tcp) + payload
+    """An Ethernet + IPv4 + TCP frame with correct checksums (or a wrong TCP one),
+    with the recorder's TTL, DF flag, window and (unless given) ACK flag."""
+    return pcapio.tcp_frame(src_ip, dst_ip, sport, dport, seq, payload=payload,
+                            flags=F["SPICECAP_TCP_FLAG_ACK"] if flags is None else flags,
+                            window=F["SPICECAP_TCP_WINDOW"], ttl=F["SPICECAP_IPV4_TTL"],
+                            ip_flags=F["SPICECAP_IPV4_FLAGS_DF"], bad_tcp_checksum=bad_checksum)
 
 
 def pcap_header():
-    return struct.pack("<IHHiIII", F["SPICECAP_PCAP_MAGIC_USEC"], F["SPICECAP_PCAP_VERSION_MAJOR"],
-                       F["SPICECAP_PCAP_VERSION_MINOR"], 0, 0, F["SPICECAP_PCAP_SNAPLEN"], F["SPICECAP_DLT_EN10MB"])
+    """The recorder's file header: little-endian, microseconds, its snaplen, Ethernet."""
+    return pcapio.file_header(snaplen=F["SPICECAP_PCAP_SNAPLEN"], linktype=F["SPICECAP_DLT_EN10MB"])
 
 
-def record(data, caplen=None):
-    caplen = len(data) if caplen is None else caplen
-    return struct.pack("<IIII", 1, 0, caplen, len(data)) + data
+def record(data, caplen=None, origlen=None):
+    """A record at 1 s; caplen and origlen as pcapio.record takes them (they may lie)."""
+    return pcapio.record(data, ts_sec=1, caplen=caplen, origlen=origlen)
 
 
 def recorded_message(seq, mtype, size_field, body=b""):
@@ -116,7 +104,7 @@ def caplen_4g(path):
     with open(path, "wb") as out:
         out.write(pcap_header())
         out.write(record(recorded_message(F["SPICECAP_CLIENT_SEQ_BASE"], 1, 0)))
-        out.write(struct.pack("<IIII", 1, 0, 0xFFFFFFFF, 0xFFFFFFFF) + bytes(64))
+        out.write(record(bytes(64), caplen=0xFFFFFFFF, origlen=0xFFFFFFFF))
     return "corrupt-file", 2
 
 
@@ -125,7 +113,7 @@ def caplen_at_limit(path):
     ends 100 bytes into it: the buffer grows once, to that size."""
     with open(path, "wb") as out:
         out.write(pcap_header())
-        out.write(struct.pack("<IIII", 1, 0, F["CAPTURE_MAX_CAPLEN"], F["CAPTURE_MAX_CAPLEN"]) + bytes(100))
+        out.write(record(bytes(100), caplen=F["CAPTURE_MAX_CAPLEN"], origlen=F["CAPTURE_MAX_CAPLEN"]))
     return "truncated-file", 1
 
 
@@ -180,19 +168,12 @@ def zip_compressed_past_file(path):
 
 
 def _pcapng(blocks):
-    shb_body = struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1)
-    shb = struct.pack("<II", 0x0A0D0D0A, 12 + len(shb_body)) + shb_body + struct.pack("<I", 12 + len(shb_body))
-    idb_body = struct.pack("<HHI", F["SPICECAP_DLT_EN10MB"], 0, F["SPICECAP_PCAP_SNAPLEN"])
-    idb = struct.pack("<II", 1, 12 + len(idb_body)) + idb_body + struct.pack("<I", 12 + len(idb_body))
-    return shb + idb + b"".join(blocks)
+    return pcapio.pcapng_shb() + pcapio.pcapng_idb(F["SPICECAP_DLT_EN10MB"], F["SPICECAP_PCAP_SNAPLEN"]) + \
+        b"".join(blocks)
 
 
 def _epb(data, caplen=None, length=None, trailer=None):
-    caplen = len(data) if caplen is None else caplen
-    padded = data + bytes(-len(data) % 4)
-    body = struct.pack("<IIIII", 0, 0, 0, caplen, len(data)) + padded
-    length = 12 + len(body) if length is None else length
-    return struct.pack("<II", 6, length) + body + struct.pack("<I", length if trailer is None else trailer)
+    return pcapio.pcapng_epb(data, caplen=caplen, length=length, trailer=trailer)
 
 
 def pcapng_length_huge(path):
