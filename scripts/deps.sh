@@ -3,7 +3,7 @@
 # Skips apt entirely when everything is already there.
 set -euo pipefail
 packages=(
-  cmake gcc clang make pkg-config python3 zip unzip xxd
+  cmake gcc clang make pkg-config python3 python3-pytest zip unzip xxd
   libglib2.0-dev libpcap-dev libcunit1-dev libspice-protocol-dev
   libjson-glib-dev libzip-dev zlib1g-dev time
   wireshark-dev tshark

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Message bodies as fields: make_body_capture records one of each message
 body the plugin decodes, with the values below; tshark must show exactly
 these values in the spicecap.* body fields of each message, and nothing else.
@@ -9,16 +8,13 @@ Wireshark's built-in SPICE dissector, an independent decoder of the same
 layouts, value for value over the whole session.
 
 tshark runs as uid 65534 with the plugin in a private folder (tshark_env).
-Usage: test_bodies.py TSHARK PLUGIN_SO WIRESHARK_MAJOR_MINOR MAKE_BODY_CAPTURE SOURCE_DIR"""
+Run by ctest (plugin_bodies); one check by hand, e.g.
+python3 -m pytest tests/plugin/test_bodies.py -k stream_report"""
 import os
 import subprocess
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tshark_env import Results, Tshark  # noqa: E402
+import pytest
 
-TSHARK, PLUGIN, VERSION, MAKE, SRC = sys.argv[1:6]
-REAL = os.path.join(SRC, "fixtures", "ref", "qemu-kernel-nocompress.pcapng.gz")
 REAL_PORT = 5950
 
 # The header fields every message has; everything else under spicecap. is a body field.
@@ -181,102 +177,170 @@ BUILTIN = [("notify.severity", "notify_severity"), ("notify.visibility", "notify
            ("display.init.pixmap_cache_size", "display_init_cache_size"),
            ("display.init.glz_dictionary_id", "display_init_glz_dict_id")]
 
-results = Results()
-check = results.check
-ts = Tshark(TSHARK, PLUGIN, VERSION)
+
+@pytest.fixture(scope="module")
+def captures(ts, make_body_capture_bin):
+    """make_body_capture writes the three captures: (bodies, short, record)."""
+    paths = ts.path("bodies.pcap"), ts.path("short.pcap"), ts.path("record.pcap")
+    made = subprocess.run([make_body_capture_bin, *paths], capture_output=True, text=True)
+    assert made.returncode == 0, "make_body_capture: %s" % made.stderr
+    return dict(zip(("bodies", "short", "record"), paths))
 
 
-def tshark(capture, *args):
-    """(exit status, stdout) of tshark [-r capture] args."""
-    code, out, _ = ts.run(*args, capture=capture)
-    return code, out
+@pytest.fixture(scope="module")
+def real(fixtures_dir):
+    return os.path.join(fixtures_dir, "ref", "qemu-kernel-nocompress.pcapng.gz")
 
 
-try:
-    bodies, short, record = ts.path("bodies.pcap"), ts.path("short.pcap"), ts.path("record.pcap")
-    made = subprocess.run([MAKE, bodies, short, record], capture_output=True, text=True)
-    check("make_body_capture writes the three captures", made.returncode == 0, made.stderr)
+@pytest.fixture(scope="module")
+def tshark(ts):
+    def tshark(capture, *args):
+        """(exit status, stdout) of tshark [-r capture] args."""
+        code, out, _ = ts.run(*args, capture=capture)
+        return code, out
+    return tshark
 
+
+@pytest.fixture(scope="module")
+def body_fields(tshark):
+    """Every registered spicecap field that is a body field."""
     code, out = tshark(None, "-G", "fields")
     fields = [cols[2][len("spicecap."):] for cols in (line.split("\t") for line in out.splitlines())
               if len(cols) > 2 and cols[0] == "F" and cols[2].startswith("spicecap.")]
-    body_fields = [f for f in fields if f not in HEADER and not f.startswith("link.")]
-    used = {f for _, _, _, values in EXPECTED + EXPECTED_RECORD for f in values}
-    check("every expected field is registered", used <= set(body_fields), sorted(used - set(body_fields)))
+    return [f for f in fields if f not in HEADER and not f.startswith("link.")]
 
-    def messages(capture):
-        """[(channel, direction, name, {body field: value})] of every message, in order."""
-        code, out = tshark(capture, "-Y", "spicecap.name", "-T", "fields", "-E", "occurrence=a",
+
+def test_expected_fields_registered(body_fields):
+    """Every expected field is registered."""
+    used = {f for _, _, _, values in EXPECTED + EXPECTED_RECORD for f in values}
+    assert used <= set(body_fields), sorted(used - set(body_fields))
+
+
+@pytest.fixture(scope="module")
+def messages(tshark, captures, body_fields):
+    """{capture: (exit status, [(channel, direction, name, {body field: value})])}, every message in order."""
+    found = {}
+    for which in ("bodies", "record"):
+        code, out = tshark(captures[which], "-Y", "spicecap.name", "-T", "fields", "-E", "occurrence=a",
                            "-E", "aggregator=,", "-e", "spicecap.channel", "-e", "spicecap.direction",
                            "-e", "spicecap.name", *[a for f in body_fields for a in ("-e", "spicecap." + f)])
         rows = []
         for line in out.splitlines():
             cols = line.split("\t")
             rows.append((cols[0], cols[1], cols[2], {f: v for f, v in zip(body_fields, cols[3:]) if v}))
-        return code, rows
+        found[which] = code, rows
+    return found
 
-    for capture, expected, what in ((bodies, EXPECTED, "recorded capture"),
-                                    (record, EXPECTED_RECORD, "real record-channel connection")):
-        code, got = messages(capture)
-        check("%s: %d messages, one of each decoded body" % (what, len(expected)),
-              code == 0 and len(got) == len(expected), "exit %d, %d messages" % (code, len(got)))
-        for want, have in zip(expected, got):
-            check("%s %s %s: exactly its body fields and values" % want[:3], want == have,
-                  "\n  want %s\n  got  %s" % (want, have))
 
-    # The fields work in display filters.
-    for flt, want in (("spicecap.display.head.width == 1280", "monitors_config"),
-                      ("spicecap.main.vdagent.type == 4", "agent_data"),
-                      ('spicecap.notify.message contains "hello"', "notify"),
-                      ("spicecap.main.channel.type == 5", "channels_list"),
-                      ("spicecap.cursor.trail.frequency == 6", "trail"),
-                      ("spicecap.playback.volume == 2000", "volume")):
-        code, out = tshark(bodies, "-Y", flt, "-T", "fields", "-e", "spicecap.name")
-        check("filter %s finds the %s" % (flt, want), out.split() == [want], out)
+SETS = {"bodies": (EXPECTED, "recorded capture"), "record": (EXPECTED_RECORD, "real record-channel connection")}
 
-    code, out = tshark(bodies, "-q", "-z", "expert")
-    check("well-formed bodies raise no expert info", code == 0 and "SPICEcap" not in out, out[-400:])
 
-    code, out = tshark(short, "-T", "fields", "-e", "frame.number", "-e", "spicecap.name",
+@pytest.mark.parametrize("which", list(SETS))
+def test_message_count(messages, which):
+    """One message of each decoded body: as many as expected."""
+    expected, what = SETS[which]
+    code, got = messages[which]
+    assert code == 0 and len(got) == len(expected), "%s: exit %d, %d messages, want %d" % (
+        what, code, len(got), len(expected))
+
+
+BODIES = [pytest.param(which, i, id="%s-%02d-%s-%s-%s" % (which, i, *want[:3]))
+          for which, (expected, _) in SETS.items() for i, want in enumerate(expected)]
+
+
+@pytest.mark.parametrize("which,index", BODIES)
+def test_body(messages, which, index):
+    """The message at this place: exactly its body fields and values."""
+    want = SETS[which][0][index]
+    code, got = messages[which]
+    have = got[index] if index < len(got) else None
+    assert want == have, "\n  want %s\n  got  %s" % (want, have)
+
+
+FILTERS = [("spicecap.display.head.width == 1280", "monitors_config"),
+           ("spicecap.main.vdagent.type == 4", "agent_data"),
+           ('spicecap.notify.message contains "hello"', "notify"),
+           ("spicecap.main.channel.type == 5", "channels_list"),
+           ("spicecap.cursor.trail.frequency == 6", "trail"),
+           ("spicecap.playback.volume == 2000", "volume")]
+
+
+@pytest.mark.parametrize("flt,want", FILTERS, ids=[w for _, w in FILTERS])
+def test_display_filter(tshark, captures, flt, want):
+    """The fields work in display filters: the filter finds exactly that message."""
+    code, out = tshark(captures["bodies"], "-Y", flt, "-T", "fields", "-e", "spicecap.name")
+    assert out.split() == [want], out
+
+
+def test_well_formed_no_expert_info(tshark, captures):
+    """Well-formed bodies raise no expert info."""
+    code, out = tshark(captures["bodies"], "-q", "-z", "expert")
+    assert code == 0 and "SPICEcap" not in out, out[-400:]
+
+
+def test_short_body_note(tshark, captures):
+    """Every short body raises the short-body note, naming its size and the size needed."""
+    code, out = tshark(captures["short"], "-T", "fields", "-e", "frame.number", "-e", "spicecap.name",
                        "-e", "spicecap.size", "-e", "_ws.expert.message")
     rows = [line.split("\t") for line in out.splitlines()]
     want = [[str(i + 1), name, size, "Body of %s bytes is shorter than its structure (%d needed)" % (size, need)]
             for i, ((name, need), size) in enumerate(zip(SHORT, [r[2] if len(r) > 2 else "?" for r in rows]))]
-    check("every short body raises the short-body note, naming its size and the size needed", rows == want,
-          "\n  want %s\n  got  %s" % (want, rows))
-    code, out = tshark(short, "-Y", "spicecap.short_body", "-T", "fields", "-e", "frame.number")
-    check("spicecap.short_body filters exactly those messages", out.split() == [str(i + 1) for i in range(len(SHORT))],
-          out)
-    # Records cut by a snaplen hold less than their messages: nothing is malformed, no note.
+    assert rows == want, "\n  want %s\n  got  %s" % (want, rows)
+
+
+def test_short_body_filter(tshark, captures):
+    """spicecap.short_body filters exactly those messages."""
+    code, out = tshark(captures["short"], "-Y", "spicecap.short_body", "-T", "fields", "-e", "frame.number")
+    assert out.split() == [str(i + 1) for i in range(len(SHORT))], out
+
+
+def test_snapped_records_no_note(ts, tshark, captures):
+    """Records cut at 80 bytes (a snaplen) hold less than their messages: nothing is malformed, every
+    message still shown, no short-body note."""
     snapped = ts.path("snapped.pcap")
-    cut = subprocess.run(["editcap", "-s", "80", bodies, snapped], capture_output=True, text=True)
+    cut = subprocess.run(["editcap", "-s", "80", captures["bodies"], snapped], capture_output=True, text=True)
     code, out = tshark(snapped, "-Y", "spicecap", "-T", "fields", "-e", "spicecap.name", "-e", "_ws.expert.message")
     rows = [line.split("\t") for line in out.splitlines()]
-    check("records cut at 80 bytes: every message still shown, no short-body note",
-          cut.returncode == 0 and len(rows) == len(EXPECTED) and not any(r[1:] != [""] for r in rows),
-          (cut.stderr, [r for r in rows if r[1:] != [""]][:3]))
-    code, out = tshark(short, "-q", "-z", "expert")
-    check("tshark -z expert counts them as Malformed errors", "Errors (%d)" % len(SHORT) in out, out[-600:])
+    assert cut.returncode == 0 and len(rows) == len(EXPECTED) and not any(r[1:] != [""] for r in rows), (
+        cut.stderr, len(rows), [r for r in rows if r[1:] != [""]][:3])
 
-    # The real session: every value of each field, in order, from both dissectors.
+
+def test_short_bodies_are_malformed_errors(tshark, captures):
+    """tshark -z expert counts the short bodies as Malformed errors."""
+    code, out = tshark(captures["short"], "-q", "-z", "expert")
+    assert "Errors (%d)" % len(SHORT) in out, out[-600:]
+
+
+@pytest.fixture(scope="module")
+def real_values(tshark, real):
+    """The real session: every value of each field, in order, from both dissectors:
+    ((exit status, columns) of ours, (exit status, columns) of the built-in one)."""
     def values(dissector, fields):
-        code, out = tshark(REAL, "-d", "tcp.port==%d,%s" % (REAL_PORT, dissector), "-T", "fields",
+        code, out = tshark(real, "-d", "tcp.port==%d,%s" % (REAL_PORT, dissector), "-T", "fields",
                            "-E", "occurrence=a", "-E", "aggregator=;", *[a for f in fields for a in ("-e", f)])
         columns = [[] for _ in fields]
         for line in out.splitlines():
             for column, cell in zip(columns, line.split("\t")):
                 column += [v for v in cell.split(";") if v]
         return code, columns
+    return values("spicecap", ["spicecap." + f for f, _ in BUILTIN]), values("spice", ["spice." + f for _, f in BUILTIN])
 
-    code_ours, ours = values("spicecap", ["spicecap." + f for f, _ in BUILTIN])
-    code_theirs, theirs = values("spice", ["spice." + f for _, f in BUILTIN])
-    check("real session: both dissectors ran", code_ours == 0 and code_theirs == 0, (code_ours, code_theirs))
-    for (field, builtin), a, b in zip(BUILTIN, ours, theirs):
-        check("real session: spicecap.%s equals spice.%s (%d values)" % (field, builtin, len(b)), a and a == b,
-              "\n  ours     %s\n  built-in %s" % (a[:5], b[:5]))
-    code, out = tshark(REAL, "-d", "tcp.port==%d,spicecap" % REAL_PORT, "-Y", "spicecap.short_body")
-    check("real session: no body is shorter than its structure", code == 0 and out == "", out[:300])
-finally:
-    ts.close()
 
-sys.exit(results.finish())
+def test_real_session_both_dissectors_ran(real_values):
+    (code_ours, _), (code_theirs, _) = real_values
+    assert code_ours == 0 and code_theirs == 0, (code_ours, code_theirs)
+
+
+@pytest.mark.parametrize("index", range(len(BUILTIN)), ids=[f for f, _ in BUILTIN])
+def test_real_session_field_equals_builtin(real_values, index):
+    """Real session: our field has values, each equal to the built-in dissector's field's, in order."""
+    field, builtin = BUILTIN[index]
+    a, b = real_values[0][1][index], real_values[1][1][index]
+    assert a and a == b, "spicecap.%s vs spice.%s (%d values)\n  ours     %s\n  built-in %s" % (
+        field, builtin, len(b), a[:5], b[:5])
+
+
+def test_real_session_no_short_body(tshark, real):
+    """Real session: no body is shorter than its structure."""
+    code, out = tshark(real, "-d", "tcp.port==%d,spicecap" % REAL_PORT, "-Y", "spicecap.short_body")
+    assert code == 0 and out == "", out[:300]

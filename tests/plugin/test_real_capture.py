@@ -1,29 +1,26 @@
-#!/usr/bin/env python3
 """The spicecap plugin on a real SPICE session (qemu's server and
 remote-viewer on 127.0.0.1, fixtures/ref/qemu-kernel-nocompress.pcapng.gz).
 
 The expected answer is an independent walk: Wireshark's own stream
 reassembly (`-z follow,tcp,raw`) gives each direction's bytes, and this
-script walks the link stage and the message headers over them, from
+file walks the link stage and the message headers over them, from
 spice-protocol's layout, with no code of the plugin. The plugin's
 dissection must equal it message for message, in one pass and in two, on
 the session's own port (chosen with Decode As or the spicecap_tcp
 heuristic) and on port 5900 (with no option at all); the built-in SPICE
 dissector must still decode the session when a user picks it; and the
 recorded flows' client-port preference must map a foreign port.
-Usage: test_real_capture.py TSHARK PLUGIN_SO WIRESHARK_MAJOR_MINOR SOURCE_DIR"""
+Run by ctest (plugin_real_capture); one check by hand, e.g.
+python3 -m pytest tests/plugin/test_real_capture.py -k heuristic"""
 import json
 import os
 import struct
 import subprocess
-import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from tshark_env import Results, Tshark  # noqa: E402
+import pytest
 
-TSHARK, PLUGIN, VERSION, SRC = sys.argv[1:5]
-REAL = os.path.join(SRC, "fixtures", "ref", "qemu-kernel-nocompress.pcapng.gz")
-DESKTOP = os.path.join(SRC, "fixtures", "clean", "desktop.pcap")
+import pcapio
+
 PORT = 5950
 
 # spice-protocol facts the walk needs (protocol.h); spelled out here on
@@ -33,13 +30,16 @@ TICKET = 128
 CAP_AUTH_SELECTION, CAP_MINI_HEADER = 0, 3
 MESS_CAPS = 6    # SpiceLinkMess: connection_id u32, channel_type u8, channel_id u8, then the caps fields
 REPLY_CAPS = 166  # SpiceLinkReply: error u32, pub_key[162], then the caps fields
-
-results = Results()
-check = results.check
-ts = Tshark(TSHARK, PLUGIN, VERSION)
+AUTH_SPICE = 1 << 1 | 1 << CAP_AUTH_SELECTION
+DECODE_AS = ("-d", "tcp.port==%d,spicecap" % PORT)
 
 
-def stream_bytes(capture, stream):
+@pytest.fixture(scope="module")
+def real(fixtures_dir):
+    return os.path.join(fixtures_dir, "ref", "qemu-kernel-nocompress.pcapng.gz")
+
+
+def stream_bytes(ts, capture, stream):
     """(client bytes, server bytes) of a TCP stream, as Wireshark follows it."""
     code, out, err = ts.run("-q", "-z", "follow,tcp,raw,%d" % stream, capture=capture)
     sides = [bytearray(), bytearray()]
@@ -82,39 +82,59 @@ def walk(client, server):
     return channel, messages
 
 
-def dissected(capture, *options):
-    """{(stream, direction): [(type, wire size)]}, the channels by stream, exit status, stderr."""
-    code, out, err = ts.run(*options, "-Y", "spicecap", "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,",
-                            "-e", "tcp.stream", "-e", "spicecap.direction", "-e", "spicecap.type",
-                            "-e", "spicecap.wire_size", "-e", "spicecap.link.channel_type", "-e", "spicecap.channel",
-                            capture=capture)
-    messages, channels = {}, {}
-    for line in out.splitlines():
-        stream, directions, types, wires, link_channel, names = line.split("\t")
-        if link_channel:
-            channels[int(stream)] = int(link_channel)
-        if not types:
-            continue
-        for d, t, w in zip(directions.split(","), types.split(","), wires.split(",")):
-            messages.setdefault((int(stream), d), []).append((int(t), int(w)))
-    return messages, channels, code, err
+@pytest.fixture(scope="module")
+def walked(ts, real):
+    """The independent walk of every connection: ({(stream, direction): [(type, wire size)]},
+    {stream: channel type})."""
+    expected, channels = {}, {}
+    for stream in range(4):
+        client, server = stream_bytes(ts, real, stream)
+        channel, by_direction = walk(client, server)
+        channels[stream] = channel
+        for direction, found in by_direction.items():
+            expected[(stream, direction)] = found
+    return expected, channels
+
+
+@pytest.fixture(scope="module")
+def dissected(ts):
+    def dissected(capture, *options):
+        """{(stream, direction): [(type, wire size)]}, the channels by stream, exit status, stderr."""
+        code, out, err = ts.run(*options, "-Y", "spicecap", "-T", "fields", "-E", "occurrence=a",
+                                "-E", "aggregator=,", "-e", "tcp.stream", "-e", "spicecap.direction",
+                                "-e", "spicecap.type", "-e", "spicecap.wire_size", "-e", "spicecap.link.channel_type",
+                                "-e", "spicecap.channel", capture=capture)
+        messages, channels = {}, {}
+        for line in out.splitlines():
+            stream, directions, types, wires, link_channel, names = line.split("\t")
+            if link_channel:
+                channels[int(stream)] = int(link_channel)
+            if not types:
+                continue
+            for d, t, w in zip(directions.split(","), types.split(","), wires.split(",")):
+                messages.setdefault((int(stream), d), []).append((int(t), int(w)))
+        return messages, channels, code, err
+    return dissected
+
+
+def differing(got, expected):
+    return [k for k in expected if got.get(k) != expected[k]]
 
 
 def rewrite_ports(src, dst, mapping):
     """Copy a classic pcap (Ethernet, IPv4, TCP) with TCP ports renamed; checksums are not looked at here."""
-    data = bytearray(open(src, "rb").read())
-    big = data[:4] == b"\xa1\xb2\xc3\xd4"
-    off = 24
-    while off + 16 <= len(data):
-        caplen = struct.unpack_from(">I" if big else "<I", data, off + 8)[0]
-        frame = off + 16
-        if struct.unpack_from(">H", data, frame + 12)[0] == 0x0800 and data[frame + 23] == 6:
-            tcp = frame + 14 + (data[frame + 14] & 15) * 4
-            for k in (0, 2):
-                port = struct.unpack_from(">H", data, tcp + k)[0]
-                struct.pack_into(">H", data, tcp + k, mapping.get(port, port))
-        off = frame + caplen
-    open(dst, "wb").write(data)
+    cap = pcapio.read_pcap_file(src)
+    with open(dst, "wb") as out:
+        out.write(cap.header())
+        for rec in cap.records:
+            frame = bytearray(rec.data)
+            tcp = pcapio.parse_tcp(rec.data)
+            if tcp is not None:
+                for k in (0, 2):
+                    port = struct.unpack_from(">H", frame, tcp.tcp_offset + k)[0]
+                    struct.pack_into(">H", frame, tcp.tcp_offset + k, mapping.get(port, port))
+            out.write(cap.record_bytes(rec, bytes(frame)))
+        out.write(cap.trailing)
 
 
 def session_pcap(path, client_caps, server_caps, client_after, server_after, error=0):
@@ -130,81 +150,103 @@ def session_pcap(path, client_caps, server_caps, client_after, server_after, err
         turns += [(0, client_after[i])] if i < len(client_after) else []
         turns += [(1, server_after[i])] if i < len(server_after) else []
     seq = [1000, 2000]
-    out = bytearray(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144, 1))
-    for n, (side, payload) in enumerate(turns):
+    frames = []
+    for side, payload in turns:
         ports = (40000, 5900) if side == 0 else (5900, 40000)
-        tcp = struct.pack(">HHIIBBHHH", ports[0], ports[1], seq[side], seq[1 - side], 0x50, 0x18, 65535, 0, 0)
-        ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 40 + len(payload), 0, 0x4000, 64, 6, 0,
-                         bytes([127, 0, 0, 1]), bytes([127, 0, 0, 1]))
-        frame = bytes(6) + bytes(6) + b"\x08\x00" + ip + tcp + payload
-        out += struct.pack("<IIII", n, 0, len(frame), len(frame)) + frame
+        frames.append(pcapio.tcp_frame("127.0.0.1", "127.0.0.1", ports[0], ports[1], seq[side], ack=seq[1 - side],
+                                       payload=payload, flags=pcapio.TCP_PSH | pcapio.TCP_ACK))
         seq[side] += len(payload)
-    open(path, "wb").write(out)
+    pcapio.write_pcap(path, frames)
 
 
-try:
-    # The independent walk of every connection.
-    expected, channels_walked = {}, {}
-    for stream in range(4):
-        client, server = stream_bytes(REAL, stream)
-        channel, by_direction = walk(client, server)
-        channels_walked[stream] = channel
-        for direction, found in by_direction.items():
-            expected[(stream, direction)] = found
+def test_walk_finds_four_channels(walked):
+    """The walk finds the four channels' messages (over a thousand)."""
+    expected, channels = walked
     total = sum(len(v) for v in expected.values())
-    check("the walk finds the four channels' messages (%d)" % total,
-          sorted(channels_walked.values()) == [1, 2, 3, 4] and total > 1000, channels_walked)
+    assert sorted(channels.values()) == [1, 2, 3, 4] and total > 1000, (channels, total)
 
-    decode_as = ("-d", "tcp.port==%d,spicecap" % PORT)
-    got, channels, code, err = dissected(REAL, *decode_as)
-    check("Decode As spicecap: every message equals the walk, in order", code == 0 and got == expected,
-          "exit %d %s; streams differing: %s" % (code, err[-300:],
-                                                 [k for k in expected if got.get(k) != expected[k]]))
-    check("Decode As spicecap: each connection's channel from its link message", channels == channels_walked,
-          (channels, channels_walked))
 
-    got2, _, code, err = dissected(REAL, "-2", *decode_as)
-    check("two passes (-2) frame every message as one pass does", code == 0 and got2 == expected,
-          [k for k in expected if got2.get(k) != expected[k]])
+def test_decode_as_equals_walk(dissected, walked, real):
+    """Decode As spicecap: every message equals the walk, in order."""
+    got, channels, code, err = dissected(real, *DECODE_AS)
+    assert code == 0 and got == walked[0], "exit %d %s; streams differing: %s" % (
+        code, err[-300:], differing(got, walked[0]))
 
-    got, _, code, _ = dissected(REAL, "--enable-heuristic", "spicecap_tcp", "--disable-heuristic", "spice_tcp")
-    check("the spicecap_tcp heuristic, when enabled, frames the session as Decode As does", got == expected,
-          [k for k in expected if got.get(k) != expected[k]])
 
-    code, out, _ = ts.run("-Y", "spicecap", capture=REAL)
-    check("by default the session's own port stays with the built-in dissector", code == 0 and out == "", out[:300])
+def test_decode_as_channels_from_link(dissected, walked, real):
+    """Decode As spicecap: each connection's channel from its link message."""
+    got, channels, code, err = dissected(real, *DECODE_AS)
+    assert channels == walked[1], (channels, walked[1])
 
-    # The same session on port 5900, the port spicecap claims from VNC.
+
+def test_two_passes(dissected, walked, real):
+    """Two passes (-2) frame every message as one pass does."""
+    got, _, code, err = dissected(real, "-2", *DECODE_AS)
+    assert code == 0 and got == walked[0], differing(got, walked[0])
+
+
+def test_heuristic_equals_decode_as(dissected, walked, real):
+    """The spicecap_tcp heuristic, when enabled, frames the session as Decode As does."""
+    got, _, code, _ = dissected(real, "--enable-heuristic", "spicecap_tcp", "--disable-heuristic", "spice_tcp")
+    assert got == walked[0], differing(got, walked[0])
+
+
+def test_own_port_stays_builtin(ts, real):
+    """By default the session's own port stays with the built-in dissector."""
+    code, out, _ = ts.run("-Y", "spicecap", capture=real)
+    assert code == 0 and out == "", out[:300]
+
+
+@pytest.fixture(scope="module")
+def on5900(ts, real):
+    """The same session on port 5900, the port spicecap claims from VNC."""
     classic = ts.path("real.pcap")
-    subprocess.run(["editcap", "-F", "pcap", REAL, classic], check=True)
-    on5900 = ts.path("real-5900.pcap")
-    rewrite_ports(classic, on5900, {PORT: 5900})
-    got, _, code, err = dissected(on5900)
-    check("on port 5900 with no option: every message equals the walk", code == 0 and got == expected,
-          [k for k in expected if got.get(k) != expected[k]])
+    subprocess.run(["editcap", "-F", "pcap", real, classic], check=True)
+    moved = ts.path("real-5900.pcap")
+    rewrite_ports(classic, moved, {PORT: 5900})
+    return moved
 
+
+def test_port_5900_equals_walk(dissected, walked, on5900):
+    """On port 5900 with no option: every message equals the walk."""
+    got, _, code, err = dissected(on5900)
+    assert code == 0 and got == walked[0], differing(got, walked[0])
+
+
+def test_link_mini_header_capability(ts, on5900):
+    """Link messages and replies show the mini header capability (8 of them)."""
     code, out, _ = ts.run("-Y", "spicecap.link.cap.mini_header == 1", "-T", "fields", "-e", "frame.number",
                           capture=on5900)
-    check("link messages and replies show the mini header capability (8 of them)", len(out.split()) == 8, out)
-    code, out, _ = ts.run("-Y", "spicecap.link.result == 0", "-T", "fields", "-e", "frame.number", capture=on5900)
-    check("four link results, all ok", len(out.split()) == 4, out)
+    assert len(out.split()) == 8, out
 
+
+def test_link_results_ok(ts, on5900):
+    """Four link results, all ok."""
+    code, out, _ = ts.run("-Y", "spicecap.link.result == 0", "-T", "fields", "-e", "frame.number", capture=on5900)
+    assert len(out.split()) == 4, out
+
+
+def test_builtin_decode_as_on_5900(ts, real, on5900):
+    """Decode As spice on port 5900: the built-in dissector decodes what it decodes on its own port."""
     def builtin_frames(capture, *options):
         code, out, _ = ts.run(*options, "-Y", "spice && !spicecap", "-T", "fields", "-e", "frame.number",
                               capture=capture)
         return out.split()
 
-    own_port = builtin_frames(REAL)
+    own_port = builtin_frames(real)
     picked = builtin_frames(on5900, "-d", "tcp.port==5900,spice")
-    check("Decode As spice on port 5900: the built-in dissector decodes what it decodes on its own port "
-          "(%d frames)" % len(own_port), len(own_port) > 100 and picked == own_port,
-          "%d vs %d frames" % (len(picked), len(own_port)))
+    assert len(own_port) > 100 and picked == own_port, "%d vs %d frames" % (len(picked), len(own_port))
 
+
+def test_real_connections_off(ts, on5900):
+    """real_connections off hands the session on."""
     code, out, _ = ts.run("-o", "spicecap.real_connections:FALSE", "-Y", "spicecap", capture=on5900)
-    check("real_connections off hands the session on", out == "", out[:300])
+    assert out == "", out[:300]
 
-    # A connection without the mini header: 18-byte data headers.
-    AUTH_SPICE = 1 << 1 | 1 << CAP_AUTH_SELECTION
+
+def test_data_headers_without_mini_header(ts):
+    """A connection without the mini header (one side lacks it): 18-byte data headers, with the
+    serial, name and wire size of each message."""
     data_header = ts.path("data-header.pcap")
     ping = struct.pack("<QHII", 1, 4, 12, 0) + struct.pack("<IQ", 7, 99)            # main ping (server)
     pong = struct.pack("<QHII", 1, 3, 12, 0) + struct.pack("<IQ", 7, 99)            # main pong (client)
@@ -214,28 +256,36 @@ try:
     code, out, _ = ts.run("-Y", "spicecap.type", "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=,",
                           "-e", "spicecap.direction", "-e", "spicecap.name", "-e", "spicecap.serial",
                           "-e", "spicecap.wire_size", capture=data_header)
-    check("data headers when one side lacks the mini header: serial, name and wire size of each message",
-          out.splitlines() == ["received,received\tinit,ping\t2,1\t50,30", "sent\tpong\t1\t30"], out)
+    assert out.splitlines() == ["received,received\tinit,ping\t2,1\t50,30", "sent\tpong\t1\t30"], out
 
+
+def test_refused_link(ts):
+    """A refused link is named, flagged, and what follows is bytes, not messages."""
     refused = ts.path("refused.pcap")
     session_pcap(refused, AUTH_SPICE, AUTH_SPICE, [bytes(20)], [bytes(8)], error=7)
     code, out, _ = ts.run("-Y", "spicecap", "-T", "fields", "-e", "_ws.col.Info", "-e", "_ws.expert.message",
                           capture=refused)
-    check("a refused link is named, flagged, and what follows is bytes, not messages",
-          "server link reply (permission denied)" in out and "refused the link: permission denied" in out
-          and out.count("cannot be framed") == 2 and "spicecap.type" not in out, out)
+    assert ("server link reply (permission denied)" in out and "refused the link: permission denied" in out
+            and out.count("cannot be framed") == 2 and "spicecap.type" not in out), out
 
+
+def test_sasl_left_unframed(ts):
+    """SASL is named and its exchange left unframed."""
     sasl = ts.path("sasl.pcap")
     session_pcap(sasl, AUTH_SPICE | 1 << 2, AUTH_SPICE | 1 << 2, [struct.pack("<I", 2), bytes(40)], [bytes(30)])
     code, out, _ = ts.run("-Y", "spicecap", "-T", "fields", "-e", "_ws.col.Info", capture=sasl)
-    check("SASL is named and its exchange left unframed", "auth mechanism sasl" in out and
-          out.count("cannot be framed") == 2, out)
+    assert "auth mechanism sasl" in out and out.count("cannot be framed") == 2, out
 
-    # The recorded flows' client-port preference.
-    manifest = json.load(open(os.path.join(SRC, "fixtures", "clean", "desktop.json")))["messages"]
+
+# The recorded flows' client-port preference.
+@pytest.fixture(scope="module")
+def moved_display(ts, fixtures_dir):
+    """desktop.pcap with its display flow on client port 20002, and the display messages of its manifest."""
+    with open(os.path.join(fixtures_dir, "clean", "desktop.json")) as f:
+        manifest = json.load(f)["messages"]
     want = sorted((m["direction"], m["type"], m["wire_size"]) for m in manifest if m["channel"] == "display")
     moved = ts.path("desktop-20002.pcap")
-    rewrite_ports(DESKTOP, moved, {10002: 20002})
+    rewrite_ports(os.path.join(fixtures_dir, "clean", "desktop.pcap"), moved, {10002: 20002})
 
     def display_messages(*options):
         code, out, err = ts.run(*options, "-Y", 'spicecap.channel == "display"', "-T", "fields", "-E",
@@ -245,15 +295,24 @@ try:
         for line in out.splitlines():
             found += [(d, int(t), int(w)) for d, t, w in zip(*(c.split(",") for c in line.split("\t")))]
         return sorted(found), err
+    return want, display_messages
 
-    found, _ = display_messages()
-    check("a recorded flow on an unmapped client port is not named display", found == [], found[:3])
+
+def test_unmapped_client_port(moved_display):
+    """A recorded flow on an unmapped client port is not named display."""
+    found, _ = moved_display[1]()
+    assert found == [], found[:3]
+
+
+def test_client_ports_maps_display(moved_display):
+    """spicecap.client_ports maps port 20002 to display: all its messages."""
+    want, display_messages = moved_display
     found, _ = display_messages("-o", "spicecap.client_ports:20002=display")
-    check("spicecap.client_ports maps port 20002 to display: its %d messages" % len(want), found == want,
-          "%d vs %d" % (len(found), len(want)))
+    assert found == want, "%d vs %d" % (len(found), len(want))
+
+
+def test_bad_client_ports_entry(moved_display):
+    """A bad client_ports entry is named in a message and skipped."""
+    want, display_messages = moved_display
     found, err = display_messages("-o", "spicecap.client_ports:20002=display,oops,30000=nochannel")
-    check("a bad client_ports entry is named in a message and skipped", found == want and '"oops"' in err and
-          '"30000=nochannel"' in err, err[-300:])
-finally:
-    ts.close()
-sys.exit(results.finish())
+    assert found == want and '"oops"' in err and '"30000=nochannel"' in err, err[-300:]

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """The validator's memory stays bounded on hostile input: each capture of
 hostile_inputs.py is generated here, validated, and must (1) exit with the
 documented status, (2) report what happened as a finding naming the file and
@@ -11,57 +10,17 @@ is sanitized (--plain-build DIR), a Release build of spicecap-validate is
 made in DIR for the measurement, and the sanitized binary still runs every
 input for the report checks (and for ASan/UBSan to see each one).
 
-Usage: test_bounds.py SPICECAP_VALIDATE SOURCE_DIR [--plain-build DIR]"""
+Each check is a test named after its capture and what it checks, e.g.
+python3 -m pytest tests/validate/test_bounds.py -k million-flows.pcap
+(a capture is generated and validated once for all of its checks)."""
 import json
 import os
 import subprocess
-import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import hostile_inputs as H  # noqa: E402
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from results import Results  # noqa: E402
+import pytest
 
-VALIDATE, SRC = sys.argv[1], sys.argv[2]
-F = H.load_facts(SRC)
-BOUND_KIB = F["VALIDATE_PEAK_RSS_BOUND_MIB"] * 1024
-results = Results()
-check = results.check
-
-
-
-
-def plain_validator():
-    if "--plain-build" not in sys.argv:
-        return VALIDATE
-    build = sys.argv[sys.argv.index("--plain-build") + 1]
-    for cmd in (["cmake", "-S", SRC, "-B", build, "-DCMAKE_BUILD_TYPE=Release"],
-                ["cmake", "--build", build, "--target", "spicecap-validate", "-j2"]):
-        done = subprocess.run(cmd, capture_output=True, text=True)
-        if done.returncode != 0:
-            print("cannot build the unsanitized validator:", " ".join(cmd), done.stdout[-2000:], done.stderr[-2000:])
-            sys.exit(1)
-    return os.path.join(build, "validate", "spicecap-validate")
-
-
-def run(binary, path):
-    """Exit status, the JSON report and the peak RSS in KiB of one run.
-    /usr/bin/time measures it: a child forked from this (large) Python
-    would inherit its high-water mark across exec and report that."""
-    with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile() as err, \
-            tempfile.NamedTemporaryFile(mode="r") as peak:
-        code = subprocess.run(["/usr/bin/time", "-q", "-f", "%M", "-o", peak.name, binary, "--json", path],
-                              stdout=out, stderr=err).returncode
-        out.seek(0)
-        text, errors = out.read().decode(), open(err.name).read()
-        rss = int(peak.read().split()[-1])
-    try:
-        report = json.loads(text)
-    except ValueError:
-        report = None
-    return code, report, errors, rss
-
+import hostile_inputs as H
 
 CASES = [
     ("a million flows", "million-flows.pcap", H.million_flows),
@@ -83,63 +42,142 @@ CASES = [
     ("every limit at once", "all-limits.pcap", H.every_limit_at_once),
     ("a million flows, gzip", "million-flows.pcap.gz", lambda p: H.gzip_of(p, H.million_flows)),
 ]
+TITLES = {name: title for title, name, _ in CASES}
 
-plain = plain_validator()
-binaries = [plain] if plain == VALIDATE else [plain, VALIDATE]
-work = tempfile.mkdtemp()
-figures = []
-try:
-    for title, name, write in CASES:
-        path = os.path.join(work, name)
-        kind, frame = write(path)
-        size = os.path.getsize(path)
-        for binary in binaries:
-            code, report, errors, rss = run(binary, path)
-            label = "%s (%s)" % (title, "sanitized" if binary != plain else "measured")
-            if report is None:
-                check(label, False, "exit %d, no JSON report: %s" % (code, errors[-2000:]))
-                continue
-            if kind is None:
-                check("%s: exit 0, no finding" % label, code == 0 and report["findings_total"] == 0,
-                      "exit %d, findings %s, stderr %s" % (code, report["findings"][:3], errors[-500:]))
-            else:
-                found = [f for f in report["findings"] if f["kind"] == kind]
-                named = [f for f in found if f["file"] == path and (frame is None or f["frame"] == frame)]
-                check("%s: exit 1 with a %s finding naming the file%s" % (
-                      label, kind, "" if frame is None else " and frame %d" % frame), code == 1 and named,
-                      "exit %d, findings %s, stderr %s" % (code, report["findings"][:3], errors[-500:]))
-            if binary == plain:
-                figures.append((title, size, rss))
-                check("%s: peak RSS %.1f MiB under %d MiB" % (label, rss / 1024, BOUND_KIB // 1024),
-                      rss < BOUND_KIB)
-            if name.startswith("million-flows"):
-                files = report["files"][0]
-                check("%s: %d frames counted but not followed" % (label, files["unfollowed_frames"]),
-                      files["unfollowed_frames"] == 1000000 - F["VALIDATE_MAX_FLOWS"])
-                check("%s: the window limit is noted" % label,
-                      any(n.startswith("window limit reached") for n in files["notes"]), files["notes"][:3])
-            if name == "findings.pcap":
-                check("%s: all counted, %d kept" % (label, F["FINDINGS_KEPT"]),
-                      report["findings_total"] == 1000000 and len(report["findings"]) == F["FINDINGS_KEPT"],
-                      report["findings_total"])
-            if name == "gaps.pcap":
-                longest = max(len(f["detail"]) for f in report["findings"])
-                check("%s: %d counted, no detail longer than 300 characters (%d)" % (
-                      label, report["findings_total"], longest), longest < 300 and report["findings_total"] > 400000)
-            if name == "notes.pcap":
-                check("%s: %d notes kept" % (label, F["VALIDATE_MAX_NOTES"]),
-                      len(report["files"][0]["notes"]) == F["VALIDATE_MAX_NOTES"], len(report["files"][0]["notes"]))
-            if name == "held.pcap":
-                check("%s: the held-bytes limit is noted" % label,
-                      any(n.startswith("held-bytes limit reached") for n in report["files"][0]["notes"]),
-                      report["files"][0]["notes"][:3])
-        os.unlink(path)
-finally:
-    for leftover in os.listdir(work):
-        os.unlink(os.path.join(work, leftover))
-    os.rmdir(work)
 
-print("\npeak RSS of the unsanitized validator (bound %d MiB):" % (BOUND_KIB // 1024))
-for title, size, rss in figures:
-    print("  %-58s %10d bytes  %7.1f MiB" % (title, size, rss / 1024))
-sys.exit(results.finish())
+def _extra_checks(name):
+    if name.startswith("million-flows"):
+        return ["unfollowed frames", "window limit noted"]
+    return {"findings.pcap": ["findings kept"], "gaps.pcap": ["gap details short"],
+            "notes.pcap": ["notes kept"], "held.pcap": ["held-bytes limit noted"]}.get(name, [])
+
+
+# Every check of every capture, in order, so that a capture's checks follow each other.
+CHECKS = [pytest.param(name, check, id="%s-%s" % (name, check.replace(" ", "-")))
+          for _, name, _ in CASES for check in ["report", "peak RSS"] + _extra_checks(name)]
+
+
+@pytest.fixture(scope="module")
+def facts(source_dir):
+    return H.load_facts(source_dir)
+
+
+@pytest.fixture(scope="module")
+def plain_validator(pytestconfig, validate_bin, source_dir):
+    build = pytestconfig.getoption("--plain-build")
+    if not build:
+        return validate_bin
+    for cmd in (["cmake", "-S", source_dir, "-B", build, "-DCMAKE_BUILD_TYPE=Release"],
+                ["cmake", "--build", build, "--target", "spicecap-validate", "-j2"]):
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.fail("cannot build the unsanitized validator: %s\n%s\n%s" % (
+                " ".join(cmd), done.stdout[-2000:], done.stderr[-2000:]), pytrace=False)
+    return os.path.join(build, "validate", "spicecap-validate")
+
+
+def run(binary, path):
+    """Exit status, the JSON report and the peak RSS in KiB of one run.
+    /usr/bin/time measures it: a child forked from this (large) Python
+    would inherit its high-water mark across exec and report that."""
+    with tempfile.TemporaryFile() as out, tempfile.NamedTemporaryFile() as err, \
+            tempfile.NamedTemporaryFile(mode="r") as peak:
+        code = subprocess.run(["/usr/bin/time", "-q", "-f", "%M", "-o", peak.name, binary, "--json", path],
+                              stdout=out, stderr=err).returncode
+        out.seek(0)
+        text, errors = out.read().decode(), open(err.name).read()
+        rss = int(peak.read().split()[-1])
+    try:
+        report = json.loads(text)
+    except ValueError:
+        report = None
+    return code, report, errors, rss
+
+
+class Outcomes:
+    """Each capture generated, validated by every binary and deleted once;
+    the latest one kept for the checks that follow it. The unsanitized
+    validator's figures are printed at the end."""
+
+    def __init__(self, plain, validate, work):
+        self.plain, self.work = plain, work
+        self.binaries = [("measured", plain)] + ([] if plain == validate else [("sanitized", validate)])
+        self.latest = None
+        self.figures = []
+
+    def __call__(self, name):
+        if self.latest is None or self.latest[0] != name:
+            self.latest = None
+            path = os.path.join(self.work, name)
+            kind, frame = {n: write for _, n, write in CASES}[name](path)
+            size = os.path.getsize(path)
+            runs = [(label, run(binary, path)) for label, binary in self.binaries]
+            os.unlink(path)
+            self.figures.append((TITLES[name], size, runs[0][1][3]))
+            self.latest = (name, {"path": path, "kind": kind, "frame": frame, "runs": runs})
+        return self.latest[1]
+
+
+@pytest.fixture(scope="module")
+def outcomes(request, facts, plain_validator, validate_bin, tmp_path_factory):
+    found = Outcomes(plain_validator, validate_bin, str(tmp_path_factory.mktemp("bounds")))
+    yield found
+    if found.figures:
+        out = request.config.pluginmanager.get_plugin("terminalreporter")
+        out.write_line("")
+        out.write_line("peak RSS of the unsanitized validator (bound %d MiB):" % facts["VALIDATE_PEAK_RSS_BOUND_MIB"])
+        for title, size, rss in found.figures:
+            out.write_line("  %-58s %10d bytes  %7.1f MiB" % (title, size, rss / 1024))
+
+
+def _reports(outcome):
+    """[(label, code, report, stderr)] of every binary; fails when one wrote no JSON report."""
+    reports = []
+    for label, (code, report, errors, _) in outcome["runs"]:
+        assert report is not None, "%s: exit %d, no JSON report: %s" % (label, code, errors[-2000:])
+        reports.append((label, code, report, errors))
+    return reports
+
+
+@pytest.mark.parametrize("name,check", CHECKS)
+def test_bounds(outcomes, facts, name, check):
+    outcome = outcomes(name)
+    kind, frame = outcome["kind"], outcome["frame"]
+    if check == "peak RSS":
+        rss = outcome["runs"][0][1][3]
+        bound_kib = facts["VALIDATE_PEAK_RSS_BOUND_MIB"] * 1024
+        assert rss < bound_kib, "%s: peak RSS %.1f MiB, bound %d MiB" % (TITLES[name], rss / 1024, bound_kib // 1024)
+        return
+    for label, code, report, errors in _reports(outcome):
+        title = "%s (%s)" % (TITLES[name], label)
+        if check == "report" and kind is None:
+            assert code == 0 and report["findings_total"] == 0, "%s: want exit 0, no finding; exit %d, findings %s, " \
+                "stderr %s" % (title, code, report["findings"][:3], errors[-500:])
+        elif check == "report":
+            found = [f for f in report["findings"] if f["kind"] == kind]
+            named = [f for f in found if f["file"] == outcome["path"] and (frame is None or f["frame"] == frame)]
+            assert code == 1 and named, "%s: want exit 1 with a %s finding naming the file%s; exit %d, findings %s, " \
+                "stderr %s" % (title, kind, "" if frame is None else " and frame %d" % frame, code,
+                               report["findings"][:3], errors[-500:])
+        elif check == "unfollowed frames":
+            files = report["files"][0]
+            assert files["unfollowed_frames"] == 1000000 - facts["VALIDATE_MAX_FLOWS"], (
+                "%s: %d frames counted but not followed" % (title, files["unfollowed_frames"]))
+        elif check == "window limit noted":
+            notes = report["files"][0]["notes"]
+            assert any(n.startswith("window limit reached") for n in notes), (title, notes[:3])
+        elif check == "findings kept":
+            assert report["findings_total"] == 1000000 and len(report["findings"]) == facts["FINDINGS_KEPT"], (
+                title, report["findings_total"], len(report["findings"]))
+        elif check == "gap details short":
+            longest = max(len(f["detail"]) for f in report["findings"])
+            assert longest < 300 and report["findings_total"] > 400000, (
+                "%s: %d counted, longest detail %d characters" % (title, report["findings_total"], longest))
+        elif check == "notes kept":
+            notes = report["files"][0]["notes"]
+            assert len(notes) == facts["VALIDATE_MAX_NOTES"], (title, len(notes))
+        elif check == "held-bytes limit noted":
+            notes = report["files"][0]["notes"]
+            assert any(n.startswith("held-bytes limit reached") for n in notes), (title, notes[:3])
+        else:
+            pytest.fail("no such check: %s" % check)
