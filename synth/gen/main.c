@@ -249,9 +249,17 @@ static int write_captures(const options *o, sink *s, manifest *m)
             rc = sink_finish_reads(s);
         if (rc != 0)
             return bad("%s", spicecap_last_error());
-        if (s->queue_fault)
+        if (s->queue_fault) {
+            /* Nothing asked for was written: leave no files behind. */
+            for (unsigned c = 0; c < SPICECAP_CHANNEL_SLOTS; c++)
+                if (s->reads[c] != NULL) {
+                    char *path = g_strdup_printf("%s/%s", o->live_dir, s->live_names[c]);
+                    unlink(path);
+                    g_free(path);
+                }
             return bad("--fault queue-overflow: the session has no display read of 64 bytes or more from read %" PRIu64
                        " on to drop", s->queue_fault_read);
+        }
         return 0;
     }
 

@@ -6,8 +6,9 @@ set -uo pipefail
 synth=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-failures=0
+failures=0 cases=0
 expect_2() {
+  cases=$((cases + 1))
   local what=$1 pattern=$2; shift 2
   "$synth" "$@" >"$work/out" 2>"$work/err"
   local rc=$?
@@ -38,5 +39,17 @@ expect_2 "live dir missing" "is not a directory" --scenario desktop --live "$wor
 expect_2 "unwritable pcap" "$work/o/missing/x.pcap" --scenario desktop -d 0.2 -o "$work/o/missing/x.pcap"
 expect_2 "unwritable zip" "missing/x.zip" --scenario desktop -d 0.2 --bugreport "$work/o/missing/x.zip"
 expect_2 "unwritable manifest" "--manifest" --scenario desktop -d 0.2 -o "$work/o/ok.pcap" -m "$work/o/missing/m.json"
-echo "$((17 - failures)) passed, $failures failed"
+expect_2 "compat and intent" "exclude each other" --scenario desktop --ryll-compat --ryll-intent -o "$o"
+expect_2 "intent and compat" "exclude each other" --scenario desktop --ryll-intent --live "$work/o" --ryll-compat
+expect_2 "queue overflow on -o" "queue-overflow drops a socket read" --scenario desktop -f queue-overflow -o "$o"
+expect_2 "queue overflow on a bug report" "needs --live" --scenario desktop -f queue-overflow --bugreport "$work/o/x.zip"
+expect_2 "queue overflow per message" "without --ryll-intent" --scenario desktop -f queue-overflow --ryll-intent \
+  --live "$work/o"
+expect_2 "k2 with ryll-compat" "without --ryll-compat" --scenario desktop -f k2 --ryll-compat -o "$o"
+expect_2 "k2 with ryll-compat, bug report" "without --ryll-compat" --scenario desktop -f drop-segment --ryll-compat \
+  --bugreport "$work/o/x.zip"
+expect_2 "k2 on live reads" "not to --live" --scenario desktop -f k2 -f queue-overflow --live "$work/o"
+expect_2 "queue overflow, session too short" "no display read" --scenario desktop -d 0.01 -f queue-overflow \
+  --live "$work/o"
+echo "$((cases - failures)) passed, $failures failed"
 [ "$failures" -eq 0 ]

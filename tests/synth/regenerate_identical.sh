@@ -7,7 +7,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 bash "$src/fixtures/regenerate.sh" "$synth" "$work"
 status=0
-for dir in clean faults live bugreport; do
+for dir in clean faults live bugreport live-reads ryll; do
   diff -r "$src/fixtures/$dir" "$work/$dir" || status=1
 done
 count=$(find "$work" -type f | wc -l)

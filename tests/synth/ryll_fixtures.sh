@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# The fixtures of what ryll really writes, checked by readers that share no
+# code with the generator:
+#  - check_ryll.py walks every record: the header, no record over the
+#    snaplen, the seq chain's gaps exactly the manifest's snaplen gaps (each
+#    65482k..65495k bytes), the queue-overflow drop under a contiguous chain,
+#    every message held whole, cut or absent as the manifest says; live
+#    received data in socket reads (records spanning message boundaries);
+#    and each capture equal, record for record, to the same session written
+#    with every record kept, less the records over 65535 bytes (and the
+#    dropped read);
+#  - tshark marks "previous segment not captured" on exactly the frames the
+#    manifest names after each gap, and nowhere else;
+#  - the reference samples from ryll's side keep the relation they document.
+# Usage: ryll_fixtures.sh SPICECAP_SYNTH TSHARK SOURCE_DIR
+set -euo pipefail
+synth=$1 tshark=$2 f=$3/fixtures
+check=$(dirname "$0")/check_ryll.py
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+python3 "$check" "$f/live-reads/manifest.json" "$f/live-reads" --reads
+python3 "$check" "$f/ryll/live/manifest.json" "$f/ryll/live" --reads \
+  --same-as "$f/live-reads/manifest.json" "$f/live-reads"
+python3 "$check" "$f/ryll/live-queue-overflow/manifest.json" "$f/ryll/live-queue-overflow" --reads \
+  --same-as "$f/ryll/live/manifest.json" "$f/ryll/live"
+
+# The ring and the bug report beside the Phase 08 intent of the same session,
+# generated here (their options are regenerate.sh's, with --ryll-intent).
+"$synth" --scenario desktop --seed 5 --duration 10 --max-image 128K --ring display --ring-cap 1M --ryll-intent \
+  -o "$work/display-ring.pcap" -m "$work/display-ring.json"
+"$synth" --scenario desktop --seed 7 --duration 4 --max-image 192K --ring-cap 512K --ryll-intent \
+  --bugreport "$work/bugreport.zip" -m "$work/bugreport.json"
+python3 "$check" "$f/ryll/display-ring.json" "$f/ryll/display-ring.pcap" \
+  --same-as "$work/display-ring.json" "$work/display-ring.pcap"
+python3 "$check" "$f/ryll/bugreport.json" "$f/ryll/bugreport.zip" --same-as "$work/bugreport.json" "$work/bugreport.zip"
+
+# tshark's view of the gaps.
+python3 -c 'import sys, zipfile; open(sys.argv[2], "wb").write(zipfile.ZipFile(sys.argv[1]).read("traffic.pcap"))' \
+  "$f/ryll/bugreport.zip" "$work/traffic.pcap"
+lost() { "$tshark" -r "$1" -Y tcp.analysis.lost_segment -T fields -e frame.number 2>/dev/null | tr '\n' ' '; }
+listed() {
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+entry = [e for e in m["files"] if e["file"] == sys.argv[2]][0]
+print("".join("%d " % g["next_frame"] for g in entry["snaplen_loss"]["gaps"] if g["prev_frame"]), end="")
+PY
+}
+compare_lost() { # capture manifest file-name
+  local seen want
+  seen=$(lost "$1") want=$(listed "$2" "$3")
+  [ "$seen" = "$want" ] || { echo "FAIL: $1: tshark finds segments lost before frames [$seen], the manifest [$want]"; exit 1; }
+  echo "tshark: $(basename "$(dirname "$1")")/$(basename "$1"): segments lost before frames [${seen% }], as listed"
+}
+for dir in ryll/live ryll/live-queue-overflow; do
+  for capture in "$f/$dir"/*.pcap; do
+    compare_lost "$capture" "$f/$dir/manifest.json" "$(basename "$capture")"
+  done
+done
+for capture in "$f"/live-reads/*.pcap; do
+  compare_lost "$capture" "$f/live-reads/manifest.json" "$(basename "$capture")"
+done
+compare_lost "$f/ryll/display-ring.pcap" "$f/ryll/display-ring.json" display-ring.pcap
+compare_lost "$work/traffic.pcap" "$f/ryll/bugreport.json" traffic.pcap
+
+# The reference samples: the live "real" one is the complete one less every
+# record over its snaplen, and no "real" sample holds such a record.
+python3 - "$f/ref" <<'PY'
+import os, struct, sys
+def records(path):
+    data = open(path, "rb").read()
+    order = ">" if data[:4] == b"\xa1\xb2\xc3\xd4" else "<"
+    snaplen = struct.unpack(order + "I", data[16:20])[0]
+    out, off = [], 24
+    while off < len(data):
+        sec, usec, caplen, origlen = struct.unpack(order + "IIII", data[off:off + 16])
+        out.append((sec, usec, caplen, data[off + 16:off + 16 + caplen]))
+        off += 16 + caplen
+    return snaplen, out
+ref = sys.argv[1]
+snap, full = records(os.path.join(ref, "ryll-live-display.pcap"))
+snap_real, real = records(os.path.join(ref, "ryll-live-display-real.pcap"))
+assert snap == snap_real == 65535, (snap, snap_real)
+kept = [r for r in full if r[2] <= snap]
+assert kept == real, "ryll-live-display-real.pcap is not ryll-live-display.pcap less its long records"
+for name in ("ryll-live-display-real.pcap", "ryll-display-real.pcap"):
+    s, recs = records(os.path.join(ref, name))
+    assert all(r[2] <= s for r in recs), name
+print("ref: ryll-live-display-real.pcap = ryll-live-display.pcap less its %d records over 65535 bytes" %
+      (len(full) - len(kept)))
+PY
