@@ -91,3 +91,12 @@ def wireshark_version(pytestconfig, tshark_bin):
         pytest.fail("cannot tell the Wireshark version from tshark --version: give --wireshark-version",
                     pytrace=False)
     return found.group(1)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Figures a test file leaves in config.spicecap_summary (test_bounds.py's peak RSS table)."""
+    lines = getattr(config, "spicecap_summary", None)
+    if lines:
+        terminalreporter.write_sep("=", "figures")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -122,12 +122,10 @@ class Outcomes:
 def outcomes(request, facts, plain_validator, validate_bin, tmp_path_factory):
     found = Outcomes(plain_validator, validate_bin, str(tmp_path_factory.mktemp("bounds")))
     yield found
-    if found.figures:
-        out = request.config.pluginmanager.get_plugin("terminalreporter")
-        out.write_line("")
-        out.write_line("peak RSS of the unsanitized validator (bound %d MiB):" % facts["VALIDATE_PEAK_RSS_BOUND_MIB"])
-        for title, size, rss in found.figures:
-            out.write_line("  %-58s %10d bytes  %7.1f MiB" % (title, size, rss / 1024))
+    if found.figures:  # printed at the end of the run (conftest.py, pytest_terminal_summary)
+        request.config.spicecap_summary = ["peak RSS of the unsanitized validator (bound %d MiB):" % (
+            facts["VALIDATE_PEAK_RSS_BOUND_MIB"])] + ["  %-58s %10d bytes  %7.1f MiB" % (title, size, rss / 1024)
+                                                     for title, size, rss in found.figures]
 
 
 def _reports(outcome):
