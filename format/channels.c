@@ -44,6 +44,12 @@ const char *spicecap_channel_name(unsigned channel)
     return info ? info->name : NULL;
 }
 
+const char *spicecap_channel_label(unsigned channel)
+{
+    const char *name = spicecap_channel_name(channel);
+    return name ? name : "unknown";
+}
+
 unsigned spicecap_channel_from_name(const char *name)
 {
     if (name == NULL)

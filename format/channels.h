@@ -18,6 +18,10 @@ extern const uint8_t spicecap_ring_channels[SPICECAP_RING_CHANNEL_COUNT];
 /* Lower-case channel name ("display"), or NULL for an unknown id. */
 const char *spicecap_channel_name(unsigned channel);
 
+/* The channel's name, or "unknown" for an id spice-protocol does not
+ * define: what a report or a dissector shows. */
+const char *spicecap_channel_label(unsigned channel);
+
 /* Channel id for a name, or 0 when the name is not a SPICE channel. */
 unsigned spicecap_channel_from_name(const char *name);
 

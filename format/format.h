@@ -4,6 +4,7 @@
 #ifndef SPICECAP_FORMAT_H
 #define SPICECAP_FORMAT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Header sizes of one recorded frame. */
@@ -74,10 +75,24 @@
 /* ryll's header declares 65535 while writing 65549-byte frames. */
 #define SPICECAP_RYLL_PCAP_SNAPLEN 65535u
 
+/* Number of frames a message of len bytes needs: at least one. */
+static inline uint32_t spicecap_segment_count_for(size_t len)
+{
+    if (len == 0)
+        return 1;
+    return (uint32_t)((len + SPICECAP_MAX_SEGMENT_PAYLOAD - 1) / SPICECAP_MAX_SEGMENT_PAYLOAD);
+}
+
 /* Direction of a message, named from the client's side as ryll does. */
 typedef enum spicecap_direction {
     SPICECAP_DIR_SENT = 0,     /* client -> server */
     SPICECAP_DIR_RECEIVED = 1, /* server -> client */
 } spicecap_direction;
+
+/* "sent" or "received", as manifests and listings name a direction. */
+static inline const char *spicecap_direction_name(spicecap_direction direction)
+{
+    return direction == SPICECAP_DIR_SENT ? "sent" : "received";
+}
 
 #endif

@@ -34,13 +34,6 @@ static const value_string vdagent_types[] = {
     {VD_AGENT_GRAPHICS_DEVICE_INFO, "graphics_device_info"},
     {0, NULL}};
 
-/* Channel types by spice-protocol's names, from the one table in channels.c. */
-static void channel_type_label(gchar *label, guint32 value)
-{
-    const char *name = spicecap_channel_name(value);
-    snprintf(label, ITEM_LABEL_LENGTH, "%s (%u)", name ? name : "unknown", value);
-}
-
 /* num_of_channels u32, then (u8 type, u8 id) pairs. */
 static void channels_list(const body_ctx *c)
 {
@@ -153,7 +146,7 @@ void spicecap_bodies_main_register(int proto)
         BODY_FIELD(hf_ram_hint, "RAM hint", "main.ram_hint", FT_UINT32, BASE_DEC, NULL),
         BODY_FIELD(hf_channels_count, "Channels", "main.channels.count", FT_UINT32, BASE_DEC, NULL),
         BODY_FIELD(hf_channel_type, "Channel type", "main.channel.type", FT_UINT8, BASE_CUSTOM,
-                   CF_FUNC(channel_type_label)),
+                   CF_FUNC(spicecap_channel_type_format)),
         BODY_FIELD(hf_channel_id, "Channel id", "main.channel.id", FT_UINT8, BASE_DEC, NULL),
         BODY_FIELD(hf_agent_error, "Agent disconnect error", "main.agent_error", FT_UINT32, BASE_DEC,
                    VALS(spicecap_link_errors)),

@@ -37,10 +37,9 @@ static int hf_error = -1, hf_pub_key = -1, hf_auth_mechanism = -1, hf_ticket = -
 static int ett_link = -1, ett_caps = -1;
 static expert_field ei_bad_link = EI_INIT, ei_refused = EI_INIT;
 
-static void channel_type_format(gchar *buf, guint32 value)
+void spicecap_channel_type_format(gchar *buf, guint32 value)
 {
-    const char *name = spicecap_channel_name(value);
-    snprintf(buf, ITEM_LABEL_LENGTH, "%s (%u)", name ? name : "unknown", value);
+    snprintf(buf, ITEM_LABEL_LENGTH, "%s (%u)", spicecap_channel_label(value), value);
 }
 
 /* Capabilities: the common words (with the bits that shape the stream
@@ -152,7 +151,7 @@ void spicecap_link_register(int proto)
         {&hf_link_size, {"Link body size", "spicecap.link.size", FT_UINT32, BASE_DEC, NULL, 0, NULL, HFILL}},
         {&hf_connection_id, {"Connection id", "spicecap.link.connection_id", FT_UINT32, BASE_HEX, NULL, 0, NULL, HFILL}},
         {&hf_channel_type, {"Channel type", "spicecap.link.channel_type", FT_UINT8, BASE_CUSTOM,
-                            CF_FUNC(channel_type_format), 0, NULL, HFILL}},
+                            CF_FUNC(spicecap_channel_type_format), 0, NULL, HFILL}},
         {&hf_channel_id, {"Channel id", "spicecap.link.channel_id", FT_UINT8, BASE_DEC, NULL, 0, NULL, HFILL}},
         {&hf_num_common, {"Common capability words", "spicecap.link.num_common_caps", FT_UINT32, BASE_DEC, NULL, 0, NULL, HFILL}},
         {&hf_num_channel, {"Channel capability words", "spicecap.link.num_channel_caps", FT_UINT32, BASE_DEC, NULL, 0, NULL, HFILL}},

@@ -15,6 +15,9 @@ extern const value_string spicecap_link_errors[];
 
 void spicecap_link_register(int proto);
 
+/* A channel type field's label, "display (2)", for BASE_CUSTOM fields. */
+void spicecap_channel_type_format(gchar *buf, guint32 value);
+
 /* Dissect one link-stage PDU (tvb holds it whole); a link header with a bad
  * magic or an implausible size is flagged. session.c decides what follows. */
 void spicecap_link_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, pdu_stage stage,

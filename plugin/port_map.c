@@ -3,11 +3,10 @@
 #include "port_map.h"
 
 #include <wsutil/report_message.h>
-#include <spice/enums.h>
 #include <stdlib.h>
 
 #include "channels.h"
-#include "format.h"
+#include "recorded.h"
 
 static GHashTable *user_map; /* port -> channel id */
 
@@ -42,7 +41,5 @@ unsigned spicecap_port_map_channel(guint16 client_port)
     gpointer mapped = user_map ? g_hash_table_lookup(user_map, GUINT_TO_POINTER((guint)client_port)) : NULL;
     if (mapped != NULL)
         return GPOINTER_TO_UINT(mapped);
-    unsigned channel = spicecap_channel_from_client_port(client_port);
-    /* 10099 is every channel without a port of its own: playback in practice. */
-    return channel ? channel : client_port == SPICECAP_CLIENT_PORT_OTHER ? SPICE_CHANNEL_PLAYBACK : 0;
+    return spicecap_recorded_channel(client_port);
 }

@@ -1,6 +1,7 @@
 /* Which SPICE channel a recorded flow carries, from its client port:
- * ryll's ports by default, and the ports a user maps in the preference
- * "spicecap.client_ports" ("20001=main,20002=display"), which win. */
+ * ryll's ports by default (spicecap_recorded_channel, format/recorded.h),
+ * and the ports a user maps in the preference "spicecap.client_ports"
+ * ("20001=main,20002=display"), which win. */
 #ifndef SPICECAP_PLUGIN_PORT_MAP_H
 #define SPICECAP_PLUGIN_PORT_MAP_H
 

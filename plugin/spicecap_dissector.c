@@ -30,13 +30,13 @@
 
 #include "channels.h"
 #include "format.h"
-#include "segment.h"
 #include "spice_names.h"
 #include "bodies.h"
 #include "stats.h"
 #include "link.h"
 #include "link_stage.h"
 #include "port_map.h"
+#include "recorded.h"
 #include "session.h"
 #include "ws_compat.h"
 
@@ -59,25 +59,18 @@ static bool is_recorded(const packet_info *pinfo)
     memcpy(&dst, pinfo->dst.data, 4);
     src = g_ntohl(src);
     dst = g_ntohl(dst);
-    return (src == SPICECAP_SERVER_IP && pinfo->srcport == SPICECAP_SERVER_PORT && dst == SPICECAP_CLIENT_IP) ||
-           (dst == SPICECAP_SERVER_IP && pinfo->destport == SPICECAP_SERVER_PORT && src == SPICECAP_CLIENT_IP);
+    return spicecap_recorded_flow(src, (uint16_t)pinfo->srcport, dst, (uint16_t)pinfo->destport);
 }
 
 static spicecap_direction recorded_direction(const packet_info *pinfo)
 {
-    return pinfo->srcport == SPICECAP_SERVER_PORT ? SPICECAP_DIR_RECEIVED : SPICECAP_DIR_SENT;
+    return spicecap_recorded_direction((uint16_t)pinfo->srcport);
 }
 
 static unsigned recorded_channel(const packet_info *pinfo)
 {
     bool received = recorded_direction(pinfo) == SPICECAP_DIR_RECEIVED;
     return spicecap_port_map_channel((guint16)(received ? pinfo->destport : pinfo->srcport));
-}
-
-static const char *channel_label(unsigned channel)
-{
-    const char *name = spicecap_channel_name(channel);
-    return name ? name : "unknown";
 }
 
 static guint recorded_message_len(packet_info *pinfo, tvbuff_t *tvb, int offset, void *data)
@@ -97,7 +90,7 @@ static void dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
     guint16 type = tvb_get_letohs(tvb, type_at);
     guint32 size = tvb_get_letohl(tvb, size_at);
     const char *name = spicecap_message_name(channel, direction, type);
-    const char *channel_name = channel_label(channel);
+    const char *channel_name = spicecap_channel_label(channel);
     guint wire = tvb_reported_length(tvb);
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "SPICEcap");
@@ -160,7 +153,7 @@ static void dissect_real_pdu(tvbuff_t *pdu, packet_info *pinfo, proto_tree *tree
         return;
     }
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "SPICEcap");
-    spicecap_link_dissect(pdu, pinfo, tree, stage, direction, channel_label(s->channel));
+    spicecap_link_dissect(pdu, pinfo, tree, stage, direction, spicecap_channel_label(s->channel));
     if (stage == STAGE_UNFRAMEABLE || stage == STAGE_NONE) {
         proto_tree_add_item(tree, hf_unframed, pdu, 0, -1, ENC_NA);
         col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "bytes that cannot be framed");

@@ -3,7 +3,8 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-#include "drain.h"
+#include "channels.h"
+#include "format.h"
 
 typedef struct expected {
     const char *file; /* basename, or NULL: the only input */

@@ -46,7 +46,7 @@ void report_human(const validation *v, FILE *out)
                 continue;
             fprintf(out, "  %-9s %8" G_GUINT64_FORMAT " messages %12" G_GUINT64_FORMAT " bytes, largest %" G_GUINT64_FORMAT
                     ", %" G_GUINT64_FORMAT " over several segments\n",
-                    c ? spicecap_channel_name(c) : "unknown", cs->messages, cs->bytes, cs->largest, cs->multi_segment);
+                    spicecap_channel_label(c), cs->messages, cs->bytes, cs->largest, cs->multi_segment);
         }
         if (s->retransmissions || s->keepalives)
             fprintf(out, "  TCP: %" G_GUINT64_FORMAT " retransmissions (%" G_GUINT64_FORMAT " too old to compare), %"
@@ -103,7 +103,7 @@ static void build_file(JsonBuilder *b, const file_summary *s)
         const channel_stats *cs = &s->channels[c];
         if (cs->messages == 0)
             continue;
-        json_builder_set_member_name(b, c ? spicecap_channel_name(c) : "unknown");
+        json_builder_set_member_name(b, spicecap_channel_label(c));
         json_builder_begin_object(b);
         add_int(b, "messages", (gint64)cs->messages);
         add_int(b, "bytes", (gint64)cs->bytes);

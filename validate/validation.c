@@ -8,6 +8,7 @@
 #include "bytes.h"
 #include "capture_reader.h"
 #include "checksum.h"
+#include "recorded.h"
 
 #define ETHERTYPE_VLAN 0x8100u
 
@@ -99,14 +100,6 @@ void validation_message(validation *v, flow *f, uint64_t first_frame, uint32_t s
     }
 }
 
-/* A flow follows ryll's recorded convention when its server end is
- * 10.0.0.2:5900 and its client 10.0.0.1. */
-static bool recorded_convention(const flow_key *k)
-{
-    return (k->src_ip == SPICECAP_SERVER_IP && k->src_port == SPICECAP_SERVER_PORT && k->dst_ip == SPICECAP_CLIENT_IP) ||
-           (k->dst_ip == SPICECAP_SERVER_IP && k->dst_port == SPICECAP_SERVER_PORT && k->src_ip == SPICECAP_CLIENT_IP);
-}
-
 /* The flow of k, created on its first frame; NULL past VALIDATE_MAX_FLOWS. */
 static flow *find_flow(validation *v, const flow_key *k)
 {
@@ -119,7 +112,7 @@ static flow *find_flow(validation *v, const flow_key *k)
     f->name = g_strdup_printf("%u.%u.%u.%u:%u -> %u.%u.%u.%u:%u", k->src_ip >> 24, k->src_ip >> 16 & 255,
                               k->src_ip >> 8 & 255, k->src_ip & 255, k->src_port, k->dst_ip >> 24,
                               k->dst_ip >> 16 & 255, k->dst_ip >> 8 & 255, k->dst_ip & 255, k->dst_port);
-    f->recorded = recorded_convention(k);
+    f->recorded = spicecap_recorded_flow(k->src_ip, k->src_port, k->dst_ip, k->dst_port);
     g_queue_init(&f->held);
     /* The connection is keyed by its two ends in a fixed order. */
     flow_key ck = *k;
@@ -133,10 +126,9 @@ static flow *find_flow(validation *v, const flow_key *k)
     f->conn = c;
     if (f->recorded) {
         /* Direction and channel come from the ports, as ryll assigns them. */
-        f->direction = k->src_port == SPICECAP_SERVER_PORT ? SPICECAP_DIR_RECEIVED : SPICECAP_DIR_SENT;
+        f->direction = spicecap_recorded_direction(k->src_port);
         uint16_t client_port = f->direction == SPICECAP_DIR_RECEIVED ? k->dst_port : k->src_port;
-        unsigned channel = spicecap_channel_from_client_port(client_port);
-        c->channel = channel ? (int)channel : client_port == SPICECAP_CLIENT_PORT_OTHER ? SPICE_CHANNEL_PLAYBACK : 0;
+        c->channel = (int)spicecap_recorded_channel(client_port);
     } else {
         /* In a real capture the side that sends REDQ first is the client;
          * until known, the lower port is taken for the server. */

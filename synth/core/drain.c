@@ -5,11 +5,6 @@
 #include "channels.h"
 #include "error.h"
 
-const char *spicecap_direction_name(spicecap_direction direction)
-{
-    return direction == SPICECAP_DIR_SENT ? "sent" : "received";
-}
-
 static long write_entries(const spicecap_ring *snapshot, size_t count, spicecap_pcap_writer *writer)
 {
     for (size_t i = 0; i < count; i++) {

@@ -34,6 +34,4 @@ typedef struct spicecap_listing_row {
  * first; returns the count or a negative spicecap_status. */
 long spicecap_ring_list(spicecap_ring *ring, spicecap_listing_row **rows);
 
-const char *spicecap_direction_name(spicecap_direction direction);
-
 #endif

@@ -37,15 +37,6 @@ static inline const spicecap_segment *spicecap_segments_at(const spicecap_segmen
     return index == 0 ? s->first : s->rest[index - 1];
 }
 
-/* Number of frames a message of len bytes needs: at least one. Inline so
- * the Wireshark plugin can use it without linking the recorder. */
-static inline uint32_t spicecap_segment_count_for(size_t len)
-{
-    if (len == 0)
-        return 1;
-    return (uint32_t)((len + SPICECAP_MAX_SEGMENT_PAYLOAD - 1) / SPICECAP_MAX_SEGMENT_PAYLOAD);
-}
-
 /* Split data into frames of at most 65495 payload bytes, frame k starting at
  * seq + offset (mod 2^32), all carrying ack. An empty message gives one
  * zero-payload frame. Messages over UINT32_MAX bytes are refused: their seq
