@@ -31,6 +31,9 @@ import struct
 import sys
 import zipfile
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import pcapio  # noqa: E402  (the tests' pcap reader)
+
 CLIENT_PORTS = {10001: "main", 10002: "display", 10003: "inputs", 10004: "cursor", 10009: "usbredir",
                 10099: "playback"}
 SERVER_PORT = 5900
@@ -49,30 +52,26 @@ def problem(text):
 
 
 def read_pcap(name, data):
-    magic = data[:4]
-    if magic == b"\xa1\xb2\xc3\xd4":
-        order = ">"
-    elif magic == b"\xd4\xc3\xb2\xa1":
-        order = "<"
-    else:
+    try:
+        cap = pcapio.read_pcap(data)
+    except ValueError as e:
+        raise SystemExit("%s: %s" % (name, e))
+    if cap.nsec:
         raise SystemExit("%s: not a microsecond pcap" % name)
-    major, minor, _, _, snaplen, link = struct.unpack(order + "HHiIII", data[4:24])
-    header = {"order": order, "version": (major, minor), "snaplen": snaplen, "link": link}
-    records, off = [], 24
-    while off < len(data):
-        if off + 16 > len(data):
-            raise SystemExit("%s: a record header cut short at byte %d" % (name, off))
-        sec, usec, caplen, origlen = struct.unpack(order + "IIII", data[off:off + 16])
-        frame = data[off + 16:off + 16 + caplen]
-        if len(frame) != caplen:
+    if cap.trailing:
+        raise SystemExit("%s: a record header cut short at byte %d" % (name, len(data) - len(cap.trailing)))
+    header = {"order": cap.byteorder, "version": cap.version, "snaplen": cap.snaplen, "link": cap.linktype}
+    records = []
+    for rec in cap.records:
+        if rec.torn:
             raise SystemExit("%s: record %d torn" % (name, len(records) + 1))
+        frame = rec.data
         sport, dport, seq, ack = struct.unpack("!HHII", frame[34:46])
         direction = "received" if sport == SERVER_PORT else "sent"
         channel = CLIENT_PORTS.get(dport if direction == "received" else sport)
-        records.append({"n": len(records) + 1, "ts": sec * 1000000 + usec, "caplen": caplen, "origlen": origlen,
+        records.append({"n": len(records) + 1, "ts": cap.ts_us(rec), "caplen": rec.caplen, "origlen": rec.origlen,
                         "frame": frame, "payload": frame[HDR:], "seq": seq, "ack": ack,
                         "flow": (channel, direction)})
-        off += 16 + caplen
     return header, records
 
 
