@@ -66,18 +66,14 @@ compare_lost "$work/traffic.pcap" "$f/ryll/bugreport.json" traffic.pcap
 
 # The reference samples: the live "real" one is the complete one less every
 # record over its snaplen, and no "real" sample holds such a record.
-python3 - "$f/ref" <<'PY'
-import os, struct, sys
+python3 - "$f/ref" "$(dirname "$0")/.." <<'PY'
+import os, sys
+sys.path.insert(0, sys.argv[2])
+import pcapio  # the tests' pcap reader
 def records(path):
-    data = open(path, "rb").read()
-    order = ">" if data[:4] == b"\xa1\xb2\xc3\xd4" else "<"
-    snaplen = struct.unpack(order + "I", data[16:20])[0]
-    out, off = [], 24
-    while off < len(data):
-        sec, usec, caplen, origlen = struct.unpack(order + "IIII", data[off:off + 16])
-        out.append((sec, usec, caplen, data[off + 16:off + 16 + caplen]))
-        off += 16 + caplen
-    return snaplen, out
+    cap = pcapio.read_pcap_file(path)
+    assert not cap.trailing, "%s: a record header cut short" % path
+    return cap.snaplen, [(r.ts_sec, r.ts_frac, r.caplen, r.data) for r in cap.records]
 ref = sys.argv[1]
 snap, full = records(os.path.join(ref, "ryll-live-display.pcap"))
 snap_real, real = records(os.path.join(ref, "ryll-live-display-real.pcap"))
