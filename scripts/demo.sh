@@ -22,25 +22,9 @@ echo "== validate"
 "$validate" "$out/bugreport.zip"
 
 echo "== dissect (tshark with the spicecap plugin)"
-# Wireshark 4.0 loads no personal plugin and ignores WIRESHARK_PLUGIN_DIR
-# when run as root, so as root tshark runs as nobody with the plugin in a
-# private folder; as a user the plugin is installed in the personal folder.
-version=$(pkg-config --modversion wireshark | cut -d. -f1,2)
-if [ "$(id -u)" -eq 0 ]; then
-  private=$(mktemp -d)
-  trap 'rm -rf "$private"' EXIT
-  chmod 755 "$private"
-  mkdir -p "$private/plugins/$version/epan" "$private/home"
-  cp build-release/plugin/spicecap.so "$private/plugins/$version/epan/"
-  cp "$out/desktop.pcap" "$private/"
-  chmod -R a+rX "$private"
-  chown 65534:65534 "$private/home"
-  run_tshark() { setpriv --reuid=65534 --regid=65534 --clear-groups \
-    env HOME="$private/home" WIRESHARK_PLUGIN_DIR="$private/plugins" tshark -r "$private/desktop.pcap" "$@"; }
-else
-  cmake --install build-release --component Unspecified >/dev/null
-  run_tshark() { tshark -r "$out/desktop.pcap" "$@"; }
-fi
+# Wireshark loads no plugin when run as root: the runner gives tshark a
+# private plugin folder, and runs it as nobody when root.
+run_tshark() { scripts/tshark-with-plugin.sh --read "$out/desktop.pcap" build-release/plugin/spicecap.so -- "$@"; }
 # Written whole first: tshark piped straight into head would see a closed
 # pipe and fail the job.
 run_tshark -Y spicecap > "$out/dissection.txt"

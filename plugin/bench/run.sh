@@ -23,22 +23,21 @@ version=$(pkg-config --modversion wireshark | cut -d. -f1,2)
 dir=$(mktemp -d /dev/shm/spicecap-plugin-bench.XXXXXX)
 trap 'rm -rf "$dir"' EXIT
 chmod 755 "$dir"
-mkdir -p "$dir/plugins/$version/epan" "$dir/home"
-cp "$build/plugin/spicecap.so" "$dir/plugins/$version/epan/"
 "$build/synth/gen/spicecap-synth" --scenario video --seed 1 --rate 6M --duration $((gb * 171)) -o "$dir/video.pcap"
 chmod -R a+rX "$dir"
-chown 65534:65534 "$dir/home"
-# Wireshark 4.0 loads no plugin for root: tshark runs as uid 65534. Its
-# summary lines go to a file, so a run that did not dissect shows.
+# tshark runs through the runner (a private plugin folder; as uid 65534 when
+# root, since Wireshark loads no plugin for root), which execs it: the time
+# and the peak memory are tshark's. Its summary lines go to a file, so a run
+# that did not dissect shows.
 # time_of prints the wall seconds and the peak resident memory in MB.
 time_of() {
   local start end
   start=$(date +%s%N)
-  setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$dir/home" WIRESHARK_PLUGIN_DIR="$dir/plugins" \
-    /usr/bin/time -f %M -o "$dir/home/rss.txt" tshark -r "$dir/video.pcap" "$@" >"$dir/out.txt" 2>"$dir/err.txt" ||
+  /usr/bin/time -f %M -o "$dir/rss.txt" scripts/tshark-with-plugin.sh --version "$version" --folder "$dir/tshark" \
+    "$build/plugin/spicecap.so" -- -r "$dir/video.pcap" "$@" >"$dir/out.txt" 2>"$dir/err.txt" ||
     { cat "$dir/err.txt" >&2; exit 1; }
   end=$(date +%s%N)
-  echo "$(((end - start) / 1000000)) $(($(tail -1 "$dir/home/rss.txt") / 1024))" | awk '{ printf "%.3f %d", $1 / 1000, $2 }'
+  echo "$(((end - start) / 1000000)) $(($(tail -1 "$dir/rss.txt") / 1024))" | awk '{ printf "%.3f %d", $1 / 1000, $2 }'
 }
 with_s=()
 for ((round = 1; round <= rounds; round++)); do

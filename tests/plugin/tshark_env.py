@@ -1,43 +1,43 @@
 """tshark with the spicecap plugin, for the plugin's tests.
 
-Wireshark 4.0 loads no personal plugin and ignores WIRESHARK_PLUGIN_DIR for
-root, so tshark runs as uid 65534 with the plugin in a private folder."""
+Every run goes through scripts/tshark-with-plugin.sh: a private plugin
+folder, and tshark as uid 65534 when root (Wireshark 4.0, 4.4 and 4.6 load
+no plugin for root), as the user otherwise. One folder per Tshark object,
+kept until close()."""
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
 from results import Results  # noqa: E402,F401  (the plugin tests import it from here)
+
+RUNNER = os.path.join(os.path.dirname(os.path.dirname(HERE)), "scripts", "tshark-with-plugin.sh")
 
 
 class Tshark:
     def __init__(self, tshark, plugin, version):
+        """tshark: the binary to run (a matrix run passes each version's);
+        version: its Wireshark major.minor, the plugin folder's name."""
         self.tshark = tshark
+        self.plugin = plugin
+        self.version = version
         self.work = tempfile.mkdtemp()
         os.chmod(self.work, 0o755)
-        os.makedirs(os.path.join(self.work, "plugins", version, "epan"))
-        shutil.copy(plugin, os.path.join(self.work, "plugins", version, "epan"))
-        self.home = os.path.join(self.work, "home")
-        os.makedirs(self.home)
-        os.chown(self.home, 65534, 65534)
 
     def path(self, name):
-        """A path in the private folder that uid 65534 can read."""
+        """A path in the private folder that the user tshark runs as can read."""
         return os.path.join(self.work, name)
 
     def run(self, *args, capture=None):
         """(exit status, stdout, stderr) of tshark [-r capture] args."""
         read = []
         if capture is not None:
-            local = self.path(os.path.basename(capture))
-            if os.path.abspath(capture) != local:
-                shutil.copy(capture, local)
-            os.chmod(local, 0o644)
-            read = ["-r", local]
-        cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=" + self.home, "TZ=UTC",
-               "WIRESHARK_PLUGIN_DIR=" + os.path.join(self.work, "plugins"), self.tshark, *read, *args]
+            read = ["--read", capture]
+        cmd = [RUNNER, "--tshark", self.tshark, "--version", self.version, "--folder", self.work, "--env", "TZ=UTC",
+               *read, self.plugin, "--", *args]
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
         return p.returncode, p.stdout, p.stderr
 
