@@ -1,27 +1,23 @@
-/* Message bodies as fields: the bounds checks every decoder shares, the
- * common messages of every channel (types below 101), and the dispatch to
- * the decoders of each channel (bodies_display.c, bodies_main.c,
- * bodies_input.c, bodies_audio.c).
+/* Message bodies as fields: the common messages of every channel (types
+ * below 101), and the dispatch to the decoders of each channel
+ * (bodies_display.c, bodies_main.c, bodies_input.c, bodies_audio.c), which
+ * share the helpers of body_fields.c.
  *
  * Only bounds-checked tvb accessors: a body shorter than its structure stops
  * its decode with an expert note instead of reading past it, and no count or
  * size field of the capture is used to allocate or loop without a bound. */
 #include "bodies.h"
 
-#include <epan/expert.h>
 #include <spice/enums.h>
 
 #include "bodies_decode.h"
-#include "channels.h"
 
 static int hf_generation = -1, hf_window = -1, hf_ping_id = -1, hf_ping_time = -1, hf_migrate_flags = -1;
 static int hf_wait_count = -1, hf_wait_channel_type = -1, hf_wait_channel_id = -1, hf_wait_serial = -1;
 static int hf_time_stamp = -1, hf_reason = -1;
 static int hf_notify_severity = -1, hf_notify_visibility = -1, hf_notify_what = -1, hf_notify_len = -1,
            hf_notify_message = -1;
-static int hf_list_not_shown = -1;
 static int ett_wait = -1;
-static expert_field ei_short_body = EI_INIT;
 
 /* spicecap_link_errors (the disconnect reason) is link.c's: one table of SpiceLinkErr names. */
 static const value_string severities[] = {{SPICE_NOTIFY_SEVERITY_INFO, "info"},
@@ -32,62 +28,6 @@ static const value_string visibilities[] = {{SPICE_NOTIFY_VISIBILITY_LOW, "low"}
                                             {SPICE_NOTIFY_VISIBILITY_MEDIUM, "medium"},
                                             {SPICE_NOTIFY_VISIBILITY_HIGH, "high"},
                                             {0, NULL}};
-
-void body_short(const body_ctx *c, guint64 needed)
-{
-    expert_add_info_format(c->pinfo, c->item, &ei_short_body,
-                           "Body of %u bytes is shorter than its structure (%" G_GUINT64_FORMAT " needed)",
-                           tvb_reported_length(c->tvb), needed);
-}
-
-bool body_have(const body_ctx *c, int offset, int len)
-{
-    if (offset >= 0 && len >= 0 && tvb_bytes_exist(c->tvb, offset, len))
-        return true;
-    guint64 needed = (guint64)(gint64)offset + (guint64)(gint64)len;
-    /* Within the message but not captured (a snaplen cut the records):
-     * nothing is malformed, the fields are just not there to show. */
-    if (offset < 0 || len < 0 || needed > tvb_reported_length(c->tvb))
-        body_short(c, needed);
-    return false;
-}
-
-int body_add(const body_ctx *c, int hf, int offset, int len)
-{
-    proto_tree_add_item(c->tree, hf, c->tvb, offset, len, ENC_LITTLE_ENDIAN);
-    return offset + len;
-}
-
-int body_fields(const body_ctx *c, int offset, const body_field *fields, size_t count)
-{
-    int len = 0;
-    for (size_t i = 0; i < count; i++)
-        len += fields[i].len;
-    if (!body_have(c, offset, len))
-        return -1;
-    for (size_t i = 0; i < count; i++) {
-        if (fields[i].hf != NULL)
-            body_add(c, *fields[i].hf, offset, fields[i].len);
-        offset += fields[i].len;
-    }
-    return offset;
-}
-
-body_ctx body_entry(const body_ctx *c, int offset, int len, int ett, const char *name, guint32 index)
-{
-    body_ctx entry = *c;
-    entry.tree = proto_tree_add_subtree_format(c->tree, c->tvb, offset, len, ett, NULL, "%s %u", name, index);
-    return entry;
-}
-
-guint32 body_list_shown(const body_ctx *c, guint32 count)
-{
-    if (count <= SPICECAP_BODY_LIST_MAX)
-        return count;
-    proto_item *pi = proto_tree_add_uint(c->tree, hf_list_not_shown, c->tvb, 0, 0, count - SPICECAP_BODY_LIST_MAX);
-    proto_item_set_generated(pi);
-    return SPICECAP_BODY_LIST_MAX;
-}
 
 /* Server: wait_count u8, then (u8 channel type, u8 channel id, u64 serial). */
 static void wait_for_channels(const body_ctx *c)
@@ -197,7 +137,6 @@ void spicecap_bodies_register(int proto)
         BODY_FIELD(hf_window, "Ack window", "ack.window", FT_UINT32, BASE_DEC, NULL),
         BODY_FIELD(hf_ping_id, "Ping id", "ping.id", FT_UINT32, BASE_DEC, NULL),
         BODY_FIELD(hf_ping_time, "Ping timestamp", "ping.timestamp", FT_UINT64, BASE_DEC, NULL),
-        BODY_FIELD(hf_list_not_shown, "List entries not shown", "list.not_shown", FT_UINT32, BASE_DEC, NULL),
         BODY_FIELD(hf_migrate_flags, "Migrate flags", "migrate.flags", FT_UINT32, BASE_HEX, NULL),
         BODY_FIELD(hf_wait_count, "Channels to wait for", "wait.count", FT_UINT8, BASE_DEC, NULL),
         BODY_FIELD(hf_wait_channel_type, "Wait channel type", "wait.channel_type", FT_UINT8, BASE_DEC, NULL),
@@ -213,13 +152,9 @@ void spicecap_bodies_register(int proto)
         BODY_FIELD(hf_notify_message, "Notify message", "notify.message", FT_STRING, BASE_NONE, NULL),
     };
     static int *ett[] = {&ett_wait};
-    static ei_register_info ei[] = {
-        {&ei_short_body,
-         {"spicecap.short_body", PI_MALFORMED, PI_ERROR, "Body shorter than its structure", EXPFILL}},
-    };
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
-    expert_register_field_array(expert_register_protocol(proto), ei, array_length(ei));
+    spicecap_body_fields_register(proto);
     spicecap_bodies_display_register(proto);
     spicecap_bodies_main_register(proto);
     spicecap_bodies_input_register(proto);
