@@ -166,16 +166,22 @@ def test_walk_finds_four_channels(walked):
     assert sorted(channels.values()) == [1, 2, 3, 4] and total > 1000, (channels, total)
 
 
-def test_decode_as_equals_walk(dissected, walked, real):
+@pytest.fixture(scope="module")
+def decode_as(dissected, real):
+    """The session dissected with Decode As spicecap on its own port."""
+    return dissected(real, *DECODE_AS)
+
+
+def test_decode_as_equals_walk(decode_as, walked):
     """Decode As spicecap: every message equals the walk, in order."""
-    got, channels, code, err = dissected(real, *DECODE_AS)
+    got, channels, code, err = decode_as
     assert code == 0 and got == walked[0], "exit %d %s; streams differing: %s" % (
         code, err[-300:], differing(got, walked[0]))
 
 
-def test_decode_as_channels_from_link(dissected, walked, real):
+def test_decode_as_channels_from_link(decode_as, walked):
     """Decode As spicecap: each connection's channel from its link message."""
-    got, channels, code, err = dissected(real, *DECODE_AS)
+    got, channels, code, err = decode_as
     assert channels == walked[1], (channels, walked[1])
 
 
