@@ -7,13 +7,9 @@ kept until close()."""
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.dirname(HERE))
-from results import Results  # noqa: E402,F401  (the plugin tests import it from here)
-
 RUNNER = os.path.join(os.path.dirname(os.path.dirname(HERE)), "scripts", "tshark-with-plugin.sh")
 
 
