@@ -31,8 +31,18 @@ python3 "$check" "$f/ryll/live-queue-overflow/manifest.json" "$f/ryll/live-queue
   -o "$work/display-ring.pcap" -m "$work/display-ring.json"
 "$synth" --scenario desktop --seed 7 --duration 4 --max-image 192K --ring-cap 512K --ryll-intent \
   --bugreport "$work/bugreport.zip" -m "$work/bugreport.json"
+"$synth" --scenario video --seed 113 --duration 0.8 --rate 3M --ring display --ring-cap 1M --ryll-intent \
+  -o "$work/video-ring.pcap" -m "$work/video-ring.json"
 python3 "$check" "$f/ryll/display-ring.json" "$f/ryll/display-ring.pcap" \
   --same-as "$work/display-ring.json" "$work/display-ring.pcap"
+python3 "$check" "$f/ryll/video-ring.json" "$f/ryll/video-ring.pcap" --same-as "$work/video-ring.json" "$work/video-ring.pcap"
+python3 - "$f/ryll/video-ring.json" <<'PY'
+import json, sys
+gaps = [g for e in json.load(open(sys.argv[1]))["files"] for g in e["snaplen_loss"]["gaps"]]
+odd = [g for g in gaps if g["bytes"] % 65495]
+assert odd, "video-ring.pcap should hold a gap that is not a multiple of 65495 bytes"
+print("video-ring.pcap: gap of %d bytes over records of %s bytes" % (odd[0]["bytes"], odd[0]["record_lengths"]))
+PY
 python3 "$check" "$f/ryll/bugreport.json" "$f/ryll/bugreport.zip" --same-as "$work/bugreport.json" "$work/bugreport.zip"
 
 # tshark's view of the gaps.
@@ -62,6 +72,7 @@ for capture in "$f"/live-reads/*.pcap; do
   compare_lost "$capture" "$f/live-reads/manifest.json" "$(basename "$capture")"
 done
 compare_lost "$f/ryll/display-ring.pcap" "$f/ryll/display-ring.json" display-ring.pcap
+compare_lost "$f/ryll/video-ring.pcap" "$f/ryll/video-ring.json" video-ring.pcap
 compare_lost "$work/traffic.pcap" "$f/ryll/bugreport.json" traffic.pcap
 
 # The reference samples: the live "real" one is the complete one less every
