@@ -40,6 +40,14 @@ typedef void spicecap_ws_stat_init;
     } while (0)
 #endif
 
+/* value_string and its helpers: epan/value_string.h up to 4.4, moved to
+ * wsutil/value_string.h in 4.6. */
+#if SPICECAP_WS_AT_LEAST(4, 6)
+#include <wsutil/value_string.h>
+#else
+#include <epan/value_string.h>
+#endif
+
 /* 4.4 and 4.6 ask a plugin what it is (plugin_describe(), as the plugin.c
  * that their make-plugin-reg.py writes); 4.0 has no such symbol and no
  * wsutil/plugins.h. Detected from the header, not the version. */
