@@ -19,16 +19,6 @@ static int hf_notify_severity = -1, hf_notify_visibility = -1, hf_notify_what = 
            hf_notify_message = -1;
 static int ett_wait = -1;
 
-/* spicecap_link_errors (the disconnect reason) is link.c's: one table of SpiceLinkErr names. */
-static const value_string severities[] = {{SPICE_NOTIFY_SEVERITY_INFO, "info"},
-                                          {SPICE_NOTIFY_SEVERITY_WARN, "warn"},
-                                          {SPICE_NOTIFY_SEVERITY_ERROR, "error"},
-                                          {0, NULL}};
-static const value_string visibilities[] = {{SPICE_NOTIFY_VISIBILITY_LOW, "low"},
-                                            {SPICE_NOTIFY_VISIBILITY_MEDIUM, "medium"},
-                                            {SPICE_NOTIFY_VISIBILITY_HIGH, "high"},
-                                            {0, NULL}};
-
 /* Server: wait_count u8, then (u8 channel type, u8 channel id, u64 serial). */
 static void wait_for_channels(const body_ctx *c)
 {
@@ -143,10 +133,12 @@ void spicecap_bodies_register(int proto)
         BODY_FIELD(hf_wait_channel_id, "Wait channel id", "wait.channel_id", FT_UINT8, BASE_DEC, NULL),
         BODY_FIELD(hf_wait_serial, "Wait message serial", "wait.serial", FT_UINT64, BASE_DEC, NULL),
         BODY_FIELD(hf_time_stamp, "Time stamp", "time_stamp", FT_UINT64, BASE_DEC, NULL),
-        BODY_FIELD(hf_reason, "Disconnect reason", "disconnect.reason", FT_UINT32, BASE_DEC, VALS(spicecap_link_errors)),
-        BODY_FIELD(hf_notify_severity, "Notify severity", "notify.severity", FT_UINT32, BASE_DEC, VALS(severities)),
+        BODY_FIELD(hf_reason, "Disconnect reason", "disconnect.reason", FT_UINT32, BASE_DEC,
+                   VALS(spicecap_vs_link_errors)),
+        BODY_FIELD(hf_notify_severity, "Notify severity", "notify.severity", FT_UINT32, BASE_DEC,
+                   VALS(spicecap_vs_notify_severities)),
         BODY_FIELD(hf_notify_visibility, "Notify visibility", "notify.visibility", FT_UINT32, BASE_DEC,
-                   VALS(visibilities)),
+                   VALS(spicecap_vs_notify_visibilities)),
         BODY_FIELD(hf_notify_what, "Notify code", "notify.what", FT_UINT32, BASE_DEC, NULL),
         BODY_FIELD(hf_notify_len, "Notify message length", "notify.message_len", FT_UINT32, BASE_DEC, NULL),
         BODY_FIELD(hf_notify_message, "Notify message", "notify.message", FT_STRING, BASE_NONE, NULL),

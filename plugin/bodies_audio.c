@@ -14,13 +14,6 @@ static audio_fields playback_f = {-1, -1, -1, -1, -1, -1, -1, -1, -1};
 static audio_fields record_f = {-1, -1, -1, -1, -1, -1, -1, -1, -1};
 static int ett_volume = -1;
 
-static const value_string data_modes[] = {{SPICE_AUDIO_DATA_MODE_INVALID, "invalid"},
-                                          {SPICE_AUDIO_DATA_MODE_RAW, "raw"},
-                                          {SPICE_AUDIO_DATA_MODE_RAW + 1, "celt_0_5_1"}, /* its enum name is deprecated */
-                                          {SPICE_AUDIO_DATA_MODE_OPUS, "opus"},
-                                          {0, NULL}};
-static const value_string audio_formats[] = {{SPICE_AUDIO_FMT_INVALID, "invalid"}, {SPICE_AUDIO_FMT_S16, "s16"},
-                                             {0, NULL}};
 
 /* time u32, mode u16, then the mode's data. */
 static void mode(const body_ctx *c, const audio_fields *f)
@@ -96,9 +89,10 @@ void spicecap_body_record(const body_ctx *c, spicecap_direction direction, guint
 #define AUDIO_FIELDS(f, Label, prefix)                                                                          \
     BODY_FIELD(f.time, Label " time", prefix ".time", FT_UINT32, BASE_DEC, NULL),                              \
         BODY_FIELD(f.channels, Label " channels", prefix ".channels", FT_UINT32, BASE_DEC, NULL),              \
-        BODY_FIELD(f.format, Label " format", prefix ".format", FT_UINT16, BASE_DEC, VALS(audio_formats)),     \
+        BODY_FIELD(f.format, Label " format", prefix ".format", FT_UINT16, BASE_DEC,                           \
+                   VALS(spicecap_vs_audio_formats)),                                                           \
         BODY_FIELD(f.frequency, Label " frequency", prefix ".frequency", FT_UINT32, BASE_DEC, NULL),           \
-        BODY_FIELD(f.mode, Label " mode", prefix ".mode", FT_UINT16, BASE_DEC, VALS(data_modes)),              \
+        BODY_FIELD(f.mode, Label " mode", prefix ".mode", FT_UINT16, BASE_DEC, VALS(spicecap_vs_audio_data_modes)), \
         BODY_FIELD(f.volume_channels, Label " volume channels", prefix ".volume.channels", FT_UINT8, BASE_DEC, \
                    NULL),                                                                                      \
         BODY_FIELD(f.volume, Label " volume", prefix ".volume", FT_UINT16, BASE_DEC, NULL),                    \

@@ -7,7 +7,7 @@
 
 #include "body_fields.h"
 #include "format.h"
-#include "link.h" /* spicecap_link_errors: disconnect reasons, agent disconnect errors */
+#include "spice_value_strings.h" /* generated from spice-protocol's headers */
 
 /* The decoders of each channel, for one message type. */
 void spicecap_body_display(const body_ctx *c, spicecap_direction direction, guint16 type);

@@ -24,29 +24,6 @@ static int hf_report_unique_id = -1, hf_report_max_window = -1, hf_report_timeou
            hf_report_audio_delay = -1;
 static int ett_head = -1;
 
-static const value_string image_types[] = {
-    {SPICE_IMAGE_TYPE_BITMAP, "bitmap"},
-    {SPICE_IMAGE_TYPE_QUIC, "quic"},
-    {SPICE_IMAGE_TYPE_LZ_PLT, "lz_plt"},
-    {SPICE_IMAGE_TYPE_LZ_RGB, "lz_rgb"},
-    {SPICE_IMAGE_TYPE_GLZ_RGB, "glz_rgb"},
-    {SPICE_IMAGE_TYPE_FROM_CACHE, "from_cache"},
-    {SPICE_IMAGE_TYPE_SURFACE, "surface"},
-    {SPICE_IMAGE_TYPE_JPEG, "jpeg"},
-    {SPICE_IMAGE_TYPE_FROM_CACHE_LOSSLESS, "from_cache_lossless"},
-    {SPICE_IMAGE_TYPE_ZLIB_GLZ_RGB, "zlib_glz_rgb"},
-    {SPICE_IMAGE_TYPE_JPEG_ALPHA, "jpeg_alpha"},
-    {SPICE_IMAGE_TYPE_LZ4, "lz4"},
-    {0, NULL}};
-static const value_string clip_types[] = {{SPICE_CLIP_TYPE_NONE, "none"}, {SPICE_CLIP_TYPE_RECTS, "rects"}, {0, NULL}};
-static const value_string codecs[] = {{SPICE_VIDEO_CODEC_TYPE_MJPEG, "mjpeg"}, {SPICE_VIDEO_CODEC_TYPE_VP8, "vp8"},
-                                      {SPICE_VIDEO_CODEC_TYPE_H264, "h264"},   {SPICE_VIDEO_CODEC_TYPE_VP9, "vp9"},
-                                      {SPICE_VIDEO_CODEC_TYPE_H265, "h265"},   {0, NULL}};
-static const value_string surface_formats[] = {
-    {SPICE_SURFACE_FMT_1_A, "1_A"},         {SPICE_SURFACE_FMT_8_A, "8_A"},
-    {SPICE_SURFACE_FMT_16_555, "16_555"},   {SPICE_SURFACE_FMT_32_xRGB, "32_xRGB"},
-    {SPICE_SURFACE_FMT_16_565, "16_565"},   {SPICE_SURFACE_FMT_32_ARGB, "32_ARGB"},
-    {0, NULL}};
 
 /* A Rect (top, left, bottom, right: i32 each) as BODY_FIELDS entries. */
 #define RECT(prefix) {&prefix##_top, 4}, {&prefix##_left, 4}, {&prefix##_bottom, 4}, {&prefix##_right, 4}
@@ -238,7 +215,7 @@ void spicecap_bodies_display_register(int proto)
         BODY_FIELD(hf_box_left, "Box left", "display.box.left", FT_INT32, BASE_DEC, NULL),
         BODY_FIELD(hf_box_bottom, "Box bottom", "display.box.bottom", FT_INT32, BASE_DEC, NULL),
         BODY_FIELD(hf_box_right, "Box right", "display.box.right", FT_INT32, BASE_DEC, NULL),
-        BODY_FIELD(hf_clip_type, "Clip type", "display.clip.type", FT_UINT8, BASE_DEC, VALS(clip_types)),
+        BODY_FIELD(hf_clip_type, "Clip type", "display.clip.type", FT_UINT8, BASE_DEC, VALS(spicecap_vs_clip_types)),
         BODY_FIELD(hf_clip_rects, "Clip rectangles", "display.clip.rects", FT_UINT32, BASE_DEC, NULL),
         BODY_FIELD(hf_src_x, "Source x", "display.src.x", FT_INT32, BASE_DEC, NULL),
         BODY_FIELD(hf_src_y, "Source y", "display.src.y", FT_INT32, BASE_DEC, NULL),
@@ -246,7 +223,8 @@ void spicecap_bodies_display_register(int proto)
         BODY_FIELD(hf_mode_y_res, "Mode y resolution", "display.mode.y_res", FT_UINT32, BASE_DEC, NULL),
         BODY_FIELD(hf_mode_bits, "Mode bits per pixel", "display.mode.bits", FT_UINT32, BASE_DEC, NULL),
         BODY_FIELD(hf_image_id, "Image id", "display.image.id", FT_UINT64, BASE_HEX, NULL),
-        BODY_FIELD(hf_image_type, "Image type", "display.image.type", FT_UINT8, BASE_DEC, VALS(image_types)),
+        BODY_FIELD(hf_image_type, "Image type", "display.image.type", FT_UINT8, BASE_DEC,
+                   VALS(spicecap_vs_image_types)),
         BODY_FIELD(hf_image_flags, "Image flags", "display.image.flags", FT_UINT8, BASE_HEX, NULL),
         BODY_FIELD(hf_image_width, "Image width", "display.image.width", FT_UINT32, BASE_DEC, NULL),
         BODY_FIELD(hf_image_height, "Image height", "display.image.height", FT_UINT32, BASE_DEC, NULL),
@@ -254,12 +232,13 @@ void spicecap_bodies_display_register(int proto)
         BODY_FIELD(hf_surface_width, "Surface width", "display.surface.width", FT_UINT32, BASE_DEC, NULL),
         BODY_FIELD(hf_surface_height, "Surface height", "display.surface.height", FT_UINT32, BASE_DEC, NULL),
         BODY_FIELD(hf_surface_format, "Surface format", "display.surface.format", FT_UINT32, BASE_DEC,
-                   VALS(surface_formats)),
+                   VALS(spicecap_vs_surface_formats)),
         BODY_FIELD(hf_surface_flags, "Surface flags", "display.surface.flags", FT_UINT32, BASE_HEX, NULL),
         BODY_FIELD(hf_stream_id, "Stream id", "display.stream.id", FT_UINT32, BASE_DEC, NULL),
         BODY_FIELD(hf_stream_mm_time, "Stream multimedia time", "display.stream.mm_time", FT_UINT32, BASE_DEC, NULL),
         BODY_FIELD(hf_stream_data_size, "Stream data size", "display.stream.data_size", FT_UINT32, BASE_DEC, NULL),
-        BODY_FIELD(hf_stream_codec, "Stream codec", "display.stream.codec", FT_UINT8, BASE_DEC, VALS(codecs)),
+        BODY_FIELD(hf_stream_codec, "Stream codec", "display.stream.codec", FT_UINT8, BASE_DEC,
+                   VALS(spicecap_vs_video_codecs)),
         BODY_FIELD(hf_stream_flags, "Stream flags", "display.stream.flags", FT_UINT8, BASE_HEX, NULL),
         BODY_FIELD(hf_stream_width, "Stream width", "display.stream.width", FT_UINT32, BASE_DEC, NULL),
         BODY_FIELD(hf_stream_height, "Stream height", "display.stream.height", FT_UINT32, BASE_DEC, NULL),

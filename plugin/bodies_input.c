@@ -14,11 +14,6 @@ static int hf_cursor_x = -1, hf_cursor_y = -1, hf_cursor_visible = -1, hf_trail_
            hf_cursor_flags = -1, hf_cursor_unique = -1, hf_cursor_type = -1, hf_cursor_width = -1,
            hf_cursor_height = -1, hf_hot_x = -1, hf_hot_y = -1;
 
-static const value_string cursor_types[] = {
-    {SPICE_CURSOR_TYPE_ALPHA, "alpha"},     {SPICE_CURSOR_TYPE_MONO, "mono"},
-    {SPICE_CURSOR_TYPE_COLOR4, "color4"},   {SPICE_CURSOR_TYPE_COLOR8, "color8"},
-    {SPICE_CURSOR_TYPE_COLOR16, "color16"}, {SPICE_CURSOR_TYPE_COLOR24, "color24"},
-    {SPICE_CURSOR_TYPE_COLOR32, "color32"}, {0, NULL}};
 
 void spicecap_body_inputs(const body_ctx *c, spicecap_direction direction, guint16 type)
 {
@@ -108,7 +103,7 @@ void spicecap_bodies_input_register(int proto)
         BODY_FIELD(hf_trail_frequency, "Trail frequency", "cursor.trail.frequency", FT_UINT16, BASE_DEC, NULL),
         BODY_FIELD(hf_cursor_flags, "Cursor flags", "cursor.flags", FT_UINT16, BASE_HEX, NULL),
         BODY_FIELD(hf_cursor_unique, "Cursor shape id", "cursor.unique", FT_UINT64, BASE_HEX, NULL),
-        BODY_FIELD(hf_cursor_type, "Cursor type", "cursor.type", FT_UINT8, BASE_DEC, VALS(cursor_types)),
+        BODY_FIELD(hf_cursor_type, "Cursor type", "cursor.type", FT_UINT8, BASE_DEC, VALS(spicecap_vs_cursor_types)),
         BODY_FIELD(hf_cursor_width, "Cursor width", "cursor.width", FT_UINT16, BASE_DEC, NULL),
         BODY_FIELD(hf_cursor_height, "Cursor height", "cursor.height", FT_UINT16, BASE_DEC, NULL),
         BODY_FIELD(hf_hot_x, "Hot spot x", "cursor.hot_x", FT_UINT16, BASE_DEC, NULL),

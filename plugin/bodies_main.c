@@ -6,7 +6,7 @@
 #include <spice/vd_agent.h>
 
 #include "bodies_decode.h"
-#include "channels.h"
+#include "link.h" /* spicecap_channel_type_format */
 
 static int hf_session_id = -1, hf_display_hint = -1, hf_mouse_modes = -1, hf_mouse_mode = -1,
            hf_agent_connected = -1, hf_agent_tokens = -1, hf_mm_time = -1, hf_ram_hint = -1;
@@ -15,24 +15,6 @@ static int hf_agent_error = -1, hf_vdagent_type = -1, hf_vdagent_size = -1;
 static int hf_name = -1, hf_uuid = -1, hf_cache_size = -1;
 static int ett_channel = -1;
 
-static const value_string vdagent_types[] = {
-    {VD_AGENT_MOUSE_STATE, "mouse_state"},
-    {VD_AGENT_MONITORS_CONFIG, "monitors_config"},
-    {VD_AGENT_REPLY, "reply"},
-    {VD_AGENT_CLIPBOARD, "clipboard"},
-    {VD_AGENT_DISPLAY_CONFIG, "display_config"},
-    {VD_AGENT_ANNOUNCE_CAPABILITIES, "announce_capabilities"},
-    {VD_AGENT_CLIPBOARD_GRAB, "clipboard_grab"},
-    {VD_AGENT_CLIPBOARD_REQUEST, "clipboard_request"},
-    {VD_AGENT_CLIPBOARD_RELEASE, "clipboard_release"},
-    {VD_AGENT_FILE_XFER_START, "file_xfer_start"},
-    {VD_AGENT_FILE_XFER_STATUS, "file_xfer_status"},
-    {VD_AGENT_FILE_XFER_DATA, "file_xfer_data"},
-    {VD_AGENT_CLIENT_DISCONNECTED, "client_disconnected"},
-    {VD_AGENT_MAX_CLIPBOARD, "max_clipboard"},
-    {VD_AGENT_AUDIO_VOLUME_SYNC, "audio_volume_sync"},
-    {VD_AGENT_GRAPHICS_DEVICE_INFO, "graphics_device_info"},
-    {0, NULL}};
 
 /* num_of_channels u32, then (u8 type, u8 id) pairs. */
 static void channels_list(const body_ctx *c)
@@ -149,9 +131,9 @@ void spicecap_bodies_main_register(int proto)
                    CF_FUNC(spicecap_channel_type_format)),
         BODY_FIELD(hf_channel_id, "Channel id", "main.channel.id", FT_UINT8, BASE_DEC, NULL),
         BODY_FIELD(hf_agent_error, "Agent disconnect error", "main.agent_error", FT_UINT32, BASE_DEC,
-                   VALS(spicecap_link_errors)),
+                   VALS(spicecap_vs_link_errors)),
         BODY_FIELD(hf_vdagent_type, "VDAgent message type", "main.vdagent.type", FT_UINT32, BASE_DEC,
-                   VALS(vdagent_types)),
+                   VALS(spicecap_vs_vdagent_types)),
         BODY_FIELD(hf_vdagent_size, "VDAgent message size", "main.vdagent.size", FT_UINT32, BASE_DEC, NULL),
         BODY_FIELD(hf_name, "Guest name", "main.name", FT_STRING, BASE_NONE, NULL),
         BODY_FIELD(hf_uuid, "Guest UUID", "main.uuid", FT_GUID, BASE_NONE, NULL),

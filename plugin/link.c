@@ -8,25 +8,10 @@
 
 #include "channels.h"
 #include "link_stage.h"
+#include "spice_value_strings.h" /* generated from spice-protocol's headers */
 
 /* Capability words shown one by one; a real link message has one or two. */
 #define CAPS_SHOWN_MAX 32u
-
-const value_string spicecap_link_errors[] = {
-    {SPICE_LINK_ERR_OK, "ok"},
-    {SPICE_LINK_ERR_ERROR, "error"},
-    {SPICE_LINK_ERR_INVALID_MAGIC, "invalid magic"},
-    {SPICE_LINK_ERR_INVALID_DATA, "invalid data"},
-    {SPICE_LINK_ERR_VERSION_MISMATCH, "version mismatch"},
-    {SPICE_LINK_ERR_NEED_SECURED, "need secured"},
-    {SPICE_LINK_ERR_NEED_UNSECURED, "need unsecured"},
-    {SPICE_LINK_ERR_PERMISSION_DENIED, "permission denied"},
-    {SPICE_LINK_ERR_BAD_CONNECTION_ID, "bad connection id"},
-    {SPICE_LINK_ERR_CHANNEL_NOT_AVAILABLE, "channel not available"},
-    {0, NULL}};
-
-static const value_string auth_mechanisms[] = {
-    {SPICE_COMMON_CAP_AUTH_SPICE, "spice"}, {SPICE_COMMON_CAP_AUTH_SASL, "sasl"}, {0, NULL}};
 
 static int proto_link_owner = -1;
 static int hf_magic = -1, hf_major = -1, hf_minor = -1, hf_link_size = -1;
@@ -70,7 +55,7 @@ static void add_caps(tvbuff_t *body, proto_tree *tree, guint32 count_at)
 static void add_verdict(packet_info *pinfo, proto_item *top, proto_item *item, const char *channel_name,
                         const char *what, guint32 error)
 {
-    const char *name = val_to_str_const(error, spicecap_link_errors, "unknown error");
+    const char *name = val_to_str_const(error, spicecap_vs_link_errors, "unknown error");
     col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "%s server %s (%s)", channel_name, what, name);
     proto_item_append_text(top, ", %s server %s", channel_name, what);
     if (error != SPICE_LINK_ERR_OK)
@@ -124,7 +109,7 @@ void spicecap_link_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     case STAGE_AUTH_MECHANISM:
         proto_tree_add_item_ret_uint(t, hf_auth_mechanism, tvb, 0, 4, ENC_LITTLE_ENDIAN, &value);
         col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "%s client auth mechanism %s", channel_name,
-                            val_to_str_const(value, auth_mechanisms, "unknown"));
+                            val_to_str_const(value, spicecap_vs_auth_mechanisms, "unknown"));
         proto_item_append_text(top, ", %s client auth mechanism", channel_name);
         break;
     case STAGE_TICKET:
@@ -166,12 +151,12 @@ void spicecap_link_register(int proto)
         {&hf_cap_mini_header, {"Mini header", "spicecap.link.cap.mini_header", FT_BOOLEAN, 32, NULL,
                                1u << SPICE_COMMON_CAP_MINI_HEADER, NULL, HFILL}},
         {&hf_channel_cap, {"Channel capabilities", "spicecap.link.channel_caps", FT_UINT32, BASE_HEX, NULL, 0, NULL, HFILL}},
-        {&hf_error, {"Link error", "spicecap.link.error", FT_UINT32, BASE_DEC, VALS(spicecap_link_errors), 0, NULL, HFILL}},
+        {&hf_error, {"Link error", "spicecap.link.error", FT_UINT32, BASE_DEC, VALS(spicecap_vs_link_errors), 0, NULL, HFILL}},
         {&hf_pub_key, {"Public key", "spicecap.link.pub_key", FT_BYTES, BASE_NONE, NULL, 0, NULL, HFILL}},
         {&hf_auth_mechanism, {"Auth mechanism", "spicecap.link.auth_mechanism", FT_UINT32, BASE_DEC,
-                              VALS(auth_mechanisms), 0, NULL, HFILL}},
+                              VALS(spicecap_vs_auth_mechanisms), 0, NULL, HFILL}},
         {&hf_ticket, {"Encrypted ticket", "spicecap.link.ticket", FT_BYTES, BASE_NONE, NULL, 0, NULL, HFILL}},
-        {&hf_result, {"Link result", "spicecap.link.result", FT_UINT32, BASE_DEC, VALS(spicecap_link_errors), 0, NULL, HFILL}},
+        {&hf_result, {"Link result", "spicecap.link.result", FT_UINT32, BASE_DEC, VALS(spicecap_vs_link_errors), 0, NULL, HFILL}},
     };
     static int *ett[] = {&ett_link, &ett_caps};
     static ei_register_info ei[] = {

@@ -9,10 +9,6 @@
 
 #include "session.h"
 
-/* SpiceLinkErr names: the server's reply and link result, and the reason
- * a disconnecting message gives. */
-extern const value_string spicecap_link_errors[];
-
 void spicecap_link_register(int proto);
 
 /* A channel type field's label, "display (2)", for BASE_CUSTOM fields. */

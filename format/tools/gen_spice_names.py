@@ -27,21 +27,34 @@ CHANNEL_GROUPS = {
 GROUPS = sorted({g for gs in CHANNEL_GROUPS.values() for g in gs})
 
 
-def parse_enums(text):
-    """Yield (name, value) for every member of every enum in the header."""
+def parse_enum_blocks(text):
+    """The enums of a header, each a list of (name, value) in order. A member
+    may carry an attribute macro (SPICE_GNUC_DEPRECATED): its first word is
+    its name. Values are literals, shifts, or earlier members."""
     text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    text = re.sub(r"//[^\n]*", "", text)
+    known = {}
     for body in re.findall(r"enum\s*\w*\s*\{(.*?)\}", text, flags=re.S):
-        value = -1
+        members, value = [], -1
         for item in body.split(","):
             item = item.strip()
             if not item:
                 continue
             if "=" in item:
                 name, expr = (s.strip() for s in item.split("=", 1))
-                value = int(eval(expr, {}))  # the header only uses literals and shifts
+                value = int(eval(expr, {"__builtins__": {}}, known))
             else:
                 name, value = item, value + 1
-            yield name, value
+            name = name.split()[0]
+            known[name] = value
+            members.append((name, value))
+        yield members
+
+
+def parse_enums(text):
+    """Yield (name, value) for every member of every enum in the header."""
+    for members in parse_enum_blocks(text):
+        yield from members
 
 
 def classify(name):
