@@ -94,7 +94,7 @@ static void dissect_link_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *
     add_verdict(pinfo, top, error_item, channel_name, "link reply", error);
 }
 
-void spicecap_link_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, pdu_stage stage,
+void spicecap_link_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, spicecap_stage stage,
                            spicecap_direction direction, const char *channel_name)
 {
     guint32 value = 0;
@@ -103,21 +103,21 @@ void spicecap_link_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     proto_tree *t = proto_item_add_subtree(top, ett_link);
     proto_item *item;
     switch (stage) {
-    case STAGE_LINK:
+    case SPICECAP_STAGE_LINK:
         dissect_link_message(tvb, pinfo, t, direction, channel_name, top);
         break;
-    case STAGE_AUTH_MECHANISM:
+    case SPICECAP_STAGE_AUTH_MECHANISM:
         proto_tree_add_item_ret_uint(t, hf_auth_mechanism, tvb, 0, 4, ENC_LITTLE_ENDIAN, &value);
         col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "%s client auth mechanism %s", channel_name,
                             val_to_str_const(value, spicecap_vs_auth_mechanisms, "unknown"));
         proto_item_append_text(top, ", %s client auth mechanism", channel_name);
         break;
-    case STAGE_TICKET:
+    case SPICECAP_STAGE_TICKET:
         proto_tree_add_item(t, hf_ticket, tvb, 0, SPICECAP_LINK_TICKET_LEN, ENC_NA);
         col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "%s client ticket", channel_name);
         proto_item_append_text(top, ", %s client ticket", channel_name);
         break;
-    case STAGE_LINK_RESULT:
+    case SPICECAP_STAGE_LINK_RESULT:
         item = proto_tree_add_item_ret_uint(t, hf_result, tvb, 0, 4, ENC_LITTLE_ENDIAN, &value);
         add_verdict(pinfo, top, item, channel_name, "link result", value);
         break;

@@ -16,7 +16,7 @@ void spicecap_channel_type_format(gchar *buf, guint32 value);
 
 /* Dissect one link-stage PDU (tvb holds it whole); a link header with a bad
  * magic or an implausible size is flagged. session.c decides what follows. */
-void spicecap_link_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, pdu_stage stage,
+void spicecap_link_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, spicecap_stage stage,
                            spicecap_direction direction, const char *channel_name);
 
 #endif

@@ -76,7 +76,7 @@ static unsigned recorded_channel(const packet_info *pinfo)
 static guint recorded_message_len(packet_info *pinfo, tvbuff_t *tvb, int offset, void *data)
 {
     (void)pinfo, (void)data;
-    return spicecap_stage_pdu_len(STAGE_MINI, tvb, offset); /* past the sane bound: the header alone */
+    return spicecap_session_pdu_len(SPICECAP_STAGE_MINI, tvb, offset); /* past the sane bound: the header alone */
 }
 
 /* One SPICE data message, whole in tvb, with its mini or data header. */
@@ -144,17 +144,17 @@ static int dissect_recorded_message(tvbuff_t *tvb, packet_info *pinfo, proto_tre
 
 /* One PDU of a real connection, whole in pdu, at its stage. */
 static void dissect_real_pdu(tvbuff_t *pdu, packet_info *pinfo, proto_tree *tree, spicecap_session *s,
-                             spicecap_direction direction, pdu_stage stage)
+                             spicecap_direction direction, spicecap_stage stage)
 {
     if (!pinfo->fd->visited)
         spicecap_session_pdu_done(s, direction, stage, pdu);
-    if (stage == STAGE_MINI || stage == STAGE_DATA) {
-        dissect_message(pdu, pinfo, tree, s->channel, direction, stage == STAGE_DATA, false);
+    if (stage == SPICECAP_STAGE_MINI || stage == SPICECAP_STAGE_DATA) {
+        dissect_message(pdu, pinfo, tree, s->link.channel, direction, stage == SPICECAP_STAGE_DATA, false);
         return;
     }
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "SPICEcap");
-    spicecap_link_dissect(pdu, pinfo, tree, stage, direction, spicecap_channel_label(s->channel));
-    if (stage == STAGE_UNFRAMEABLE || stage == STAGE_NONE) {
+    spicecap_link_dissect(pdu, pinfo, tree, stage, direction, spicecap_channel_label(s->link.channel));
+    if (stage == SPICECAP_STAGE_UNFRAMEABLE || stage == SPICECAP_STAGE_NONE) {
         proto_tree_add_item(tree, hf_unframed, pdu, 0, -1, ENC_NA);
         col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "bytes that cannot be framed");
     }
@@ -163,7 +163,7 @@ static void dissect_real_pdu(tvbuff_t *pdu, packet_info *pinfo, proto_tree *tree
 
 /* A malformed PDU is shown as such and the ones after it still decode. */
 static void dissect_real_pdu_guarded(tvbuff_t *pdu, packet_info *pinfo, proto_tree *tree, spicecap_session *s,
-                                     spicecap_direction direction, pdu_stage stage)
+                                     spicecap_direction direction, spicecap_stage stage)
 {
     TRY {
         dissect_real_pdu(pdu, pinfo, tree, s, direction, stage);
@@ -183,17 +183,17 @@ static int dissect_real(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, spi
     int offset = 0;
     col_clear(pinfo->cinfo, COL_INFO);
     while (tvb_reported_length_remaining(tvb, offset) > 0) {
-        pdu_stage stage = spicecap_session_stage(s, tvb, offset, pinfo, proto_spicecap);
+        spicecap_stage stage = spicecap_session_stage(s, tvb, offset, pinfo, proto_spicecap);
         guint have = (guint)tvb_captured_length_remaining(tvb, offset);
         guint need = spicecap_stage_fixed_len(stage);
-        guint len = have < need ? need : spicecap_stage_pdu_len(stage, tvb, offset);
+        guint len = have < need ? need : spicecap_session_pdu_len(stage, tvb, offset);
         if (len > have && pinfo->can_desegment) {
             pinfo->desegment_offset = offset;
             pinfo->desegment_len = have < need ? DESEGMENT_ONE_MORE_SEGMENT : len - have;
             return (int)tvb_captured_length(tvb);
         }
         if (have < need) /* cut short and not reassembled: bytes only */
-            stage = STAGE_UNFRAMEABLE, len = (guint)tvb_reported_length_remaining(tvb, offset);
+            stage = SPICECAP_STAGE_UNFRAMEABLE, len = (guint)tvb_reported_length_remaining(tvb, offset);
         tvbuff_t *pdu = tvb_new_subset_length_caplen(tvb, offset, (gint)MIN(have, len), (gint)len);
         dissect_real_pdu_guarded(pdu, pinfo, tree, s, direction, stage);
         offset += (int)len;

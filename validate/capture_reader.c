@@ -110,7 +110,7 @@ static capture_status next_pcap(capture_reader *r, capture_record *rec, char **m
     if (got < (long)SPICECAP_PCAP_RECORD_HDR_LEN) {
         *message = g_strdup_printf("file ends inside the header of record %" G_GUINT64_FORMAT " (offset %" G_GUINT64_FORMAT
                                    ", %ld of 16 bytes)", r->records + 1, at, got);
-        return CAPTURE_CORRUPT;
+        return CAPTURE_TRUNCATED;
     }
     uint32_t sec = spicecap_get32(p, r->big_endian), frac = spicecap_get32(p + 4, r->big_endian);
     uint32_t caplen = spicecap_get32(p + 8, r->big_endian), origlen = spicecap_get32(p + 12, r->big_endian);
@@ -127,7 +127,7 @@ static capture_status next_pcap(capture_reader *r, capture_record *rec, char **m
         *message = g_strdup_printf("file ends inside record %" G_GUINT64_FORMAT " (offset %" G_GUINT64_FORMAT
                                    "): %ld of its %u bytes are there",
                                    r->records + 1, at, got - (long)SPICECAP_PCAP_RECORD_HDR_LEN, caplen);
-        return CAPTURE_CORRUPT;
+        return CAPTURE_TRUNCATED;
     }
     rec->number = ++r->records;
     rec->ts_ns = (uint64_t)sec * 1000000000u + (r->nanoseconds ? frac : (uint64_t)frac * 1000u);
@@ -172,7 +172,7 @@ static capture_status next_pcapng(capture_reader *r, capture_record *rec, char *
             return CAPTURE_END;
         if (got < 12) {
             *message = g_strdup_printf("file ends inside a block header (offset %" G_GUINT64_FORMAT ")", at);
-            return CAPTURE_CORRUPT;
+            return CAPTURE_TRUNCATED;
         }
         if (spicecap_le32(p) == PCAPNG_SHB) {
             uint32_t bom = spicecap_le32(p + 8);
@@ -198,7 +198,7 @@ static capture_status next_pcapng(capture_reader *r, capture_record *rec, char *
         if (got < (long)length) {
             *message = g_strdup_printf("file ends inside a %u-byte block (offset %" G_GUINT64_FORMAT "): %ld bytes "
                                        "are there", length, at, got);
-            return CAPTURE_CORRUPT;
+            return CAPTURE_TRUNCATED;
         }
         if (spicecap_get32(p + length - 4, r->big_endian) != length) {
             *message = g_strdup_printf("block at offset %" G_GUINT64_FORMAT ": its trailing length disagrees with "

@@ -21,7 +21,8 @@ typedef struct capture_record {
 typedef enum capture_status {
     CAPTURE_RECORD = 1,
     CAPTURE_END = 0,
-    CAPTURE_CORRUPT = -1, /* the rest of the file cannot be read: *message says why and where */
+    CAPTURE_CORRUPT = -1,   /* the rest of the file cannot be read: *message says why and where */
+    CAPTURE_TRUNCATED = -2, /* the file ends inside a record or block: *message says where */
 } capture_status;
 
 typedef struct capture_reader capture_reader;

@@ -1,11 +1,12 @@
-/* The seq chain of one flow direction: contiguous bytes go to the framer;
+/* The seq chain of one flow direction: contiguous bytes go on through the
+ * reassembly's bytes callback (as TCP hands a dissector its bytes);
  * a segment ahead of the chain is held until the hole fills (then it was
  * out of order) or too much is held (then the hole is a gap); bytes seen
  * before are duplicates or overlaps, or in a real capture retransmissions,
  * compared against a window of recent bytes. */
 #include <string.h>
 
-#include "validation.h"
+#include "reassembly.h"
 
 /* How much may wait for a hole to fill before the hole is called a gap. A
  * recorder never reorders by more than a swap; real TCP may by more. */
@@ -42,17 +43,16 @@ static int same_as_before(flow *f, uint32_t seq, const uint8_t *data, uint32_t l
 }
 
 /* Append contiguous bytes at the chain's head. */
-static void advance(validation *v, flow *f, uint64_t frame, const uint8_t *data, uint32_t len)
+static void advance(reassembly *v, flow *f, uint64_t frame, const uint8_t *data, uint32_t len)
 {
-    framer_begin_segment(v, f, frame, f->next_seq, len);
-    framer_feed(v, f, frame, f->next_seq, data, len);
+    v->bytes(v->ctx, f, frame, f->next_seq, data, len);
     remember(f, data, len);
     f->stream_bytes += len;
     f->next_seq += len;
     f->last_frame = frame;
 }
 
-static void release_held(validation *v, flow *f, bool out_of_order)
+static void release_held(reassembly *v, flow *f, bool out_of_order)
 {
     held_segment *h;
     while ((h = g_queue_peek_head(&f->held)) != NULL) {
@@ -64,7 +64,7 @@ static void release_held(validation *v, flow *f, bool out_of_order)
         v->held_bytes -= h->len;
         if (d == 0) {
             if (out_of_order)
-                findings_add(&v->findings, FINDING_OUT_OF_ORDER, v->file->path, h->frame, f->name,
+                findings_add(v->findings, FINDING_OUT_OF_ORDER, v->path, h->frame, f->name,
                              "segment seq %u (%u bytes) arrived before the segment ahead of it in the chain",
                              h->seq, h->len);
             advance(v, f, h->frame, h->data, h->len);
@@ -75,7 +75,7 @@ static void release_held(validation *v, flow *f, bool out_of_order)
 }
 
 /* Give up on the hole before the first held segment: it is a gap. */
-static void declare_gap(validation *v, flow *f)
+static void declare_gap(reassembly *v, flow *f)
 {
     held_segment *h = g_queue_peek_head(&f->held);
     uint32_t missing = h->seq - f->next_seq;
@@ -88,7 +88,7 @@ static void declare_gap(validation *v, flow *f)
         g_free(k2->flow);
         k2->flow = g_strdup(f->name);
     } else {
-        g = findings_add(&v->findings, FINDING_GAP, v->file->path, h->frame, f->name,
+        g = findings_add(v->findings, FINDING_GAP, v->path, h->frame, f->name,
                                   "%u bytes missing between frame %" G_GUINT64_FORMAT " and frame %" G_GUINT64_FORMAT,
                                   missing, f->last_frame, h->frame);
         if (g) {
@@ -97,25 +97,27 @@ static void declare_gap(validation *v, flow *f)
             g->seq_end = h->seq;
         }
     }
-    framer_gap(v, f, f->next_seq, g);
+    v->gap(v->ctx, f, f->next_seq, missing, g);
     f->next_seq = h->seq;
     release_held(v, f, false);
 }
 
 /* Too much waits for this flow's hole: its own share, or all flows' together. */
-static bool holds_too_much(validation *v, const flow *f)
+static bool holds_too_much(reassembly *v, const flow *f)
 {
     if (f->recorded ? f->held.length > HELD_SEGMENTS_RECORDED : f->held_bytes > HELD_BYTES_REAL)
         return true;
     if (v->held_bytes <= VALIDATE_MAX_HELD_BYTES)
         return false;
-    validation_note(v, "held-bytes limit reached: more than %" G_GUINT64_FORMAT " MiB waited ahead of holes in all "
-                    "flows together; holes were declared gaps without waiting for the bytes to come",
-                    VALIDATE_MAX_HELD_BYTES >> 20);
+    char *text = g_strdup_printf("held-bytes limit reached: more than %" G_GUINT64_FORMAT " MiB waited ahead of holes "
+                                 "in all flows together; holes were declared gaps without waiting for the bytes to "
+                                 "come", VALIDATE_MAX_HELD_BYTES >> 20);
+    v->note(v->ctx, text);
+    g_free(text);
     return true;
 }
 
-static void hold(validation *v, flow *f, uint64_t frame, uint32_t seq, const uint8_t *data, uint32_t len)
+static void hold(reassembly *v, flow *f, uint64_t frame, uint32_t seq, const uint8_t *data, uint32_t len)
 {
     held_segment *h = g_new(held_segment, 1);
     h->seq = seq;
@@ -141,7 +143,7 @@ static void hold(validation *v, flow *f, uint64_t frame, uint32_t seq, const uin
 }
 
 /* Bytes before the chain's head: a retransmission, keep-alive, duplicate or overlap. */
-static uint32_t old_bytes(validation *v, flow *f, uint64_t frame, uint32_t seq, const uint8_t *data, uint32_t len)
+static uint32_t old_bytes(reassembly *v, flow *f, uint64_t frame, uint32_t seq, const uint8_t *data, uint32_t len)
 {
     uint32_t behind = f->next_seq - seq;
     uint32_t old = behind < len ? behind : len;
@@ -151,7 +153,7 @@ static uint32_t old_bytes(validation *v, flow *f, uint64_t frame, uint32_t seq, 
     }
     if (f->recorded) {
         finding_kind kind = old == len ? FINDING_DUPLICATE : FINDING_OVERLAP;
-        finding *d = findings_add(&v->findings, kind, v->file->path, frame, f->name,
+        finding *d = findings_add(v->findings, kind, v->path, frame, f->name,
                                   "%u of the segment's %u bytes were already in the chain (a recorder never "
                                   "retransmits)", old, len);
         if (d) {
@@ -163,7 +165,7 @@ static uint32_t old_bytes(validation *v, flow *f, uint64_t frame, uint32_t seq, 
     }
     int same = same_as_before(f, seq, data, old);
     if (same == 0) {
-        finding *d = findings_add(&v->findings, FINDING_RETRANSMIT_DIFFERS, v->file->path, frame, f->name,
+        finding *d = findings_add(v->findings, FINDING_RETRANSMIT_DIFFERS, v->path, frame, f->name,
                                   "retransmitted bytes differ from the first copy");
         if (d) {
             d->has_seq = 1;
@@ -178,7 +180,7 @@ static uint32_t old_bytes(validation *v, flow *f, uint64_t frame, uint32_t seq, 
     return old;
 }
 
-void flow_segment(validation *v, flow *f, uint64_t frame, uint32_t seq, uint8_t flags, const uint8_t *payload,
+void reassembly_segment(reassembly *v, flow *f, uint64_t frame, uint32_t seq, uint8_t flags, const uint8_t *payload,
                   uint32_t len)
 {
     if (flags & TCP_SYN) {
@@ -219,11 +221,10 @@ void flow_segment(validation *v, flow *f, uint64_t frame, uint32_t seq, uint8_t 
         f->next_seq++; /* FIN takes one seq number */
 }
 
-void flow_finish(validation *v, flow *f)
+void reassembly_finish(reassembly *v, flow *f)
 {
     while (f->held.length > 0)
         declare_gap(v, f);
-    framer_end(v, f);
 }
 
 void flow_free(flow *f)
@@ -234,8 +235,7 @@ void flow_free(flow *f)
         g_free(h);
     }
     g_free(f->window);
-    g_free(f->link_body);
-    g_free(f->unframeable_reason);
+    spicecap_walker_clear(&f->walker);
     g_free(f->name);
     g_free(f);
 }

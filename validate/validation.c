@@ -49,7 +49,7 @@ void validation_init(validation *v, bool keep_messages)
     v->files = g_ptr_array_new_with_free_func(free_summary);
     v->messages = keep_messages ? g_array_new(FALSE, TRUE, sizeof(seen_message)) : NULL;
     v->names = g_string_chunk_new(4096);
-    g_queue_init(&v->pending_k2);
+    g_queue_init(&v->reassembly.pending_k2);
 }
 
 void validation_clear(validation *v)
@@ -59,7 +59,7 @@ void validation_clear(validation *v)
     if (v->messages)
         g_array_free(v->messages, TRUE);
     g_string_chunk_free(v->names);
-    g_queue_clear(&v->pending_k2);
+    g_queue_clear(&v->reassembly.pending_k2);
 }
 
 void validation_note(validation *v, const char *fmt, ...)
@@ -81,23 +81,41 @@ void validation_note(validation *v, const char *fmt, ...)
     g_ptr_array_add(v->file->notes, note);
 }
 
-void validation_message(validation *v, flow *f, uint64_t first_frame, uint32_t seq, uint16_t type, uint64_t wire_size,
-                        uint32_t segments)
+/* A message walked to its end: counted per channel, kept for --manifest. */
+static void on_message(void *ctx, const flow *f, const walked_message *m)
 {
-    unsigned channel = f->conn->channel > 0 && (unsigned)f->conn->channel < SPICECAP_CHANNEL_SLOTS
-                           ? (unsigned)f->conn->channel : 0;
+    validation *v = ctx;
+    unsigned channel = f->conn->link.channel < SPICECAP_CHANNEL_SLOTS ? f->conn->link.channel : 0;
     channel_stats *s = &v->file->channels[channel];
     s->messages++;
-    s->bytes += wire_size;
-    if (wire_size > s->largest)
-        s->largest = wire_size;
-    if (segments > 1)
+    s->bytes += m->wire_size;
+    if (m->wire_size > s->largest)
+        s->largest = m->wire_size;
+    if (m->segments > 1)
         s->multi_segment++;
     if (v->messages) {
-        seen_message m = {v->file->path, first_frame, (uint8_t)channel, (uint8_t)f->direction, type, wire_size, seq,
-                          segments};
-        g_array_append_val(v->messages, m);
+        seen_message kept = {v->file->path, m->frame, (uint8_t)channel, (uint8_t)f->direction, m->type, m->wire_size,
+                             m->seq, m->segments};
+        g_array_append_val(v->messages, kept);
     }
+}
+
+static void on_note(void *ctx, const char *text)
+{
+    validation_note(ctx, "%s", text);
+}
+
+/* The seq chains hand their bytes and gaps to the SPICE walk. */
+static void on_bytes(void *ctx, flow *f, uint64_t frame, uint32_t seq, const uint8_t *data, uint32_t len)
+{
+    validation *v = ctx;
+    spice_stream_bytes(&v->stream, f, frame, seq, data, len);
+}
+
+static void on_gap(void *ctx, flow *f, uint32_t seq, uint32_t missing, finding *g)
+{
+    validation *v = ctx;
+    spice_stream_gap(&v->stream, f, seq, missing, g);
 }
 
 /* The flow of k, created on its first frame; NULL past VALIDATE_MAX_FLOWS. */
@@ -119,7 +137,8 @@ static flow *find_flow(validation *v, const flow_key *k)
     if (ck.src_ip > ck.dst_ip || (ck.src_ip == ck.dst_ip && ck.src_port > ck.dst_port))
         ck = (flow_key){k->dst_ip, k->src_ip, k->dst_port, k->src_port};
     connection *c = g_hash_table_lookup(v->connections, &ck);
-    if (c == NULL) {
+    bool fresh = c == NULL;
+    if (fresh) {
         c = g_new0(connection, 1);
         g_hash_table_insert(v->connections, g_memdup2(&ck, sizeof ck), c);
     }
@@ -128,8 +147,12 @@ static flow *find_flow(validation *v, const flow_key *k)
         /* Direction and channel come from the ports, as ryll assigns them. */
         f->direction = spicecap_recorded_direction(k->src_port);
         uint16_t client_port = f->direction == SPICECAP_DIR_RECEIVED ? k->dst_port : k->src_port;
-        c->channel = (int)spicecap_recorded_channel(client_port);
+        unsigned channel = spicecap_recorded_channel(client_port);
+        if (fresh)
+            spicecap_link_init_recorded(&c->link, (uint8_t)channel);
     } else {
+        if (fresh)
+            spicecap_link_init_real(&c->link);
         /* In a real capture the side that sends REDQ first is the client;
          * until known, the lower port is taken for the server. */
         f->direction = k->src_port < k->dst_port ? SPICECAP_DIR_RECEIVED : SPICECAP_DIR_SENT;
@@ -156,7 +179,7 @@ static void check_frame(validation *v, const capture_record *r)
                                    "a 0-byte record where a message should be: the message was dropped by the "
                                    "recorder (the K2 bug)");
         if (k2)
-            g_queue_push_tail(&v->pending_k2, k2);
+            g_queue_push_tail(&v->reassembly.pending_k2, k2);
         return;
     }
     if (r->linktype != SPICECAP_DLT_EN10MB) {
@@ -250,7 +273,7 @@ static void check_frame(validation *v, const capture_record *r)
             findings_add(&v->findings, FINDING_TCP_CHECKSUM, path, r->number, f->name,
                          "TCP checksum 0x%04x is wrong", field);
     }
-    flow_segment(v, f, r->number, spicecap_be32(tcp + 4), tcp[13], tcp + offset, tcp_len - offset);
+    reassembly_segment(&v->reassembly, f, r->number, spicecap_be32(tcp + 4), tcp[13], tcp + offset, tcp_len - offset);
 }
 
 static void finish_flow(gpointer key, gpointer value, gpointer data)
@@ -258,7 +281,8 @@ static void finish_flow(gpointer key, gpointer value, gpointer data)
     (void)key;
     validation *v = data;
     flow *f = value;
-    flow_finish(v, f);
+    reassembly_finish(&v->reassembly, f);
+    spice_stream_end(&v->stream, f);
     v->file->retransmissions += f->retransmissions;
     v->file->keepalives += f->keepalives;
     v->file->uncompared += f->uncompared;
@@ -297,9 +321,15 @@ bool validation_run_file(validation *v, const char *path, char **error)
     v->file = s;
     v->flows = g_hash_table_new_full(key_hash, key_equal, g_free, free_flow);
     v->connections = g_hash_table_new_full(key_hash, key_equal, g_free, g_free);
-    g_queue_clear(&v->pending_k2);
     v->windows = 0;
-    v->held_bytes = 0;
+    /* The seq chains hand their bytes and gaps to the SPICE walk, which
+     * reports back here: data flows one way, as from TCP to a dissector. */
+    g_queue_clear(&v->reassembly.pending_k2);
+    v->reassembly = (reassembly){.findings = &v->findings, .path = s->path, .ctx = v, .bytes = on_bytes,
+                                 .gap = on_gap, .note = on_note};
+    g_queue_init(&v->reassembly.pending_k2);
+    v->stream = (stream_report){.findings = &v->findings, .path = s->path, .ctx = v, .message = on_message,
+                                .note = on_note};
 
     capture_record rec;
     char *message = NULL;
@@ -313,10 +343,9 @@ bool validation_run_file(validation *v, const char *path, char **error)
     }
     if (v->progress)
         show_progress(r, path, &last_shown, true);
-    if (status == CAPTURE_CORRUPT) {
-        bool ends_inside = g_str_has_prefix(message, "file ends inside");
-        s->truncated = ends_inside;
-        findings_add(&v->findings, ends_inside ? FINDING_TRUNCATED_FILE : FINDING_CORRUPT_FILE, path, s->records + 1,
+    if (status == CAPTURE_CORRUPT || status == CAPTURE_TRUNCATED) {
+        s->truncated = v->stream.file_truncated = status == CAPTURE_TRUNCATED;
+        findings_add(&v->findings, s->truncated ? FINDING_TRUNCATED_FILE : FINDING_CORRUPT_FILE, path, s->records + 1,
                      NULL, "%s", message);
         g_free(message);
     }
@@ -324,7 +353,7 @@ bool validation_run_file(validation *v, const char *path, char **error)
     g_hash_table_destroy(v->flows);
     g_hash_table_destroy(v->connections);
     v->flows = v->connections = NULL;
-    g_queue_clear(&v->pending_k2);
+    g_queue_clear(&v->reassembly.pending_k2);
     capture_reader_close(r);
     return true;
 }

@@ -8,7 +8,9 @@
 
 #include "channels.h"
 #include "findings.h"
-#include "flow.h"
+#include "reassembly.h"
+#include "spice_stream.h"
+#include "tcp_flow.h"
 #include "validate_limits.h"
 
 /* A SPICE message walked to its end. */
@@ -38,6 +40,8 @@ typedef struct file_summary {
     GPtrArray *notes; /* char *: unframeable flows, skipped traffic */
 } file_summary;
 
+typedef struct validation validation;
+
 struct validation {
     findings findings;
     file_summary *file; /* the file being read */
@@ -45,8 +49,8 @@ struct validation {
     GHashTable *flows;  /* flow key -> flow * (of the current file) */
     GHashTable *connections;
     unsigned windows;    /* real flows of the current file (the first VALIDATE_MAX_WINDOWS get a window) */
-    uint64_t held_bytes; /* held ahead of holes, over all flows of the current file */
-    GQueue pending_k2; /* finding *: 0-byte records whose missing bytes are not yet located */
+    reassembly reassembly; /* the current file's seq chains, handing bytes to stream */
+    stream_report stream;  /* where the SPICE walk of the current file reports */
     GArray *messages;  /* seen_message, kept only for --manifest */
     GStringChunk *names;
     bool progress; /* draw a progress bar on stderr (it is a terminal) */
@@ -57,10 +61,6 @@ void validation_clear(validation *v);
 
 /* Read one capture file; false when it cannot be read at all (*error set). */
 bool validation_run_file(validation *v, const char *path, char **error);
-
-/* Called by the framer for every message walked to its end. */
-void validation_message(validation *v, flow *f, uint64_t first_frame, uint32_t seq, uint16_t type, uint64_t wire_size,
-                        uint32_t segments);
 
 /* Record a free-text note on the current file (deduplicated). */
 void validation_note(validation *v, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
