@@ -40,6 +40,11 @@ static void print_usage(FILE *out)
             CAPTURE_MAX_CAPLEN >> 20, VALIDATE_MAX_FLOWS, FINDINGS_KEPT, VALIDATE_PEAK_RSS_BOUND_MIB);
 }
 
+static gint by_name(gconstpointer a, gconstpointer b)
+{
+    return g_ascii_strcasecmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* A directory stands for its captures, in name order. */
 static bool expand(const char *path, GPtrArray *inputs, char **error)
 {
@@ -62,7 +67,7 @@ static bool expand(const char *path, GPtrArray *inputs, char **error)
             g_str_has_suffix(name, ".pcap.gz") || g_str_has_suffix(name, ".pcapng.gz"))
             g_ptr_array_add(names, g_strdup(name));
     g_dir_close(dir);
-    g_ptr_array_sort(names, (GCompareFunc)(void *)g_ascii_strcasecmp);
+    g_ptr_array_sort(names, by_name);
     if (names->len == 0) {
         *error = g_strdup("a directory with no *.pcap or *.pcapng file");
         g_ptr_array_free(names, TRUE);
