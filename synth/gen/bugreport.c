@@ -4,6 +4,7 @@
 #include <zip.h>
 
 #include "format.h"
+#include "ryll_metadata.h"
 
 /* 2026-01-01 00:00:00 UTC: entries get this time, never the clock's. */
 #define FIXED_MTIME ((time_t)1767225600)
@@ -31,20 +32,6 @@ static void member_int(JsonBuilder *b, const char *name, gint64 value)
 {
     json_builder_set_member_name(b, name);
     json_builder_add_int_value(b, value);
-}
-
-static char *metadata_json(const bugreport_info *info)
-{
-    JsonBuilder *b = json_builder_new();
-    json_builder_begin_object(b);
-    member_string(b, "generator", "spicecap-synth");
-    member_string(b, "client", "ryll (synthetic)");
-    member_string(b, "description", "synthetic bug report");
-    member_string(b, "scenario", info->scenario);
-    member_int(b, "seed", (gint64)info->seed);
-    member_string(b, "created_at", "2026-01-01T00:00:00Z");
-    json_builder_end_object(b);
-    return to_json(b);
 }
 
 static char *session_json(const bugreport_info *info)
@@ -140,7 +127,7 @@ int bugreport_write(const char *path, const bugreport_info *info, const uint8_t 
         const char *name;
         char *text;
     } entries[] = {
-        {"metadata.json", metadata_json(info)},
+        {"metadata.json", ryll_report_metadata(info->report_type, info->channel, info->duration_us)},
         {"session.json", session_json(info)},
         {"channel-state.json", channel_state_json(info)},
         {"notifications.json", g_strdup("[]\n")},

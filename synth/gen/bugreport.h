@@ -1,7 +1,7 @@
-/* A bug-report zip laid out like ryll's: metadata.json, session.json,
- * channel-state.json, traffic.pcap, notifications.json and
- * runtime-metrics.json, every entry stored (not deflated), with fixed
- * times so that a seed always gives the same bytes. */
+/* A bug-report zip laid out like ryll's: metadata.json (in ryll's shape,
+ * ryll_metadata.h), session.json, channel-state.json, traffic.pcap,
+ * notifications.json and runtime-metrics.json, every entry stored (not
+ * deflated), with fixed times so that a seed always gives the same bytes. */
 #ifndef SPICECAP_SYNTH_BUGREPORT_H
 #define SPICECAP_SYNTH_BUGREPORT_H
 
@@ -11,8 +11,8 @@
 #include "sink.h"
 
 typedef struct bugreport_info {
-    const char *scenario;
-    uint64_t seed;
+    const char *report_type; /* ryll's BugReportType: "AutoSnapshot", "Display", ... */
+    const char *channel;     /* the channel it names: "all", "display", ... */
     uint64_t duration_us;
     const sink *rings; /* the rings the traffic was drained from */
 } bugreport_info;

@@ -16,6 +16,7 @@
 #include "error.h"
 #include "faults.h"
 #include "format.h"
+#include "ryll_metadata.h"
 #include "scenario.h"
 #include "sink.h"
 
@@ -33,6 +34,9 @@ static const char usage[] =
     "      --live DIR           one pcap per channel, as ryll's capture mode writes:\n"
     "                           received data per socket read, sent data per message\n"
     "      --bugreport FILE.zip a bug-report zip like ryll's (traffic.pcap from the rings)\n"
+    "      --report-type TYPE   the bug report's type, as ryll's BugReportType: auto-snapshot\n"
+    "                           (default: every ring, channel \"all\"), display, input, cursor,\n"
+    "                           connection (main), usb (usbredir): that channel's ring only\n"
     "\n"
     "options:\n"
     "  -s, --seed N             same seed, same bytes (default 1)\n"
@@ -52,10 +56,23 @@ static const char usage[] =
     "                           --ryll-compat); queue-overflow (--live of socket reads)\n"
     "  -h, --help\n";
 
+/* ryll's BugReportType variants that name one channel or all of them, and
+ * the ring a report of each drains (bugreport.rs: channel_name). */
+typedef struct report_type {
+    const char *option, *variant, *channel;
+} report_type;
+
+static const report_type report_types[] = {
+    {"auto-snapshot", "AutoSnapshot", "all"}, {"display", "Display", "display"},
+    {"input", "Input", "inputs"},             {"cursor", "Cursor", "cursor"},
+    {"connection", "Connection", "main"},     {"usb", "Usb", "usbredir"},
+};
+
 typedef struct options {
     scenario_params scenario;
     const char *output, *live_dir, *bugreport, *manifest_path, *ring_channel;
     const char *output_name; /* the name -o asked for, when output is its staging name */
+    const report_type *report; /* --bugreport's type */
     unsigned ring_channel_id;
     size_t ring_cap;
     enum { RYLL_NONE, RYLL_COMPAT, RYLL_INTENT } ryll;
@@ -106,13 +123,15 @@ static int parse_options(int argc, char **argv, options *o)
         {"output", required_argument, 0, 'o'},   {"live", required_argument, 0, 'L'},
         {"bugreport", required_argument, 0, 'B'}, {"manifest", required_argument, 0, 'm'},
         {"ryll-compat", no_argument, 0, 'y'},    {"ryll-intent", no_argument, 0, 'Y'},
-        {"fault", required_argument, 0, 'f'},
+        {"fault", required_argument, 0, 'f'},    {"report-type", required_argument, 0, 'T'},
         {"max-image", required_argument, 0, 'I'}, {"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
     };
     const char *scenario = NULL;
     o->scenario.seed = 1;
     o->scenario.video_rate = 6u << 20;
     o->scenario.max_image = 2u << 20;
+    o->report = &report_types[0];
+    int have_report = 0;
     int c;
     while ((c = getopt_long(argc, argv, "s:d:o:m:f:h", longopts, NULL)) != -1) {
         uint64_t v;
@@ -166,6 +185,16 @@ static int parse_options(int argc, char **argv, options *o)
         case 'B':
             o->bugreport = optarg;
             break;
+        case 'T':
+            o->report = NULL;
+            for (size_t i = 0; i < G_N_ELEMENTS(report_types) && o->report == NULL; i++)
+                if (strcmp(optarg, report_types[i].option) == 0)
+                    o->report = &report_types[i];
+            if (o->report == NULL)
+                return bad("--report-type: unknown type '%s' (auto-snapshot, display, input, cursor, connection, usb)",
+                           optarg);
+            have_report = 1;
+            break;
         case 'm':
             o->manifest_path = optarg;
             break;
@@ -207,6 +236,8 @@ static int parse_options(int argc, char **argv, options *o)
                    "FILE.zip");
     if (o->ring_channel && o->output == NULL)
         return bad("--ring CHANNEL writes to -o FILE");
+    if (have_report && o->bugreport == NULL)
+        return bad("--report-type is the type of a --bugreport FILE.zip");
     unsigned queue = FAULT_BIT(FAULT_QUEUE_OVERFLOW);
     if (o->live_dir && (o->faults & ~queue))
         return bad("faults other than queue-overflow apply to -o and --bugreport outputs, not to --live");
@@ -233,6 +264,18 @@ static int write_captures(const options *o, sink *s, manifest *m)
         struct stat st;
         if (stat(o->live_dir, &st) != 0 || !S_ISDIR(st.st_mode))
             return bad("--live: '%s' is not a directory", o->live_dir);
+        /* ryll writes metadata.json before it opens the pcaps. */
+        char *metadata_path = g_build_filename(o->live_dir, "metadata.json", NULL);
+        char *metadata = ryll_capture_metadata();
+        GError *gerr = NULL;
+        gboolean written = g_file_set_contents(metadata_path, metadata, -1, &gerr);
+        g_free(metadata);
+        g_free(metadata_path);
+        if (!written) {
+            int rc = bad("%s", gerr->message);
+            g_error_free(gerr);
+            return rc;
+        }
         /* Phase 08's intent writes per message; ryll writes socket reads. */
         s->mode = o->ryll == RYLL_INTENT ? SINK_LIVE : SINK_LIVE_READS;
         s->live_dir = o->live_dir;
@@ -251,6 +294,9 @@ static int write_captures(const options *o, sink *s, manifest *m)
             return bad("%s", spicecap_last_error());
         if (s->queue_fault) {
             /* Nothing asked for was written: leave no files behind. */
+            char *metadata_path = g_build_filename(o->live_dir, "metadata.json", NULL);
+            unlink(metadata_path);
+            g_free(metadata_path);
             for (unsigned c = 0; c < SPICECAP_CHANNEL_SLOTS; c++)
                 if (s->reads[c] != NULL) {
                     char *path = g_strdup_printf("%s/%s", o->live_dir, s->live_names[c]);
@@ -290,7 +336,12 @@ static int write_captures(const options *o, sink *s, manifest *m)
     int use_rings = o->bugreport || o->ring_channel || o->scenario.kind == SCENARIO_RING;
     s->mode = use_rings ? SINK_RINGS : SINK_DIRECT;
     s->out = &out;
-    s->only_channel = o->ring_channel_id;
+    /* A report of one channel drains that channel's ring only, as ryll's
+     * drain_channel_pcap_bytes does; an auto-snapshot merges every ring. */
+    unsigned report_channel = o->bugreport && strcmp(o->report->channel, "all") != 0
+                                  ? spicecap_channel_from_name(o->report->channel)
+                                  : 0;
+    s->only_channel = o->bugreport ? report_channel : o->ring_channel_id;
     s->ring_cap = o->ring_cap;
     m->output_kind = o->bugreport ? "bugreport" : o->ring_channel ? "ring" : use_rings ? "rings" : "pcap";
     m->ring_channel = o->ring_channel;
@@ -321,8 +372,7 @@ static int write_captures(const options *o, sink *s, manifest *m)
         return bad("reading back traffic.pcap: %s", strerror(errno));
     }
     fclose(traffic);
-    bugreport_info info = {scenario_name(o->scenario.kind), o->scenario.seed,
-                           o->scenario.duration_us, s};
+    bugreport_info info = {o->report->variant, o->report->channel, o->scenario.duration_us, s};
     char *error = NULL;
     rc = bugreport_write(o->bugreport, &info, bytes, (size_t)size, &error);
     free(bytes);

@@ -49,6 +49,9 @@ expect_2 "k2 with ryll-compat" "without --ryll-compat" --scenario desktop -f k2 
 expect_2 "k2 with ryll-compat, bug report" "without --ryll-compat" --scenario desktop -f drop-segment --ryll-compat \
   --bugreport "$work/o/x.zip"
 expect_2 "k2 on live reads" "not to --live" --scenario desktop -f k2 -f queue-overflow --live "$work/o"
+expect_2 "unknown report type" "unknown type 'dispaly'" --scenario desktop --report-type dispaly \
+  --bugreport "$work/o/x.zip"
+expect_2 "report type without a bug report" "--report-type is the type" --scenario desktop --report-type display -o "$o"
 expect_2 "queue overflow, session too short" "no display read" --scenario desktop -d 0.01 -f queue-overflow \
   --live "$work/o"
 echo "$((cases - failures)) passed, $failures failed"
