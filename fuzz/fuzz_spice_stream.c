@@ -150,7 +150,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     }
     report_sort(&v);
-    g_free(report_json(&v));
+    g_free(report_json(&v, NULL));
     validation_clear(&v);
     g_unlink(path);
     g_free(path);

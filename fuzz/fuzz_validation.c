@@ -26,9 +26,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *error = NULL;
     if (validation_run_file(&v, path, &error)) {
         report_sort(&v);
-        g_free(report_json(&v));
+        g_free(report_json(&v, NULL));
         if (devnull)
-            report_human(&v, devnull);
+            report_human(&v, NULL, devnull);
     }
     g_free(error);
     validation_clear(&v);

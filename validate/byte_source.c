@@ -227,3 +227,63 @@ const char *byte_source_wrapper(const byte_source *src)
 {
     return src->wrapper;
 }
+
+bool byte_source_is_zip(const char *path)
+{
+    uint8_t magic[4] = {0};
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t got = pread(fd, magic, sizeof magic, 0);
+    close(fd);
+    return got == 4 && memcmp(magic, "PK\3\4", 4) == 0;
+}
+
+int byte_source_zip_entry(const char *path, const char *name, size_t max, char **data, size_t *len, char **error)
+{
+    int code = 0;
+    zip_t *zip = zip_open(path, ZIP_RDONLY, &code);
+    if (zip == NULL) {
+        zip_error_t err;
+        zip_error_init_with_code(&err, code);
+        *error = g_strdup_printf("not a readable zip: %s", zip_error_strerror(&err));
+        zip_error_fini(&err);
+        return -1;
+    }
+    int rc = -1;
+    zip_int64_t index = zip_name_locate(zip, name, ZIP_FL_NODIR);
+    zip_file_t *entry = index < 0 ? NULL : zip_fopen_index(zip, (zip_uint64_t)index, 0);
+    zip_stat_t claim;
+    if (index < 0) {
+        rc = 0;
+    } else if (entry == NULL) {
+        *error = g_strdup_printf("zip entry %s: %s", name, zip_strerror(zip));
+    } else if (zip_stat_index(zip, (zip_uint64_t)index, 0, &claim) == 0 && (claim.valid & ZIP_STAT_SIZE) &&
+               claim.size > max) {
+        *error = g_strdup_printf("zip entry %s claims %" G_GUINT64_FORMAT " bytes, more than the %zu read", name,
+                                 (guint64)claim.size, max);
+    } else {
+        /* The claimed size only refuses; the bytes read are what counts. */
+        char *buf = g_malloc(max + 2);
+        size_t have = 0;
+        zip_int64_t got = 0;
+        while (have <= max && (got = zip_fread(entry, buf + have, max + 1 - have)) > 0)
+            have += (size_t)got;
+        if (got < 0) {
+            *error = g_strdup_printf("zip entry %s: %s", name, zip_file_strerror(entry));
+        } else if (have > max) {
+            *error = g_strdup_printf("zip entry %s is larger than the %zu bytes read", name, max);
+        } else {
+            buf[have] = '\0';
+            *data = buf;
+            *len = have;
+            buf = NULL;
+            rc = 1;
+        }
+        g_free(buf);
+    }
+    if (entry)
+        zip_fclose(entry);
+    zip_discard(zip);
+    return rc;
+}

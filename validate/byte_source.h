@@ -4,6 +4,7 @@
 #ifndef SPICECAP_VALIDATE_BYTE_SOURCE_H
 #define SPICECAP_VALIDATE_BYTE_SOURCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,5 +31,15 @@ void byte_source_progress(const byte_source *src, uint64_t *done, uint64_t *tota
 
 /* "gzip", "zip entry NAME" or "" for plain files. */
 const char *byte_source_wrapper(const byte_source *src);
+
+/* Is the file at path a zip (by its magic)? */
+bool byte_source_is_zip(const char *path);
+
+/* A small entry of a zip read whole (a bug report's metadata.json): the
+ * entry called name (in any folder of the zip), at most max bytes, into
+ * *data, NUL-terminated (g_free it), its length in *len. Returns 1 read, 0
+ * when the zip has no such entry, -1 when the zip or the entry cannot be
+ * read or is larger than max (*error says which; g_free it). */
+int byte_source_zip_entry(const char *path, const char *name, size_t max, char **data, size_t *len, char **error);
 
 #endif

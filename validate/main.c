@@ -11,7 +11,9 @@
 
 #include "capture_reader.h"
 #include "manifest_check.h"
+#include "metadata.h"
 #include "report.h"
+#include "report_channel.h"
 #include "validation.h"
 
 #define EXIT_FINDINGS 1
@@ -21,7 +23,8 @@ static const char usage[] =
     "usage: spicecap-validate [options] CAPTURE...\n"
     "\n"
     "CAPTURE: a pcap or pcapng file (plain or .gz), a ryll bug-report zip (its traffic.pcap),\n"
-    "or a directory (every *.pcap and *.pcapng in it).\n"
+    "or a directory (every *.pcap and *.pcapng in it). A zip's or directory's metadata.json is\n"
+    "shown, and a bug report whose pcap holds none of the channel it names is a finding.\n"
     "\n"
     "  -m, --manifest FILE.json  the messages the capture must hold, in order (spicecap-synth)\n"
     "      --json                print the report as JSON\n"
@@ -114,12 +117,23 @@ int main(int argc, char **argv)
     }
     int status = 0;
     GPtrArray *inputs = g_ptr_array_new_with_free_func(g_free);
+    GPtrArray *metadata = g_ptr_array_new_with_free_func((GDestroyNotify)(void *)metadata_free);
+    GPtrArray *described_by = g_ptr_array_new(); /* per input: its input_metadata, or NULL */
     for (int i = optind; i < argc; i++) {
         char *error = NULL;
+        guint first = inputs->len;
         if (!expand(argv[i], inputs, &error)) {
             fprintf(stderr, "spicecap-validate: %s: %s\n", argv[i], error);
             g_free(error);
             status = EXIT_UNREADABLE;
+        }
+        input_metadata *m = inputs->len > first ? metadata_for_input(argv[i]) : NULL;
+        if (m)
+            g_ptr_array_add(metadata, m);
+        for (guint k = first; k < inputs->len; k++) {
+            if (m)
+                g_ptr_array_add(m->captures, g_strdup(g_ptr_array_index(inputs, k)));
+            g_ptr_array_add(described_by, m);
         }
     }
     validation v;
@@ -131,6 +145,14 @@ int main(int argc, char **argv)
             fprintf(stderr, "spicecap-validate: %s: %s\n", (char *)g_ptr_array_index(inputs, i), error);
             g_free(error);
             status = EXIT_UNREADABLE;
+            continue;
+        }
+        /* The first file of a zip or directory carries what its metadata.json says. */
+        const input_metadata *m = g_ptr_array_index(described_by, i);
+        if (m && strcmp(g_ptr_array_index(m->captures, 0), g_ptr_array_index(inputs, i)) == 0) {
+            if (m->problem)
+                validation_note(&v, "%s", m->problem);
+            report_channel_check(&v, m, v.file);
         }
     }
     if (manifest) {
@@ -143,13 +165,13 @@ int main(int argc, char **argv)
     }
     report_sort(&v);
     if (json) {
-        report_json_write(&v, stdout);
+        report_json_write(&v, metadata, stdout);
     } else {
-        report_human(&v, stdout);
+        report_human(&v, metadata, stdout);
     }
     if (junit) {
         char *error = NULL;
-        if (!report_junit(&v, junit, &error)) {
+        if (!report_junit(&v, metadata, junit, &error)) {
             fprintf(stderr, "spicecap-validate: --junit %s: %s\n", junit, error);
             g_free(error);
             status = EXIT_UNREADABLE;
@@ -158,6 +180,8 @@ int main(int argc, char **argv)
     if (status == 0 && v.findings.total > 0)
         status = EXIT_FINDINGS;
     validation_clear(&v);
+    g_ptr_array_free(described_by, TRUE);
+    g_ptr_array_free(metadata, TRUE);
     g_ptr_array_free(inputs, TRUE);
     return status;
 }

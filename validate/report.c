@@ -20,6 +20,18 @@ void report_sort(validation *v)
     g_ptr_array_sort(v->findings.list, by_place);
 }
 
+/* The metadata of the input a capture file came from, or NULL. */
+static const input_metadata *metadata_of(const GPtrArray *inputs, const char *path)
+{
+    for (guint i = 0; inputs && i < inputs->len; i++) {
+        const input_metadata *m = g_ptr_array_index(inputs, i);
+        for (guint k = 0; k < m->captures->len; k++)
+            if (strcmp(g_ptr_array_index(m->captures, k), path) == 0)
+                return m;
+    }
+    return NULL;
+}
+
 static void print_finding(const finding *f, FILE *out)
 {
     fprintf(out, "  %s: ", finding_kind_name(f->kind));
@@ -32,10 +44,17 @@ static void print_finding(const finding *f, FILE *out)
     fprintf(out, "%s\n", f->detail);
 }
 
-void report_human(const validation *v, FILE *out)
+void report_human(const validation *v, const GPtrArray *inputs, FILE *out)
 {
     for (guint i = 0; i < v->files->len; i++) {
         const file_summary *s = g_ptr_array_index(v->files, i);
+        /* What metadata.json says, once, before the first file it describes. */
+        const input_metadata *m = metadata_of(inputs, s->path);
+        if (m && strcmp(g_ptr_array_index(m->captures, 0), s->path) == 0) {
+            char *summary = metadata_summary(m);
+            fprintf(out, "%s: %s\n", m->source, summary);
+            g_free(summary);
+        }
         uint64_t found = (i + 1 < v->files->len ? ((file_summary *)g_ptr_array_index(v->files, i + 1))->findings_before
                                                  : v->findings.total) - s->findings_before;
         fprintf(out, "%s: %s, %" G_GUINT64_FORMAT " records, %" G_GUINT64_FORMAT " findings\n", s->path, s->format,
@@ -88,7 +107,7 @@ static void add_string(JsonBuilder *b, const char *name, const char *value)
 }
 
 /* One file's summary as a JSON object. */
-static void build_file(JsonBuilder *b, const file_summary *s)
+static void build_file(JsonBuilder *b, const file_summary *s, const input_metadata *m)
 {
     json_builder_begin_object(b);
     add_string(b, "path", s->path);
@@ -117,6 +136,10 @@ static void build_file(JsonBuilder *b, const file_summary *s)
     for (guint n = 0; n < s->notes->len; n++)
         json_builder_add_string_value(b, g_ptr_array_index(s->notes, n));
     json_builder_end_array(b);
+    if (m) {
+        json_builder_set_member_name(b, "metadata");
+        metadata_build_json(m, b);
+    }
     json_builder_end_object(b);
 }
 
@@ -151,7 +174,7 @@ static void write_built(JsonBuilder *b, JsonGenerator *gen, FILE *out)
 /* The document is written item by item, each file and each finding on a
  * line of its own: a whole json-glib tree of 100,000 findings would take
  * five times the memory of the findings themselves. */
-void report_json_write(const validation *v, FILE *out)
+void report_json_write(const validation *v, const GPtrArray *inputs, FILE *out)
 {
     JsonBuilder *b = json_builder_new();
     JsonGenerator *gen = json_generator_new();
@@ -159,7 +182,8 @@ void report_json_write(const validation *v, FILE *out)
             v->findings.total ? "findings" : "clean", v->findings.total);
     for (guint i = 0; i < v->files->len; i++) {
         fputs(i ? ",\n    " : "\n    ", out);
-        build_file(b, g_ptr_array_index(v->files, i));
+        const file_summary *s = g_ptr_array_index(v->files, i);
+        build_file(b, s, metadata_of(inputs, s->path));
         write_built(b, gen, out);
     }
     fputs("\n  ],\n  \"findings\": [", out);
@@ -173,14 +197,14 @@ void report_json_write(const validation *v, FILE *out)
     g_object_unref(b);
 }
 
-char *report_json(const validation *v)
+char *report_json(const validation *v, const GPtrArray *inputs)
 {
     char *text = NULL;
     size_t size = 0;
     FILE *out = open_memstream(&text, &size);
     if (out == NULL)
         return g_strdup("");
-    report_json_write(v, out);
+    report_json_write(v, inputs, out);
     fclose(out);
     char *copy = g_strndup(text, size); /* the caller g_frees it */
     free(text);
@@ -189,7 +213,38 @@ char *report_json(const validation *v)
 
 /* JUnit: a test suite per file, a test case per finding kind checked; a
  * kind with findings fails with each finding in its message. */
-bool report_junit(const validation *v, const char *path, char **error)
+static void junit_property(GString *x, const char *name, const char *value)
+{
+    if (value == NULL)
+        return;
+    char *n = g_markup_escape_text(name, -1), *v = g_markup_escape_text(value, -1);
+    g_string_append_printf(x, "   <property name=\"metadata.%s\" value=\"%s\"/>\n", n, v);
+    g_free(n);
+    g_free(v);
+}
+
+/* A testsuite's <properties>: what metadata.json says of the file's input. */
+static void junit_properties(GString *x, const input_metadata *m)
+{
+    g_string_append(x, "  <properties>\n");
+    junit_property(x, "kind", metadata_kind_name(m->kind));
+    junit_property(x, "status", metadata_status_name(m->status));
+    junit_property(x, "problem", m->problem);
+    GList *names = json_object_get_members(m->members);
+    for (GList *n = names; n; n = n->next) {
+        JsonNode *node = json_object_get_member(m->members, n->data);
+        char *text = strcmp(n->data, "report_type") == 0 ? metadata_report_type(m)
+                     : !JSON_NODE_HOLDS_VALUE(node)     ? NULL
+                     : json_node_get_value_type(node) == G_TYPE_STRING ? g_strdup(json_node_get_string(node))
+                                                                        : json_to_string(node, FALSE);
+        junit_property(x, n->data, text);
+        g_free(text);
+    }
+    g_list_free(names);
+    g_string_append(x, "  </properties>\n");
+}
+
+bool report_junit(const validation *v, const GPtrArray *inputs, const char *path, char **error)
 {
     GString *x = g_string_new("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"spicecap-validate\">\n");
     for (guint i = 0; i < v->files->len; i++) {
@@ -218,8 +273,12 @@ bool report_junit(const validation *v, const char *path, char **error)
             }
             g_string_free(text, TRUE);
         }
-        g_string_append_printf(x, " <testsuite name=\"%s\" tests=\"%d\" failures=\"%u\">\n%s </testsuite>\n", name,
-                               FINDING_KIND_COUNT, failures, cases->str);
+        g_string_append_printf(x, " <testsuite name=\"%s\" tests=\"%d\" failures=\"%u\">\n", name,
+                               FINDING_KIND_COUNT, failures);
+        const input_metadata *m = metadata_of(inputs, s->path);
+        if (m)
+            junit_properties(x, m);
+        g_string_append_printf(x, "%s </testsuite>\n", cases->str);
         g_string_free(cases, TRUE);
         g_free(name);
     }

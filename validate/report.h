@@ -1,19 +1,22 @@
-/* The validator's three outputs: a human summary, --json, --junit. */
+/* The validator's three outputs: a human summary, --json, --junit. inputs
+ * (input_metadata *, metadata.h; NULL for none) are what the bug reports' and
+ * capture directories' metadata.json say, shown with the files they describe. */
 #ifndef SPICECAP_VALIDATE_REPORT_H
 #define SPICECAP_VALIDATE_REPORT_H
 
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "metadata.h"
 #include "validation.h"
 
 /* Findings are reported in file and frame order. */
 void report_sort(validation *v);
-void report_human(const validation *v, FILE *out);
+void report_human(const validation *v, const GPtrArray *inputs, FILE *out);
 /* --json, written to out item by item (memory stays that of the findings). */
-void report_json_write(const validation *v, FILE *out);
+void report_json_write(const validation *v, const GPtrArray *inputs, FILE *out);
 /* The same as a NULL-terminated string (g_free it). */
-char *report_json(const validation *v);
-bool report_junit(const validation *v, const char *path, char **error);
+char *report_json(const validation *v, const GPtrArray *inputs);
+bool report_junit(const validation *v, const GPtrArray *inputs, const char *path, char **error);
 
 #endif
