@@ -22,3 +22,14 @@ unsigned spicecap_recorded_channel(uint16_t client_port)
         return channel;
     return client_port == SPICECAP_CLIENT_PORT_OTHER ? SPICE_CHANNEL_PLAYBACK : 0;
 }
+
+uint64_t spicecap_snaplen_loss_records(uint64_t gap_len)
+{
+    /* The smallest k whose range can reach gap_len; it fits when the
+     * range's floor is not past it. (Ranges overlap only from k = 5037 on,
+     * over 300 MiB of loss in one run; the smallest k is the answer then.) */
+    uint64_t k = (gap_len + SPICECAP_MAX_SEGMENT_PAYLOAD - 1) / SPICECAP_MAX_SEGMENT_PAYLOAD;
+    if (k == 0 || k * SPICECAP_SNAPLEN_LOST_MIN_PAYLOAD > gap_len)
+        return 0;
+    return k;
+}

@@ -22,4 +22,13 @@ spicecap_direction spicecap_recorded_direction(uint16_t src_port);
  * playback in practice. */
 unsigned spicecap_recorded_channel(uint16_t client_port);
 
+/* ryll's pcap writer (pcap-file 2.0.0 under a 65535-byte snaplen) writes
+ * no record longer than the snaplen, and ryll ignores the error: frames of
+ * 65536..65549 bytes, TCP payloads of 65482..65495 bytes, are never in the
+ * file, though their seq was taken. k such records lost in a row leave a
+ * gap of 65482k..65495k bytes. Returns k, or 0 when a gap of len bytes
+ * cannot be that loss. */
+#define SPICECAP_SNAPLEN_LOST_MIN_PAYLOAD (SPICECAP_RYLL_PCAP_SNAPLEN + 1u - SPICECAP_FRAME_HDR_LEN) /* 65482 */
+uint64_t spicecap_snaplen_loss_records(uint64_t gap_len);
+
 #endif

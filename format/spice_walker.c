@@ -7,6 +7,7 @@
 
 #include "bytes.h"
 #include "spice_names.h"
+#include "walker_internal.h"
 
 static spicecap_direction other_side(spicecap_direction d)
 {
@@ -228,11 +229,17 @@ void spicecap_link_pdu_done(spicecap_link_state *link, spicecap_direction d, spi
 
 /* ---- the byte-stream walker ---- */
 
-static void emit_finding(const spicecap_walk_sink *sink, spicecap_walk_finding kind, const spicecap_walk_message *m,
-                         uint64_t extra, uint64_t tag)
+void spicecap_walker_emit_finding(const spicecap_walk_sink *sink, spicecap_walk_finding kind,
+                                  const spicecap_walk_message *m, uint64_t extra, uint64_t tag)
 {
     if (sink && sink->finding)
         sink->finding(sink->ctx, kind, m, extra, tag);
+}
+
+void spicecap_walker_emit_message(const spicecap_walk_sink *sink, const spicecap_walk_message *m)
+{
+    if (sink && sink->message)
+        sink->message(sink->ctx, m);
 }
 
 static void emit_note(const spicecap_walk_sink *sink, spicecap_walk_note kind, uint64_t offset)
@@ -248,7 +255,8 @@ static bool in_messages(const spicecap_walker *w)
 
 bool spicecap_walker_mid_message(const spicecap_walker *w)
 {
-    return !w->stopped && !w->lost && !w->pending && in_messages(w) && (w->have > 0 || w->body_left > 0);
+    return !w->stopped && !w->lost && !w->scanning && !w->pending && in_messages(w) &&
+           (w->have > 0 || w->body_left > 0);
 }
 
 bool spicecap_walker_stopped(const spicecap_walker *w)
@@ -274,6 +282,8 @@ void spicecap_walker_clear(spicecap_walker *w)
 {
     free(w->pdu);
     w->pdu = NULL;
+    spicecap_lookback_free(w->lookback);
+    w->lookback = NULL;
 }
 
 static void halt(spicecap_walker *w, const spicecap_walk_sink *sink)
@@ -288,7 +298,7 @@ static void halt(spicecap_walker *w, const spicecap_walk_sink *sink)
 /* A PDU ended: the next one's stage is taken when its first byte comes,
  * since it may depend on what the other side says meanwhile (the client's
  * ticket on the server's capabilities; a refusal stops both). */
-static void next_pdu(spicecap_walker *w)
+void spicecap_walker_next_pdu(spicecap_walker *w)
 {
     w->pending = true;
     w->have = 0;
@@ -327,11 +337,6 @@ static bool at_messages(const spicecap_walker *w)
  * many of data it took to decide (all of them while still undecided). */
 static size_t start(spicecap_walker *w, const uint8_t *data, size_t len, const spicecap_walk_sink *sink)
 {
-    if (w->mode == SPICECAP_WALK_RECORDED) {
-        w->started = true;
-        next_pdu(w);
-        return 0;
-    }
     size_t n = 4 - w->have < len ? 4 - w->have : len;
     memcpy(w->header + w->have, data, n);
     w->have += (uint32_t)n;
@@ -353,27 +358,18 @@ static bool accept_header(spicecap_walker *w, const spicecap_walk_sink *sink)
 {
     uint16_t type = spicecap_header_type(w->stage, w->header);
     uint32_t size = spicecap_header_size(w->stage, w->header);
-    bool resyncing = w->resync;
     w->msg.type = type;
-    if (resyncing && spicecap_message_name(w->link->channel, w->direction, type) == NULL)
-        return false;
     if (size > SPICECAP_SANE_MESSAGE_SIZE) {
-        if (!resyncing)
-            emit_finding(sink, SPICECAP_WALK_BAD_HEADER, &w->msg, size, w->msg.tag);
+        spicecap_walker_emit_finding(sink, SPICECAP_WALK_BAD_HEADER, &w->msg, size, w->msg.tag);
         return false;
     }
     w->msg.wire_size = (uint64_t)w->need + size;
     w->body_left = size;
-    w->resync = false;
     return true;
 }
 
 static void lose_framing(spicecap_walker *w, const spicecap_walk_sink *sink)
 {
-    if (w->mode == SPICECAP_WALK_RECORDED) {
-        w->lost = true; /* the next chunk start may begin a message */
-        return;
-    }
     spicecap_link_pdu_done(w->link, w->direction, w->stage, w->header, w->need);
     if (w->link->stop[w->direction] == SPICECAP_STOP_NONE)
         stop(w->link, w->direction, SPICECAP_STOP_INSANE_SIZE);
@@ -406,7 +402,7 @@ static size_t feed_link(spicecap_walker *w, const uint8_t *data, size_t avail, c
         }
     }
     spicecap_link_pdu_done(w->link, w->direction, w->stage, w->pdu, w->have);
-    next_pdu(w);
+    spicecap_walker_next_pdu(w);
     if (at_messages(w) || w->link->next[w->direction] == SPICECAP_STAGE_UNFRAMEABLE)
         spicecap_walker_clear(w); /* only a direction still in its link stage holds a buffer */
     return n;
@@ -440,29 +436,8 @@ static size_t feed_message(spicecap_walker *w, const uint8_t *data, size_t avail
     spicecap_walk_message done = w->msg;
     if (sink && sink->message)
         sink->message(sink->ctx, &done);
-    next_pdu(w);
-    if (w->mode == SPICECAP_WALK_RECORDED && n < avail) {
-        /* A recorded message ends its last chunk: bytes after it mean its
-         * size lies. The next chunk start is tried anew. */
-        emit_finding(sink, SPICECAP_WALK_SIZE_LONG, &done, avail - n, tag);
-        w->lost = true;
-        return avail;
-    }
+    spicecap_walker_next_pdu(w);
     return n;
-}
-
-/* Recorded flows: a chunk start is where a message may begin again, and
- * where a message that did not fill its chunk must have ended. */
-static void recorded_chunk_start(spicecap_walker *w, uint64_t tag, const spicecap_walk_sink *sink)
-{
-    if (w->lost) {
-        w->lost = false;
-        next_pdu(w);
-    } else if (spicecap_walker_mid_message(w) && w->last_chunk != SPICECAP_MAX_SEGMENT_PAYLOAD) {
-        uint64_t held = w->have < w->need ? w->have : w->msg.wire_size - w->body_left;
-        emit_finding(sink, SPICECAP_WALK_SIZE_SHORT, &w->msg, held, tag);
-        next_pdu(w);
-    }
 }
 
 /* Walk contiguous bytes of one chunk (or the bytes that decided the start). */
@@ -470,7 +445,7 @@ static size_t walk_bytes(spicecap_walker *w, const uint8_t *data, size_t len, ui
                          const spicecap_walk_sink *sink)
 {
     size_t at = 0;
-    while (at < len && !w->stopped && !w->lost) {
+    while (at < len && !w->stopped) {
         if (w->pending && !take_stage(w, sink))
             break;
         size_t n = in_messages(w) ? feed_message(w, data + at, len - at, tag, sink)
@@ -486,6 +461,10 @@ void spicecap_walker_feed(spicecap_walker *w, const uint8_t *data, size_t len, u
 {
     if (len == 0)
         return;
+    if (w->mode == SPICECAP_WALK_RECORDED) {
+        spicecap_walker_feed_recorded(w, data, len, tag, sink);
+        return;
+    }
     size_t at = 0;
     if (!w->started) {
         at = start(w, data, len, sink);
@@ -500,8 +479,6 @@ void spicecap_walker_feed(spicecap_walker *w, const uint8_t *data, size_t len, u
             w->offset += n;
         else
             walk_bytes(w, first, n, tag, sink);
-    } else if (w->mode == SPICECAP_WALK_RECORDED && !w->stopped) {
-        recorded_chunk_start(w, tag, sink);
     }
     if (spicecap_walker_mid_message(w))
         w->msg.chunks++; /* this chunk continues the message */
@@ -512,22 +489,15 @@ void spicecap_walker_feed(spicecap_walker *w, const uint8_t *data, size_t len, u
 
 const spicecap_walk_message *spicecap_walker_gap(spicecap_walker *w, uint64_t len, const spicecap_walk_sink *sink)
 {
+    if (w->mode == SPICECAP_WALK_RECORDED)
+        return spicecap_walker_gap_recorded(w, len, sink);
     const spicecap_walk_message *cut = spicecap_walker_mid_message(w) ? &w->msg : NULL;
     w->offset += len;
     if (w->stopped)
         return cut;
-    if (!w->started && w->mode == SPICECAP_WALK_RECORDED) {
-        w->started = true;
-        next_pdu(w);
-    }
-    if (w->started && (at_messages(w) || w->lost)) {
-        if (w->mode == SPICECAP_WALK_RECORDED) {
-            w->lost = true;
-            w->resync = true; /* the next chunk start may begin a message: believed only if it names one */
-        } else {
-            emit_note(sink, SPICECAP_NOTE_GAP_UNFRAMED, w->offset - len);
-            w->stopped = true;
-        }
+    if (w->started && at_messages(w)) {
+        emit_note(sink, SPICECAP_NOTE_GAP_UNFRAMED, w->offset - len);
+        w->stopped = true;
     } else {
         stop(w->link, w->direction, SPICECAP_STOP_GAP_IN_LINK);
         halt(w, sink);
@@ -537,9 +507,21 @@ const spicecap_walk_message *spicecap_walker_gap(spicecap_walker *w, uint64_t le
 
 void spicecap_walker_end(spicecap_walker *w, bool file_truncated, const spicecap_walk_sink *sink)
 {
-    if (spicecap_walker_mid_message(w) && !file_truncated) {
+    if (w->mode == SPICECAP_WALK_RECORDED)
+        spicecap_walker_end_recorded(w, file_truncated, sink);
+    else if (spicecap_walker_mid_message(w) && !file_truncated) {
         uint64_t missing = w->have < w->need ? (uint64_t)(w->need - w->have) : w->body_left;
-        emit_finding(sink, SPICECAP_WALK_TRUNCATED, &w->msg, missing, w->msg.tag);
+        spicecap_walker_emit_finding(sink, SPICECAP_WALK_TRUNCATED, &w->msg, missing, w->msg.tag);
     }
     spicecap_walker_clear(w);
+}
+
+spicecap_walk_layout spicecap_walker_layout(const spicecap_walker *w)
+{
+    return w->layout;
+}
+
+bool spicecap_walker_lost(const spicecap_walker *w)
+{
+    return w->lost || w->scanning;
 }

@@ -30,6 +30,7 @@
 
 #include "format.h"
 #include "link_stage.h"
+#include "resync.h"
 
 /* What the next bytes of one direction are. The values are stable: the
  * plugin stores them per PDU for Wireshark's later passes. */
@@ -125,7 +126,8 @@ typedef struct spicecap_walk_message {
 } spicecap_walk_message;
 
 typedef enum spicecap_walk_finding {
-    /* A message header whose size is past the sane bound. */
+    /* A message header whose size is past the sane bound (in a recorded
+     * flow whose messages start chunks; in socket reads it is a DESYNC). */
     SPICECAP_WALK_BAD_HEADER,
     /* Recorded flows: the message's chunks end before its size (a chunk of
      * less than 65495 bytes did not finish it, and the next starts anew). */
@@ -134,7 +136,38 @@ typedef enum spicecap_walk_finding {
     SPICECAP_WALK_SIZE_LONG,
     /* The stream ends inside the message. */
     SPICECAP_WALK_TRUNCATED,
+    /* Recorded flows: a gap cut the message (reported once, at its first
+     * gap). Its type and wire_size are 0 when the gap took its header;
+     * extra is the gap's length. When its header is known and its end lies
+     * past the gap, the walk goes on at its end; else it resynchronises. */
+    SPICECAP_WALK_CUT,
+    /* Recorded flows: a header that cannot be (in socket reads a type the
+     * channel does not have or a size past the sane bound),
+     * with no gap to explain it: bytes vanished under a contiguous seq (a
+     * writer queue that overflowed) or the stream is not what it says.
+     * extra is the claimed body size. The walk resynchronises. */
+    SPICECAP_WALK_DESYNC,
+    /* Recorded flows whose records are socket reads: the message walked
+     * just before a DESYNC or BAD_HEADER. It was reported whole, but its
+     * size led to a header that cannot be, so bytes likely vanished inside
+     * it. */
+    SPICECAP_WALK_SUSPECT,
+    /* Recorded flows: framing found again after a gap or a bad header. m is
+     * the first message believed (reported as a message right after); extra
+     * is the bytes skipped since the framing was lost (gaps excluded). */
+    SPICECAP_WALK_RESYNC,
+    /* Recorded flows: the stream ended before the framing was found again;
+     * m->offset is where it was lost, extra the bytes skipped since. */
+    SPICECAP_WALK_NO_RESYNC,
 } spicecap_walk_finding;
+
+/* How a recorded flow's records (chunks) hold its messages, as the walk
+ * has found from the bytes themselves. */
+typedef enum spicecap_walk_layout {
+    SPICECAP_LAYOUT_UNKNOWN = 0, /* no evidence yet: every message so far began a chunk */
+    SPICECAP_LAYOUT_MESSAGES,    /* every message starts a chunk (a drained ring; sent data) */
+    SPICECAP_LAYOUT_READS,       /* chunks are socket reads: messages begin and end anywhere */
+} spicecap_walk_layout;
 
 typedef enum spicecap_walk_note {
     SPICECAP_NOTE_STOPPED,      /* the direction cannot be framed: see the walker's stop reason */
@@ -156,9 +189,15 @@ typedef struct spicecap_walk_sink {
 } spicecap_walk_sink;
 
 typedef enum spicecap_walk_mode {
-    /* ryll's ring convention: every message starts a chunk and fills chunks
-     * of 65495 bytes but its last; after lost framing, the next chunk start
-     * is tried as a message start. */
+    /* ryll's recorded flows: mini headers from the first byte, walked as a
+     * byte stream across chunks. The layout is found from the bytes: in a
+     * drained ring every message starts a chunk and fills chunks of 65495
+     * bytes but its last, so a size that disagrees with its chunks is a
+     * finding (SIZE_SHORT, SIZE_LONG); in a live capture received data is
+     * written per socket read, and messages begin anywhere. After a gap or
+     * a header that cannot be, the walk resynchronises: at the cut
+     * message's end when its header is known, else at the next chunk start
+     * that names a message (MESSAGES layout), else by resync.h's rule. */
     SPICECAP_WALK_RECORDED,
     /* A real connection (or a stream not known to be recorded): the first
      * bytes decide, the link stage is walked, and lost framing stays lost. */
@@ -174,7 +213,6 @@ typedef struct spicecap_walker {
     bool started;          /* the first bytes were seen */
     bool lost;             /* framing lost: waiting for a chunk start to resync (recorded) */
     bool stopped;          /* never framed again */
-    bool resync;           /* after a gap: a header is believed only if it names a known message */
     bool pending;          /* between PDUs: the next one's stage is taken at its first byte */
     spicecap_stage stage;  /* the PDU being read */
     uint8_t header[SPICECAP_DATA_HDR_LEN];
@@ -185,6 +223,25 @@ typedef struct spicecap_walker {
     uint32_t last_chunk;   /* bytes of the message in the chunk before (recorded size check) */
     bool chunk_start;      /* the next byte fed starts a chunk */
     spicecap_walk_message msg;
+    /* Recorded flows only. */
+    spicecap_walk_layout layout;
+    bool cut;              /* the message being walked was cut by a gap: not reported whole */
+    bool header_mid_chunk; /* the header being read began inside a chunk, after a message's end */
+    uint64_t tail;         /* bytes after the last message's end in its chunk (SIZE_LONG's number) */
+    spicecap_walk_message last; /* the last message reported whole (SUSPECT's subject) */
+    bool last_valid;
+    bool scanning;         /* resync.h's scan is on */
+    uint64_t lost_at;      /* where framing was lost (stream offset) */
+    uint64_t skipped;      /* bytes skipped since (gaps excluded) */
+    spicecap_resync resync_scan;
+    /* Socket-read flows: the last bytes walked, so that after a desync the
+     * bytes of the message before it (whose size ran past the bytes that
+     * vanished) can be searched again. Allocated when the layout turns out
+     * to be READS; freed by spicecap_walker_clear. */
+    struct spicecap_lookback *lookback;
+    bool replaying;
+    bool rescan_pending;   /* a desync asks for the lookback search, from rescan_from */
+    uint64_t rescan_from;
 } spicecap_walker;
 
 void spicecap_walker_init(spicecap_walker *w, spicecap_link_state *link, spicecap_direction d,
@@ -207,6 +264,10 @@ void spicecap_walker_end(spicecap_walker *w, bool file_truncated, const spicecap
 /* Inside a message: some of its header or body walked, the rest not. */
 bool spicecap_walker_mid_message(const spicecap_walker *w);
 bool spicecap_walker_stopped(const spicecap_walker *w);
+/* Recorded flows: the layout found so far. */
+spicecap_walk_layout spicecap_walker_layout(const spicecap_walker *w);
+/* Recorded flows: framing is lost (after a gap or a bad header) and not yet found again. */
+bool spicecap_walker_lost(const spicecap_walker *w);
 spicecap_stop_reason spicecap_walker_stop_reason(const spicecap_walker *w);
 
 #endif

@@ -24,6 +24,8 @@ static const char *const kind_names[FINDING_KIND_COUNT] = {
     [FINDING_MANIFEST_MISMATCH] = "manifest-mismatch",
     [FINDING_MANIFEST_EXTRA] = "manifest-extra",
     [FINDING_LIMIT_REACHED] = "limit-reached",
+    [FINDING_SNAPLEN_LOSS] = "snaplen-loss",
+    [FINDING_DESYNC] = "desync",
     [FINDING_REPORT_CHANNEL_EMPTY] = "report-channel-empty",
 };
 

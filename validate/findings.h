@@ -27,6 +27,8 @@ typedef enum finding_kind {
     FINDING_MANIFEST_MISMATCH, /* a message that differs from the manifest's */
     FINDING_MANIFEST_EXTRA,   /* a message the manifest does not list */
     FINDING_LIMIT_REACHED,    /* a resource limit (validate_limits.h) stopped part of the checks */
+    FINDING_SNAPLEN_LOSS,     /* a gap of records ryll's writer never wrote: over its 65535-byte snaplen */
+    FINDING_DESYNC,           /* a SPICE header that cannot be, no gap to explain it: bytes vanished under the seq */
     FINDING_REPORT_CHANNEL_EMPTY, /* a bug report whose pcap holds no traffic of the channel its metadata names */
     FINDING_KIND_COUNT
 } finding_kind;

@@ -8,6 +8,9 @@
 
 #include "reassembly.h"
 
+#include "format.h"
+#include "recorded.h"
+
 /* How much may wait for a hole to fill before the hole is called a gap. A
  * recorder never reorders by more than a swap; real TCP may by more. */
 #define HELD_SEGMENTS_RECORDED 4u
@@ -87,6 +90,19 @@ static void declare_gap(reassembly *v, flow *f)
         k2->seq_end = h->seq;
         g_free(k2->flow);
         k2->flow = g_strdup(f->name);
+    } else if (f->recorded && v->snaplen != 0 && v->snaplen < SPICECAP_MAX_FRAME_LEN &&
+               spicecap_snaplen_loss_records(missing) > 0) {
+        uint64_t records = spicecap_snaplen_loss_records(missing);
+        g = findings_add(v->findings, FINDING_SNAPLEN_LOSS, v->path, h->frame, f->name,
+                         "snaplen loss: %" G_GUINT64_FORMAT " record%s (%u bytes) missing between frame %" G_GUINT64_FORMAT
+                         " and frame %" G_GUINT64_FORMAT ": ryll's pcap writer drops every record over the file's "
+                         "%u-byte snaplen",
+                         records, records == 1 ? "" : "s", missing, f->last_frame, h->frame, v->snaplen);
+        if (g) {
+            g->has_seq = 1;
+            g->seq_start = f->next_seq;
+            g->seq_end = h->seq;
+        }
     } else {
         g = findings_add(v->findings, FINDING_GAP, v->path, h->frame, f->name,
                                   "%u bytes missing between frame %" G_GUINT64_FORMAT " and frame %" G_GUINT64_FORMAT,

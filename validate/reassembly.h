@@ -16,6 +16,7 @@
 typedef struct reassembly {
     findings *findings;
     const char *path;    /* the file, for findings */
+    uint32_t snaplen;    /* the file's: under 65549, ryll's recorded frames over it were never written */
     uint64_t held_bytes; /* held ahead of holes, over all flows of the file */
     GQueue pending_k2;   /* finding *: 0-byte records whose missing bytes are not yet located */
     void *ctx;

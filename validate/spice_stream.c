@@ -9,6 +9,9 @@
 
 #include <glib.h>
 
+#include "channels.h"
+#include "spice_names.h"
+
 /* What one feed, gap or end reports to, with the flow it concerns. */
 typedef struct walk_context {
     const stream_report *report;
@@ -41,36 +44,137 @@ static void on_message(void *ctx, const spicecap_walk_message *m)
         c->report->message(c->report->ctx, c->flow, &w);
 }
 
+/* "type 304 draw_copy", or "type 9999 (no such message on this channel)". */
+static void type_label(char *buf, size_t size, const flow *f, uint16_t type)
+{
+    const char *name = spicecap_message_name(f->conn->link.channel, f->direction, type);
+    if (name)
+        g_snprintf(buf, size, "type %u %s", type, name);
+    else
+        g_snprintf(buf, size, "type %u (no such %s message)", type,
+                   spicecap_channel_name(f->conn->link.channel) ? spicecap_channel_name(f->conn->link.channel)
+                                                                : "channel");
+}
+
+/* Add text to a loss's finding (its own detail only: once the list is
+ * full a loss is only counted, and nothing else must grow). */
+static void append(finding *g, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void append(finding *g, const char *fmt, ...)
+{
+    if (g == NULL)
+        return;
+    va_list args;
+    va_start(args, fmt);
+    char *more = g_strdup_vprintf(fmt, args);
+    va_end(args);
+    char *detail = g_strconcat(g->detail, more, NULL);
+    g_free(more);
+    g_free(g->detail);
+    g->detail = detail;
+}
+
+/* A header that cannot be: one finding, told what came before it. */
+static void bad_header(const walk_context *c, finding_kind kind, const spicecap_walk_message *m, uint64_t size)
+{
+    flow *f = c->flow;
+    char type[96];
+    type_label(type, sizeof type, f, m->type);
+    uint32_t seq = seq_of(f, m->offset);
+    finding *d;
+    if (kind == FINDING_DESYNC && m->offset == 0 && c->report->snaplen_rule)
+        d = findings_add(c->report->findings, FINDING_SNAPLEN_LOSS, c->report->path, m->tag, f->name,
+                         "snaplen loss: the flow starts inside a message (seq %u does not read as a header: %s): its "
+                         "first records were over the file's snaplen, and ryll's pcap writer never wrote them",
+                         seq, type);
+    else if (kind == FINDING_BAD_HEADER)
+        d = findings_add(c->report->findings, kind, c->report->path, m->tag, f->name,
+                         "a %s header at seq %u claims a %" G_GUINT64_FORMAT "-byte body (%s): no sender writes that",
+                         m->data_header ? "data" : "mini", seq, size, type);
+    else
+        d = findings_add(c->report->findings, kind, c->report->path, m->tag, f->name,
+                         "desync: the mini header at seq %u (%s, %" G_GUINT64_FORMAT "-byte body) cannot be, and no "
+                         "gap in the seq chain explains it: bytes vanished under a contiguous seq (likely cause: "
+                         "ryll's capture writer dropped a write when its queue was full)",
+                         seq, type, size);
+    if (d) {
+        d->has_seq = 1;
+        d->seq_start = d->seq_end = seq;
+    }
+    if (f->have_suspect) {
+        char before[96];
+        type_label(before, sizeof before, f, f->suspect.type);
+        append(d, "; the message before it (%s, %" G_GUINT64_FORMAT " bytes, seq %u, frame %" G_GUINT64_FORMAT
+                  ") was walked whole by its size, so the lost bytes are likely inside it",
+               before, f->suspect.wire_size, seq_of(f, f->suspect.offset), f->suspect.tag);
+        f->have_suspect = false;
+    }
+    f->loss = d;
+}
+
 static void on_finding(void *ctx, spicecap_walk_finding kind, const spicecap_walk_message *m, uint64_t extra,
                        uint64_t tag)
 {
     const walk_context *c = ctx;
-    const flow *f = c->flow;
+    flow *f = c->flow;
     findings *out = c->report->findings;
     const char *path = c->report->path;
     uint32_t seq = seq_of(f, m->offset);
+    char type[96];
+    type_label(type, sizeof type, f, m->type);
     switch (kind) {
     case SPICECAP_WALK_BAD_HEADER:
-        findings_add(out, FINDING_BAD_HEADER, path, m->tag, f->name,
-                     "a %s header at seq %u claims a %" G_GUINT64_FORMAT "-byte body (type %u): no sender writes that",
-                     m->data_header ? "data" : "mini", seq, extra, m->type);
+        bad_header(c, FINDING_BAD_HEADER, m, extra);
         break;
+    case SPICECAP_WALK_DESYNC:
+        bad_header(c, FINDING_DESYNC, m, extra);
+        break;
+    case SPICECAP_WALK_SUSPECT: {
+        f->have_suspect = true;
+        f->suspect = *m;
+        walked_message w = {m->tag, seq, m->type, m->wire_size, m->chunks};
+        if (c->report->retract)
+            c->report->retract(c->report->ctx, f, &w);
+        break;
+    }
     case SPICECAP_WALK_SIZE_SHORT:
         findings_add(out, FINDING_SIZE_MISMATCH, path, m->tag, f->name,
-                     "message type %u at seq %u says %" G_GUINT64_FORMAT " bytes on the wire, but its segments end "
+                     "message %s at seq %u says %" G_GUINT64_FORMAT " bytes on the wire, but its segments end "
                      "after %" G_GUINT64_FORMAT " (frame %" G_GUINT64_FORMAT " starts the next)",
-                     m->type, seq, m->wire_size, extra, tag);
+                     type, seq, m->wire_size, extra, tag);
         break;
     case SPICECAP_WALK_SIZE_LONG:
         findings_add(out, FINDING_SIZE_MISMATCH, path, m->tag, f->name,
-                     "message type %u at seq %u says %" G_GUINT64_FORMAT " bytes on the wire, but its last segment "
+                     "message %s at seq %u says %" G_GUINT64_FORMAT " bytes on the wire, but its last segment "
                      "(frame %" G_GUINT64_FORMAT ") holds %" G_GUINT64_FORMAT " more",
-                     m->type, seq, m->wire_size, tag, extra);
+                     type, seq, m->wire_size, tag, extra);
         break;
     case SPICECAP_WALK_TRUNCATED:
         findings_add(out, FINDING_MESSAGE_TRUNCATED, path, m->tag, f->name,
-                     "message type %u at seq %u needs %" G_GUINT64_FORMAT " more bytes than the capture holds",
-                     m->type, seq, extra);
+                     "message %s at seq %u needs %" G_GUINT64_FORMAT " more bytes than the capture holds",
+                     type, seq, extra);
+        break;
+    case SPICECAP_WALK_CUT:
+        /* Told in the gap's own finding (spice_stream_gap). */
+        break;
+    case SPICECAP_WALK_RESYNC:
+        if (f->loss && f->loss->kind == FINDING_DESYNC && (int32_t)(seq_of(f, m->offset - extra) - f->loss->seq_start) < 0)
+            append(f->loss, "; searched again from seq %u, inside the message before it: %" G_GUINT64_FORMAT
+                            " bytes could not be framed, and the walk resumes at seq %u (frame %" G_GUINT64_FORMAT
+                            ", message %s)",
+                   seq_of(f, m->offset - extra), extra, seq, m->tag, type);
+        else if (extra > 0)
+            append(f->loss, "; %" G_GUINT64_FORMAT " bytes after it could not be framed, and the walk resumes at "
+                            "seq %u (frame %" G_GUINT64_FORMAT ", message %s)",
+                   extra, seq, m->tag, type);
+        else
+            append(f->loss, "; the walk resumes at seq %u (frame %" G_GUINT64_FORMAT ", message %s)", seq, m->tag,
+                   type);
+        f->loss = NULL;
+        break;
+    case SPICECAP_WALK_NO_RESYNC:
+        append(f->loss, "; the %" G_GUINT64_FORMAT " bytes after it, to the end of the flow, could not be framed",
+               extra);
+        f->loss = NULL;
         break;
     }
 }
@@ -122,16 +226,23 @@ void spice_stream_gap(const stream_report *r, flow *f, uint32_t seq, uint32_t mi
     walk_context c = {r, f};
     spicecap_walk_sink sink = sink_for(&c);
     begin(f, seq);
+    f->loss = gap;
+    bool was_lost = spicecap_walker_lost(&f->walker);
     const spicecap_walk_message *cut = spicecap_walker_gap(&f->walker, missing, &sink);
-    if (cut != NULL && gap != NULL) {
-        /* The gap's finding says which message it cuts: not a second finding.
-         * Only its own: once the list is full the gap is only counted, and
-         * the last finding kept must not grow with every later gap. */
-        char *detail = g_strdup_printf("%s; it cuts message type %u that starts at seq %u (frame %" G_GUINT64_FORMAT
-                                       ")", gap->detail, cut->type, seq_of(f, cut->offset), cut->tag);
-        g_free(gap->detail);
-        gap->detail = detail;
+    if (cut != NULL && cut->wire_size > 0) {
+        /* The gap's finding says which message it cuts: not a second finding. */
+        char type[96];
+        type_label(type, sizeof type, f, cut->type);
+        append(gap, "; it cuts message %s (%" G_GUINT64_FORMAT " bytes) that starts at seq %u (frame %" G_GUINT64_FORMAT
+                    ")", type, cut->wire_size, seq_of(f, cut->offset), cut->tag);
+    } else if (cut != NULL) {
+        append(gap, "; it cuts a message whose header is lost too (it starts at seq %u, frame %" G_GUINT64_FORMAT ")",
+               seq_of(f, cut->offset), cut->tag);
     }
+    if (f->recorded && !was_lost && !spicecap_walker_lost(&f->walker) && cut != NULL)
+        append(gap, "; the walk goes on at the cut message's end, seq %u", seq_of(f, cut->offset + cut->wire_size));
+    if (!spicecap_walker_lost(&f->walker))
+        f->loss = NULL;
 }
 
 void spice_stream_end(const stream_report *r, flow *f)

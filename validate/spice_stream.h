@@ -25,8 +25,12 @@ typedef struct stream_report {
     findings *findings;
     const char *path;    /* the file, for findings */
     bool file_truncated; /* the file ends inside a record: a cut last message is not reported again */
+    bool snaplen_rule;   /* the file's snaplen is under ryll's largest frame: records over it were never written */
     void *ctx;
     void (*message)(void *ctx, const flow *f, const walked_message *m);
+    /* A message reported before is not whole after all (bytes vanished
+     * inside it): it is taken back. */
+    void (*retract)(void *ctx, const flow *f, const walked_message *m);
     void (*note)(void *ctx, const char *text);
 } stream_report;
 

@@ -44,6 +44,11 @@ typedef struct flow {
     spicecap_walker walker;
     bool walking;
     uint32_t stream_seq;
+    /* The last loss reported (a gap, snaplen loss, bad header or desync):
+     * where the walk resumes is added to it once known. */
+    struct finding *loss;
+    bool have_suspect; /* the walker's SUSPECT message, told in the desync's finding */
+    spicecap_walk_message suspect;
 } flow;
 
 #define FLOW_WINDOW ((size_t)64 << 10)

@@ -100,6 +100,29 @@ static void on_message(void *ctx, const flow *f, const walked_message *m)
     }
 }
 
+/* A message counted before turned out not whole: uncounted, and dropped
+ * from the kept list (it is among the last kept: searched from the end). */
+static void on_retract(void *ctx, const flow *f, const walked_message *m)
+{
+    validation *v = ctx;
+    unsigned channel = f->conn->link.channel < SPICECAP_CHANNEL_SLOTS ? f->conn->link.channel : 0;
+    channel_stats *s = &v->file->channels[channel];
+    s->messages--;
+    s->bytes -= m->wire_size;
+    if (m->segments > 1)
+        s->multi_segment--;
+    if (v->messages == NULL)
+        return;
+    for (guint i = v->messages->len; i-- > 0;) {
+        const seen_message *k = &g_array_index(v->messages, seen_message, i);
+        if (k->channel == channel && k->direction == f->direction && k->seq == m->seq && k->frame == m->frame &&
+            k->file == v->file->path) {
+            g_array_remove_index(v->messages, i);
+            return;
+        }
+    }
+}
+
 static void on_note(void *ctx, const char *text)
 {
     validation_note(ctx, "%s", text);
@@ -325,11 +348,13 @@ bool validation_run_file(validation *v, const char *path, char **error)
     /* The seq chains hand their bytes and gaps to the SPICE walk, which
      * reports back here: data flows one way, as from TCP to a dissector. */
     g_queue_clear(&v->reassembly.pending_k2);
-    v->reassembly = (reassembly){.findings = &v->findings, .path = s->path, .ctx = v, .bytes = on_bytes,
-                                 .gap = on_gap, .note = on_note};
+    v->reassembly = (reassembly){.findings = &v->findings, .path = s->path, .snaplen = capture_reader_snaplen(r),
+                                 .ctx = v, .bytes = on_bytes, .gap = on_gap, .note = on_note};
     g_queue_init(&v->reassembly.pending_k2);
     v->stream = (stream_report){.findings = &v->findings, .path = s->path, .ctx = v, .message = on_message,
-                                .note = on_note};
+                                .retract = on_retract, .note = on_note,
+                                .snaplen_rule = v->reassembly.snaplen != 0 &&
+                                                v->reassembly.snaplen < SPICECAP_MAX_FRAME_LEN};
 
     capture_record rec;
     char *message = NULL;

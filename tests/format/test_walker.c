@@ -512,9 +512,13 @@ static void test_recorded_messages_and_lies(void)
     snprintf(want, sizeof want,
              "S msg @0 type %u wire 150000 hdr mini\nS msg @150000 type %u wire 6 hdr mini\n"
              "S msg @150006 type %u wire 100 hdr mini\nS finding %d @150006 type %u extra 20\n"
+             "S finding %d @150126 type %u extra 20\n"
              "S finding %d @150126 type %u extra 50\nS msg @150176 type %u wire 6 hdr mini\n",
              SPICE_MSG_DISPLAY_DRAW_COPY, SPICE_MSG_DISPLAY_MARK, SPICE_MSG_DISPLAY_MARK, SPICECAP_WALK_SIZE_LONG,
-             SPICE_MSG_DISPLAY_MARK, SPICECAP_WALK_SIZE_SHORT, SPICE_MSG_DISPLAY_MARK, SPICE_MSG_DISPLAY_MARK);
+             SPICE_MSG_DISPLAY_MARK, SPICECAP_WALK_RESYNC, SPICE_MSG_DISPLAY_MARK, SPICECAP_WALK_SIZE_SHORT,
+             SPICE_MSG_DISPLAY_MARK, SPICE_MSG_DISPLAY_MARK);
+    if (strcmp(run.r.text, want) != 0)
+        fprintf(stderr, "walked:\n%swanted:\n%s", run.r.text, want);
     CU_ASSERT_STRING_EQUAL(run.r.text, want);
 }
 
@@ -543,8 +547,13 @@ static void test_recorded_gap_and_resync(void)
     spicecap_walker_feed(&run.w, big, 1000, tag++, &run.sink);
     spicecap_walker_end(&run.w, false, &run.sink);
     char want[512];
-    snprintf(want, sizeof want, "S msg @150000 type %u wire 6 hdr mini\nS finding %d @150006 type %u extra %u\n",
-             SPICE_MSG_DISPLAY_MARK, SPICECAP_WALK_TRUNCATED, SPICE_MSG_DISPLAY_DRAW_COPY, 150000 - 1000);
+    snprintf(want, sizeof want,
+             "S finding %d @0 type %u extra %u\nS msg @150000 type %u wire 6 hdr mini\n"
+             "S finding %d @150006 type %u extra %u\n",
+             SPICECAP_WALK_CUT, SPICE_MSG_DISPLAY_DRAW_COPY, SPICECAP_MAX_SEGMENT_PAYLOAD, SPICE_MSG_DISPLAY_MARK,
+             SPICECAP_WALK_TRUNCATED, SPICE_MSG_DISPLAY_DRAW_COPY, 150000 - 1000);
+    if (strcmp(run.r.text, want) != 0)
+        fprintf(stderr, "walked:\n%swanted:\n%s", run.r.text, want);
     CU_ASSERT_STRING_EQUAL(run.r.text, want);
 }
 
@@ -558,8 +567,12 @@ static void test_recorded_insane_header_resyncs_at_next_chunk(void)
     recorded_message(&run, SPICE_MSG_DISPLAY_MARK, 6, &tag);
     spicecap_walker_end(&run.w, true, &run.sink);
     char want[512];
-    snprintf(want, sizeof want, "S finding %d @0 type %u extra %u\nS msg @40 type %u wire 6 hdr mini\n",
-             SPICECAP_WALK_BAD_HEADER, SPICE_MSG_DISPLAY_MARK, 0xf0ffffffu, SPICE_MSG_DISPLAY_MARK);
+    snprintf(want, sizeof want,
+             "S finding %d @0 type %u extra %u\nS finding %d @40 type %u extra 40\nS msg @40 type %u wire 6 hdr mini\n",
+             SPICECAP_WALK_BAD_HEADER, SPICE_MSG_DISPLAY_MARK, 0xf0ffffffu, SPICECAP_WALK_RESYNC, SPICE_MSG_DISPLAY_MARK,
+             SPICE_MSG_DISPLAY_MARK);
+    if (strcmp(run.r.text, want) != 0)
+        fprintf(stderr, "walked:\n%swanted:\n%s", run.r.text, want);
     CU_ASSERT_STRING_EQUAL(run.r.text, want);
 }
 

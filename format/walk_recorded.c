@@ -1,0 +1,437 @@
+/* The walker on ryll's recorded flows (SPICECAP_WALK_RECORDED): mini
+ * headers from the first byte, walked as one byte stream across chunks.
+ *
+ * What a chunk boundary means depends on how the file was written, and the
+ * walk finds that from the bytes (spicecap_walk_layout):
+ * - a drained ring (and every direction ryll writes per message): each
+ *   message starts a chunk and fills chunks of 65495 bytes but its last, so
+ *   a message whose chunks end early, or whose last chunk goes on past it,
+ *   lies about its size (SIZE_SHORT, SIZE_LONG; the K2 bug's neighbours);
+ * - a live capture's received data, written per socket read: a chunk ends
+ *   anywhere, and the next message's header follows in the same chunk.
+ * The first boundary that tells decides: a chunk that starts inside a
+ * message with a header that can be there says MESSAGES, one that starts
+ * with bytes that cannot say READS; a message ending inside its chunk,
+ * followed by a header that can be, says READS.
+ *
+ * Losing the framing, and finding it again: a gap that cuts a message
+ * whose header was read leaves the walk in step (the message's end is
+ * known). Otherwise the position is unknown: a drained ring's next chunk
+ * start that reads as a header is a message again; a socket-read flow
+ * resynchronises by resync.h's rule. A header that cannot be, with no gap
+ * to explain it, is one DESYNC (or BAD_HEADER) and the same search. */
+#include <string.h>
+
+#include "bytes.h"
+#include "walker_internal.h"
+
+static unsigned channel_of(const spicecap_walker *w)
+{
+    return w->link->channel;
+}
+
+static bool plausible(const spicecap_walker *w, const uint8_t *head)
+{
+    return spicecap_mini_header_plausible(channel_of(w), w->direction, head);
+}
+
+/* The framing is lost from offset on: search for it again, by the chunk
+ * starts of a ring or by scanning, as the layout allows. after_gap: chunk
+ * starts that do not read as a header are expected (the rest of a cut
+ * message), not a desync of their own. */
+static void lose(spicecap_walker *w, uint64_t offset)
+{
+    w->lost_at = offset;
+    w->skipped = 0;
+    w->lost = w->layout != SPICECAP_LAYOUT_READS;
+    w->scanning = w->layout != SPICECAP_LAYOUT_MESSAGES;
+    if (w->scanning)
+        spicecap_resync_start(&w->resync_scan, channel_of(w), w->direction, offset);
+    w->have = 0;
+    w->body_left = 0;
+    w->pending = false;
+    w->cut = false;
+}
+
+static void found_again(spicecap_walker *w)
+{
+    w->lost = false;
+    w->scanning = false;
+}
+
+/* Deliver a message walked to its end (unless a gap cut it: CUT said so). */
+static void message_done(spicecap_walker *w, const spicecap_walk_sink *sink)
+{
+    if (!w->cut) {
+        spicecap_walker_emit_message(sink, &w->msg);
+        w->last = w->msg;
+        w->last_valid = true;
+    }
+    w->cut = false;
+    spicecap_walker_next_pdu(w);
+}
+
+/* A header that cannot be, read at w->msg.offset. */
+static void cannot_be(spicecap_walker *w, const spicecap_walk_sink *sink)
+{
+    uint32_t size = spicecap_le32(w->header + SPICECAP_MINI_HDR_SIZE_AT);
+    if (w->layout == SPICECAP_LAYOUT_READS && w->last_valid &&
+        w->last.offset + w->last.wire_size == w->msg.offset)
+        spicecap_walker_emit_finding(sink, SPICECAP_WALK_SUSPECT, &w->last, 0, w->msg.tag);
+    /* In socket reads, past the sane bound or of no type the channel has
+     * is the same desync: bytes vanished. Where messages start chunks, a
+     * size past the bound is the header's own lie. */
+    spicecap_walker_emit_finding(sink,
+                                 w->layout == SPICECAP_LAYOUT_READS || size <= SPICECAP_SANE_MESSAGE_SIZE
+                                     ? SPICECAP_WALK_DESYNC
+                                     : SPICECAP_WALK_BAD_HEADER,
+                                 &w->msg, size, w->msg.tag);
+    w->last_valid = false;
+}
+
+/* Header complete: believe it, or find out what its disbelief says.
+ * Returns false when the framing is lost (the caller drops the chunk's
+ * rest, or the scan takes it over). */
+static bool header_read(spicecap_walker *w, const spicecap_walk_sink *sink)
+{
+    w->msg.type = spicecap_le16(w->header + SPICECAP_MINI_HDR_TYPE_AT);
+    /* A header at a chunk start of a flow not known to be socket reads may
+     * have a type spice-protocol does not name (a newer server, a test's
+     * own types), as long as its size is sane: messages start chunks there,
+     * so nothing vanishes unseen. Elsewhere only a named type is believed. */
+    bool believed = plausible(w, w->header) ||
+                    (w->layout != SPICECAP_LAYOUT_READS && !w->header_mid_chunk &&
+                     spicecap_le32(w->header + SPICECAP_MINI_HDR_SIZE_AT) <= SPICECAP_SANE_MESSAGE_SIZE);
+    if (believed) {
+        if (w->header_mid_chunk && w->layout != SPICECAP_LAYOUT_READS)
+            w->layout = SPICECAP_LAYOUT_READS; /* a message ended inside its chunk and the next follows */
+        uint32_t size = spicecap_le32(w->header + SPICECAP_MINI_HDR_SIZE_AT);
+        w->msg.wire_size = (uint64_t)SPICECAP_MINI_HDR_LEN + size;
+        w->body_left = size;
+        return true;
+    }
+    if (w->header_mid_chunk && w->layout != SPICECAP_LAYOUT_READS && w->last_valid) {
+        /* What follows a message inside its chunk is not a header: in a
+         * ring, that message's size says less than its chunks hold. */
+        w->layout = SPICECAP_LAYOUT_MESSAGES;
+        spicecap_walker_emit_finding(sink, SPICECAP_WALK_SIZE_LONG, &w->last, w->tail, w->msg.tag);
+        w->last_valid = false;
+        lose(w, w->msg.offset);
+        w->skipped = SPICECAP_MINI_HDR_LEN;
+        return false;
+    }
+    bool suspect = w->layout == SPICECAP_LAYOUT_READS && w->last_valid &&
+                   w->last.offset + w->last.wire_size == w->msg.offset;
+    uint64_t suspect_body = w->last.offset + SPICECAP_MINI_HDR_LEN;
+    cannot_be(w, sink);
+    if (suspect && w->lookback != NULL && !w->replaying) {
+        w->rescan_pending = true; /* once these header bytes are counted (walk_range) */
+        w->rescan_from = suspect_body;
+        lose(w, w->msg.offset);
+        return false;
+    }
+    uint64_t at = w->msg.offset;
+    uint8_t replay[SPICECAP_MINI_HDR_LEN];
+    memcpy(replay, w->header, sizeof replay);
+    uint64_t tag = w->msg.tag;
+    lose(w, at);
+    if (w->scanning) {
+        /* The bad header's own bytes after its first may start the next message. */
+        bool confirmed;
+        spicecap_resync_found found;
+        w->resync_scan.offset = at + 1;
+        spicecap_resync_scan(&w->resync_scan, replay + 1, SPICECAP_MINI_HDR_LEN - 1, tag, &confirmed, &found);
+        w->skipped = 1; /* the bad header's first byte; the other five count as scanned below */
+        w->skipped += SPICECAP_MINI_HDR_LEN - 1;
+    } else {
+        w->skipped = SPICECAP_MINI_HDR_LEN;
+    }
+    return false;
+}
+
+/* Header or body bytes of the message being walked; returns bytes taken. */
+static size_t walk_message(spicecap_walker *w, const uint8_t *data, size_t avail, uint64_t tag, bool at_chunk_start,
+                           const spicecap_walk_sink *sink)
+{
+    if (w->pending) {
+        w->pending = false;
+        w->stage = SPICECAP_STAGE_MINI;
+        w->need = SPICECAP_MINI_HDR_LEN;
+        memset(&w->msg, 0, sizeof w->msg);
+    }
+    size_t n;
+    if (w->have < w->need) {
+        if (w->have == 0) {
+            w->msg.offset = w->offset;
+            w->msg.tag = tag;
+            w->msg.chunks = 1;
+            w->header_mid_chunk = !at_chunk_start;
+        }
+        n = w->need - w->have < avail ? w->need - w->have : avail;
+        memcpy(w->header + w->have, data, n);
+        w->have += (uint32_t)n;
+        w->msg.have += n;
+        if (w->have == w->need && !header_read(w, sink))
+            return n;
+    } else {
+        n = w->body_left < avail ? (size_t)w->body_left : avail;
+        w->body_left -= n;
+        w->msg.have += n;
+    }
+    if (w->have == w->need && w->body_left == 0) {
+        message_done(w, sink);
+        w->tail = avail - n;
+    }
+    return n;
+}
+
+/* The scan confirmed a boundary: the first message is whole, the second's
+ * header was just read. */
+static void take_found(spicecap_walker *w, const spicecap_resync_found *f, const spicecap_walk_sink *sink)
+{
+    spicecap_walk_message first = {0};
+    first.offset = f->first.start;
+    first.tag = f->first.tag;
+    first.type = f->first.type;
+    first.wire_size = f->second_offset - f->first.start;
+    first.have = first.wire_size;
+    first.chunks = f->first.chunks;
+    uint64_t scanned_past = w->offset - f->first.start; /* bytes of the two messages already scanned */
+    spicecap_walker_emit_finding(sink, SPICECAP_WALK_RESYNC, &first, w->skipped - scanned_past, first.tag);
+    found_again(w);
+    spicecap_walker_emit_message(sink, &first);
+    w->last = first;
+    w->last_valid = true;
+    memset(&w->msg, 0, sizeof w->msg);
+    w->stage = SPICECAP_STAGE_MINI;
+    w->pending = false;
+    w->need = w->have = SPICECAP_MINI_HDR_LEN;
+    memcpy(w->header, f->second_header, SPICECAP_MINI_HDR_LEN);
+    w->msg.offset = f->second_offset;
+    w->msg.tag = f->second_tag;
+    w->msg.chunks = f->second_chunks;
+    w->msg.have = SPICECAP_MINI_HDR_LEN;
+    w->header_mid_chunk = false;
+    w->cut = false;
+    header_read(w, sink); /* plausible by the rule */
+    if (w->body_left == 0)
+        message_done(w, sink);
+}
+
+/* What a new chunk's start says, before its bytes are walked. */
+static void chunk_start(spicecap_walker *w, const uint8_t *data, size_t len, uint64_t tag,
+                        const spicecap_walk_sink *sink)
+{
+    if (w->lost) {
+        if (len >= SPICECAP_MINI_HDR_LEN && plausible(w, data)) {
+            spicecap_walk_message at = {0};
+            at.offset = w->offset;
+            at.tag = tag;
+            at.type = spicecap_le16(data + SPICECAP_MINI_HDR_TYPE_AT);
+            spicecap_walker_emit_finding(sink, SPICECAP_WALK_RESYNC, &at, w->skipped, tag);
+            found_again(w);
+            spicecap_walker_next_pdu(w);
+            return;
+        }
+        if (!w->scanning)
+            return;
+    }
+    if (w->scanning) {
+        spicecap_resync_chunk(&w->resync_scan);
+        return;
+    }
+    if (!spicecap_walker_mid_message(w))
+        return;
+    bool may_continue = w->have == w->need && w->last_chunk == SPICECAP_MAX_SEGMENT_PAYLOAD;
+    if (w->have < w->need && w->header_mid_chunk) {
+        if (w->layout != SPICECAP_LAYOUT_MESSAGES)
+            return; /* a header across reads */
+        spicecap_walker_emit_finding(sink, SPICECAP_WALK_SIZE_LONG, &w->last, w->tail, tag);
+        w->last_valid = false;
+        spicecap_walker_next_pdu(w);
+        return;
+    }
+    if (may_continue || w->layout == SPICECAP_LAYOUT_READS)
+        return;
+    if (w->layout == SPICECAP_LAYOUT_UNKNOWN) {
+        /* The first boundary that tells: a header that can be here means
+         * messages start chunks (the one before ended early). */
+        if (len >= SPICECAP_MINI_HDR_LEN && plausible(w, data))
+            w->layout = SPICECAP_LAYOUT_MESSAGES;
+        else {
+            w->layout = SPICECAP_LAYOUT_READS;
+            return;
+        }
+    }
+    if (w->cut) { /* a cut message's end was computed; its chunks disagree: start anew */
+        w->cut = false;
+        spicecap_walker_next_pdu(w);
+        return;
+    }
+    uint64_t held = w->have < w->need ? w->have : w->msg.wire_size - w->body_left;
+    spicecap_walker_emit_finding(sink, SPICECAP_WALK_SIZE_SHORT, &w->msg, held, tag);
+    spicecap_walker_next_pdu(w);
+}
+
+/* Walk len bytes of one chunk from its at'th byte on: framed, skipped
+ * while a ring waits for a chunk start, or scanned. */
+static void walk_range(spicecap_walker *w, const uint8_t *data, size_t len, uint64_t tag, bool at_chunk_start,
+                       const spicecap_walk_sink *sink);
+
+typedef struct replay_context {
+    spicecap_walker *w;
+    const spicecap_walk_sink *sink;
+    uint64_t until;
+} replay_context;
+
+static void replay_run(void *ctx, const uint8_t *data, size_t len, uint64_t tag, bool chunk_start)
+{
+    replay_context *c = ctx;
+    spicecap_walker *w = c->w;
+    if (w->offset >= c->until)
+        return;
+    if (len > c->until - w->offset)
+        len = (size_t)(c->until - w->offset);
+    if (chunk_start) {
+        if (w->scanning)
+            spicecap_resync_chunk(&w->resync_scan);
+        else if (spicecap_walker_mid_message(w))
+            w->msg.chunks++;
+    }
+    walk_range(w, data, len, tag, chunk_start, c->sink);
+}
+
+/* A desync right after a message in a socket-read flow: that message's
+ * size ran past bytes that vanished, so the next messages began inside
+ * what it took. Its bytes after its header are searched again. */
+static void rescan(spicecap_walker *w, const spicecap_walk_sink *sink)
+{
+    w->rescan_pending = false;
+    uint64_t until = w->offset;
+    uint64_t from = w->rescan_from;
+    /* Bytes no longer held are skipped unsearched. */
+    uint64_t start = from < w->lookback->from ? w->lookback->from : from;
+    if (start > until)
+        start = until;
+    lose(w, start);
+    w->lost_at = from;
+    w->skipped = start - from;
+    w->replaying = true;
+    replay_context c = {w, sink, until};
+    w->offset = start;
+    spicecap_lookback_replay(w->lookback, start, replay_run, &c);
+    w->offset = until;
+    w->replaying = false;
+}
+
+static void walk_range(spicecap_walker *w, const uint8_t *data, size_t len, uint64_t tag, bool at_chunk_start,
+                       const spicecap_walk_sink *sink)
+{
+    size_t at = 0;
+    while (at < len) {
+        if (w->lost && !w->scanning) { /* a ring: the next chunk start may begin a message */
+            w->skipped += len - at;
+            w->offset += len - at;
+            break;
+        }
+        if (w->scanning) {
+            bool confirmed;
+            spicecap_resync_found found;
+            size_t n = spicecap_resync_scan(&w->resync_scan, data + at, len - at, tag, &confirmed, &found);
+            w->skipped += n;
+            w->offset += n;
+            at += n;
+            if (confirmed)
+                take_found(w, &found, sink);
+            continue;
+        }
+        size_t n = walk_message(w, data + at, len - at, tag, at_chunk_start && at == 0, sink);
+        w->offset += n;
+        at += n;
+        if (w->rescan_pending)
+            rescan(w, sink);
+    }
+}
+
+void spicecap_walker_feed_recorded(spicecap_walker *w, const uint8_t *data, size_t len, uint64_t tag,
+                                   const spicecap_walk_sink *sink)
+{
+    if (!w->started) {
+        w->started = true;
+        spicecap_walker_next_pdu(w);
+    } else {
+        chunk_start(w, data, len, tag, sink);
+    }
+    if (spicecap_walker_mid_message(w))
+        w->msg.chunks++; /* this chunk continues the message */
+    if (w->layout == SPICECAP_LAYOUT_READS) {
+        if (w->lookback == NULL)
+            w->lookback = spicecap_lookback_new(); /* without it a desync is only searched forward */
+        if (w->lookback)
+            spicecap_lookback_add(w->lookback, w->offset, data, len, tag, true);
+    }
+    walk_range(w, data, len, tag, true, sink);
+    w->last_chunk = spicecap_walker_mid_message(w) ? (uint32_t)len : 0;
+}
+
+const spicecap_walk_message *spicecap_walker_gap_recorded(spicecap_walker *w, uint64_t len,
+                                                          const spicecap_walk_sink *sink)
+{
+    if (!w->started) {
+        w->started = true;
+        spicecap_walker_next_pdu(w);
+    }
+    const spicecap_walk_message *cut = NULL;
+    uint64_t after = w->offset + len;
+    if (w->lost || w->scanning) {
+        if (w->scanning)
+            spicecap_resync_start(&w->resync_scan, channel_of(w), w->direction, after);
+        w->offset = after;
+        return NULL;
+    }
+    if (spicecap_walker_mid_message(w)) {
+        cut = &w->msg;
+        if (!w->cut)
+            spicecap_walker_emit_finding(sink, SPICECAP_WALK_CUT, &w->msg, len, w->msg.tag);
+        if (w->have == w->need && w->body_left > len) {
+            w->cut = true; /* in step: its end is known */
+            w->body_left -= len;
+            w->offset = after;
+            return cut;
+        }
+    }
+    w->last_valid = false;
+    lose(w, after);
+    w->offset = after;
+    return cut;
+}
+
+void spicecap_walker_end_recorded(spicecap_walker *w, bool file_truncated, const spicecap_walk_sink *sink)
+{
+    spicecap_resync_found found;
+    if (w->scanning && spicecap_resync_end(&w->resync_scan, &found)) {
+        /* The chain ends with the stream: its last message is whole. */
+        spicecap_walk_message first = {0};
+        first.offset = found.first.start;
+        first.tag = found.first.tag;
+        first.type = found.first.type;
+        first.wire_size = first.have = found.second_offset - found.first.start;
+        first.chunks = found.first.chunks;
+        spicecap_walker_emit_finding(sink, SPICECAP_WALK_RESYNC, &first,
+                                     w->skipped - (w->offset - found.first.start), first.tag);
+        spicecap_walker_emit_message(sink, &first);
+        found_again(w);
+        return;
+    }
+    if (w->lost || w->scanning) {
+        spicecap_walk_message at = {0};
+        at.offset = w->lost_at;
+        if (w->skipped > 0) /* lost at a gap that ends the stream: nothing unframed */
+            spicecap_walker_emit_finding(sink, SPICECAP_WALK_NO_RESYNC, &at, w->skipped, 0);
+        return;
+    }
+    if (spicecap_walker_mid_message(w) && !w->cut && !file_truncated) {
+        uint64_t missing = w->have < w->need ? (uint64_t)(w->need - w->have) : w->body_left;
+        spicecap_walker_emit_finding(sink, SPICECAP_WALK_TRUNCATED, &w->msg, missing, w->msg.tag);
+    }
+}

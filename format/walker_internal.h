@@ -1,0 +1,45 @@
+/* What spice_walker.c shares with walk_recorded.c, the walker's recorded
+ * mode: not part of the walker's interface. */
+#ifndef SPICECAP_WALKER_INTERNAL_H
+#define SPICECAP_WALKER_INTERNAL_H
+
+#include "spice_walker.h"
+
+void spicecap_walker_emit_finding(const spicecap_walk_sink *sink, spicecap_walk_finding kind,
+                                  const spicecap_walk_message *m, uint64_t extra, uint64_t tag);
+void spicecap_walker_emit_message(const spicecap_walk_sink *sink, const spicecap_walk_message *m);
+/* Between PDUs: the next one's stage is taken at its first byte. */
+void spicecap_walker_next_pdu(spicecap_walker *w);
+
+/* The recorded mode's feed, gap and end (walk_recorded.c). */
+void spicecap_walker_feed_recorded(spicecap_walker *w, const uint8_t *data, size_t len, uint64_t tag,
+                                   const spicecap_walk_sink *sink);
+const spicecap_walk_message *spicecap_walker_gap_recorded(spicecap_walker *w, uint64_t len,
+                                                          const spicecap_walk_sink *sink);
+void spicecap_walker_end_recorded(spicecap_walker *w, bool file_truncated, const spicecap_walk_sink *sink);
+
+/* The lookback of socket-read flows (lookback.c). */
+#define SPICECAP_LOOKBACK_BYTES ((size_t)512 << 10)
+#define SPICECAP_LOOKBACK_CHUNKS 1024u
+typedef struct spicecap_lookback {
+    uint8_t bytes[SPICECAP_LOOKBACK_BYTES]; /* stream offset o at bytes[o % SPICECAP_LOOKBACK_BYTES] */
+    uint64_t from, to;                      /* the stream offsets held: [from, to) */
+    uint64_t chunk_offset[SPICECAP_LOOKBACK_CHUNKS], chunk_tag[SPICECAP_LOOKBACK_CHUNKS];
+    unsigned chunk_first, chunk_count;      /* a ring of the chunks' starts in [from, to) */
+} spicecap_lookback;
+
+spicecap_lookback *spicecap_lookback_new(void);
+void spicecap_lookback_free(spicecap_lookback *b);
+/* Bytes at stream offset at (a new chunk when chunk_start); a gap before
+ * them empties it (a search never runs across a gap). */
+void spicecap_lookback_add(spicecap_lookback *b, uint64_t at, const uint8_t *data, size_t len, uint64_t tag,
+                           bool chunk_start);
+/* The held bytes from offset on, one run per chunk: calls each(ctx, data,
+ * len, tag, chunk_start) in stream order. Returns the offset the runs
+ * began at (later than asked when those bytes are no longer held). */
+uint64_t spicecap_lookback_replay(const spicecap_lookback *b, uint64_t offset,
+                                  void (*each)(void *ctx, const uint8_t *data, size_t len, uint64_t tag,
+                                               bool chunk_start),
+                                  void *ctx);
+
+#endif
