@@ -125,3 +125,14 @@ bool spicecap_resync_end(spicecap_resync *r, spicecap_resync_found *found)
     r->min_next = UINT64_MAX;
     return true;
 }
+
+bool spicecap_resync_ends_here(const spicecap_resync *r, spicecap_resync_candidate *c)
+{
+    int won = -1;
+    for (unsigned i = 0; i < r->count; i++)
+        if (r->candidates[i].next == r->offset && (won < 0 || r->candidates[i].start < r->candidates[won].start))
+            won = (int)i;
+    if (won >= 0)
+        *c = r->candidates[won];
+    return won >= 0;
+}

@@ -73,6 +73,10 @@ void spicecap_resync_chunk(spicecap_resync *r);
 size_t spicecap_resync_scan(spicecap_resync *r, const uint8_t *data, size_t len, uint64_t tag, bool *confirmed,
                             spicecap_resync_found *found);
 
+/* The earliest candidate whose message ends where the scan stands (the
+ * next bytes would be its confirming header), if any. */
+bool spicecap_resync_ends_here(const spicecap_resync *r, spicecap_resync_candidate *c);
+
 /* The stream ends at the scan's offset: a candidate whose size reaches
  * exactly there is confirmed too (a chain that ends with the stream).
  * Returns true with *found's first set (second_offset = the end). */

@@ -98,10 +98,14 @@ static bool header_read(spicecap_walker *w, const spicecap_walk_sink *sink)
     /* A header at a chunk start of a flow not known to be socket reads may
      * have a type spice-protocol does not name (a newer server, a test's
      * own types), as long as its size is sane: messages start chunks there,
-     * so nothing vanishes unseen. Elsewhere only a named type is believed. */
+     * so nothing vanishes unseen, and its chunk agrees with it (it ends in
+     * the chunk, or the chunk is a full segment that it goes on past).
+     * Elsewhere only a named type is believed. */
+    uint64_t wire = (uint64_t)SPICECAP_MINI_HDR_LEN + spicecap_le32(w->header + SPICECAP_MINI_HDR_SIZE_AT);
+    bool fits_chunk = wire <= w->chunk_len || w->chunk_len == SPICECAP_MAX_SEGMENT_PAYLOAD;
     bool believed = plausible(w, w->header) ||
-                    (w->layout != SPICECAP_LAYOUT_READS && !w->header_mid_chunk &&
-                     spicecap_le32(w->header + SPICECAP_MINI_HDR_SIZE_AT) <= SPICECAP_SANE_MESSAGE_SIZE);
+                    (w->layout != SPICECAP_LAYOUT_READS && !w->header_mid_chunk && fits_chunk &&
+                     wire - SPICECAP_MINI_HDR_LEN <= SPICECAP_SANE_MESSAGE_SIZE);
     if (believed) {
         if (w->header_mid_chunk && w->layout != SPICECAP_LAYOUT_READS)
             w->layout = SPICECAP_LAYOUT_READS; /* a message ended inside its chunk and the next follows */
@@ -223,6 +227,26 @@ static void chunk_start(spicecap_walker *w, const uint8_t *data, size_t len, uin
                         const spicecap_walk_sink *sink)
 {
     if (w->lost) {
+        spicecap_resync_candidate ending;
+        if (w->scanning && len >= SPICECAP_MINI_HDR_LEN && plausible(w, data) &&
+            spicecap_resync_ends_here(&w->resync_scan, &ending)) {
+            /* A message the scan found ends where this chunk starts with a
+             * header: it is whole (this header confirms it), and the walk
+             * goes on from the chunk start. */
+            spicecap_walk_message first = {0};
+            first.offset = ending.start;
+            first.tag = ending.tag;
+            first.type = ending.type;
+            first.wire_size = first.have = w->offset - ending.start;
+            first.chunks = ending.chunks;
+            spicecap_walker_emit_finding(sink, SPICECAP_WALK_RESYNC, &first, w->skipped - first.wire_size, first.tag);
+            found_again(w);
+            spicecap_walker_emit_message(sink, &first);
+            w->last = first;
+            w->last_valid = true;
+            spicecap_walker_next_pdu(w);
+            return;
+        }
         if (len >= SPICECAP_MINI_HDR_LEN && plausible(w, data)) {
             spicecap_walk_message at = {0};
             at.offset = w->offset;
@@ -364,6 +388,7 @@ void spicecap_walker_feed_recorded(spicecap_walker *w, const uint8_t *data, size
     }
     if (spicecap_walker_mid_message(w))
         w->msg.chunks++; /* this chunk continues the message */
+    w->chunk_len = len;
     if (w->layout == SPICECAP_LAYOUT_READS) {
         if (w->lookback == NULL)
             w->lookback = spicecap_lookback_new(); /* without it a desync is only searched forward */

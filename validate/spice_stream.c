@@ -81,7 +81,7 @@ static void bad_header(const walk_context *c, finding_kind kind, const spicecap_
     type_label(type, sizeof type, f, m->type);
     uint32_t seq = seq_of(f, m->offset);
     finding *d;
-    if (kind == FINDING_DESYNC && m->offset == 0 && c->report->snaplen_rule)
+    if (m->offset == 0 && c->report->snaplen_rule)
         d = findings_add(c->report->findings, FINDING_SNAPLEN_LOSS, c->report->path, m->tag, f->name,
                          "snaplen loss: the flow starts inside a message (seq %u does not read as a header: %s): its "
                          "first records were over the file's snaplen, and ryll's pcap writer never wrote them",

@@ -1,0 +1,280 @@
+/* The recorded walk on socket reads: messages across records, gaps with and
+ * without the cut message's header, bytes that vanished under a
+ * contiguous seq, and the resync rule's false confirmations on random
+ * bytes and its cost on a header at every other byte. The expected answers
+ * are the messages this test wrote, not what the walker says of them. */
+#include <CUnit/Basic.h>
+#include <spice/enums.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "resync.h"
+#include "spice_walker.h"
+
+#define MAX_MESSAGES 4096
+
+typedef struct written {
+    uint64_t offset[MAX_MESSAGES], wire[MAX_MESSAGES];
+    uint16_t type[MAX_MESSAGES];
+    unsigned count;
+    uint8_t *bytes;
+    size_t len;
+} written;
+
+typedef struct walked {
+    uint64_t offset[MAX_MESSAGES];
+    unsigned count;
+    unsigned findings[16];
+} walked;
+
+static uint64_t rng = 88172645463325252ull;
+static uint32_t next_random(void)
+{
+    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+    return (uint32_t)(rng >> 16);
+}
+
+/* n display-server messages of named types, random sizes, random bodies. */
+static void write_stream(written *s, unsigned n, uint32_t max_body)
+{
+    static const uint16_t types[] = {SPICE_MSG_DISPLAY_MARK, SPICE_MSG_DISPLAY_DRAW_FILL, SPICE_MSG_DISPLAY_DRAW_COPY,
+                                     SPICE_MSG_DISPLAY_STREAM_DATA, SPICE_MSG_DISPLAY_INVAL_LIST};
+    memset(s, 0, sizeof *s);
+    size_t cap = (size_t)n * (max_body + 6);
+    s->bytes = malloc(cap);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(s->bytes);
+    for (unsigned i = 0; i < n; i++) {
+        uint32_t body = next_random() % (max_body + 1);
+        uint16_t type = types[next_random() % 5];
+        uint8_t *h = s->bytes + s->len;
+        h[0] = (uint8_t)type, h[1] = (uint8_t)(type >> 8);
+        h[2] = (uint8_t)body, h[3] = (uint8_t)(body >> 8), h[4] = (uint8_t)(body >> 16), h[5] = (uint8_t)(body >> 24);
+        for (uint32_t k = 0; k < body; k++)
+            h[6 + k] = (uint8_t)next_random();
+        s->offset[i] = s->len, s->wire[i] = 6 + body, s->type[i] = type;
+        s->len += 6 + body;
+    }
+    s->count = n;
+}
+
+static void on_message(void *ctx, const spicecap_walk_message *m)
+{
+    walked *w = ctx;
+    if (w->count < MAX_MESSAGES)
+        w->offset[w->count++] = m->offset;
+}
+
+static void on_finding(void *ctx, spicecap_walk_finding kind, const spicecap_walk_message *m, uint64_t extra,
+                       uint64_t tag)
+{
+    (void)extra, (void)tag;
+    walked *w = ctx;
+    w->findings[kind]++;
+    if (kind == SPICECAP_WALK_SUSPECT) /* reported whole before, taken back now */
+        for (unsigned i = 0; i < w->count; i++)
+            if (w->offset[i] == m->offset) {
+                w->offset[i] = UINT64_MAX;
+                break;
+            }
+}
+
+typedef struct walk {
+    spicecap_link_state link;
+    spicecap_walker w;
+    walked seen;
+    spicecap_walk_sink sink;
+} walk;
+
+static void begin(walk *k)
+{
+    memset(k, 0, sizeof *k);
+    k->sink = (spicecap_walk_sink){&k->seen, on_message, on_finding, NULL};
+    spicecap_link_init_recorded(&k->link, SPICE_CHANNEL_DISPLAY);
+    spicecap_walker_init(&k->w, &k->link, SPICECAP_DIR_RECEIVED, SPICECAP_WALK_RECORDED);
+}
+
+/* Feed bytes [from, to) as socket reads of random sizes up to max_read. */
+static void feed_reads(walk *k, const written *s, size_t from, size_t to, uint32_t max_read, uint64_t *tag)
+{
+    while (from < to) {
+        size_t n = 1 + next_random() % max_read;
+        if (n > to - from)
+            n = to - from;
+        spicecap_walker_feed(&k->w, s->bytes + from, n, (*tag)++, &k->sink);
+        from += n;
+    }
+}
+
+static bool walked_at(const walked *seen, uint64_t offset)
+{
+    for (unsigned i = 0; i < seen->count; i++)
+        if (seen->offset[i] == offset)
+            return true;
+    return false;
+}
+
+static void test_socket_reads_are_clean(void)
+{
+    written s;
+    write_stream(&s, 2000, 3000);
+    walk k;
+    begin(&k);
+    uint64_t tag = 1;
+    feed_reads(&k, &s, 0, s.len, 9000, &tag);
+    spicecap_walker_end(&k.w, false, &k.sink);
+    CU_ASSERT_EQUAL(k.seen.count, s.count);
+    for (unsigned i = 0; i < 16; i++)
+        CU_ASSERT_EQUAL(k.seen.findings[i], 0);
+    CU_ASSERT_EQUAL(spicecap_walker_layout(&k.w), SPICECAP_LAYOUT_READS);
+    spicecap_walker_clear(&k.w);
+    free(s.bytes);
+}
+
+/* A read lost (a seq gap) at a random place, many times over: every message
+ * wholly after the gap and wholly before it is walked, none that the gap
+ * touched, and the walk never stays lost. */
+static void test_gaps_in_socket_reads(void)
+{
+    for (int round = 0; round < 50; round++) {
+        written s;
+        write_stream(&s, 300, 2000);
+        walk k;
+        begin(&k);
+        uint64_t tag = 1;
+        size_t cut_from = s.len / 4 + next_random() % (s.len / 2);
+        size_t cut_len = 1 + next_random() % 5000;
+        feed_reads(&k, &s, 0, cut_from, 4000, &tag);
+        spicecap_walker_gap(&k.w, cut_len, &k.sink);
+        feed_reads(&k, &s, cut_from + cut_len, s.len, 4000, &tag);
+        spicecap_walker_end(&k.w, false, &k.sink);
+        unsigned missed = 0, wrong = 0;
+        for (unsigned i = 0; i < s.count; i++) {
+            bool touched = s.offset[i] < cut_from + cut_len && s.offset[i] + s.wire[i] > cut_from;
+            bool seen = walked_at(&k.seen, s.offset[i]);
+            /* The first message after the gap may be passed over while the
+             * walk looks for two headers that chain (resync.h). */
+            bool first_after = !touched && s.offset[i] >= cut_from + cut_len &&
+                               (i == 0 || s.offset[i - 1] < cut_from + cut_len);
+            if (touched && seen)
+                wrong++;
+            if (!touched && !seen && !first_after)
+                missed++;
+        }
+        CU_ASSERT_EQUAL(wrong, 0);
+        CU_ASSERT_EQUAL(missed, 0);
+        CU_ASSERT_EQUAL(k.seen.findings[SPICECAP_WALK_NO_RESYNC], 0);
+        spicecap_walker_clear(&k.w);
+        free(s.bytes);
+    }
+}
+
+/* Bytes vanish under a contiguous seq (no gap told): one desync, the
+ * message they were inside is not kept, every other one is walked (the
+ * lookback finds those its size ran past). */
+static void test_vanished_bytes(void)
+{
+    for (int round = 0; round < 50; round++) {
+        written s;
+        write_stream(&s, 300, 2000);
+        walk k;
+        begin(&k);
+        uint64_t tag = 1;
+        size_t cut_from = s.len / 4 + next_random() % (s.len / 2);
+        size_t cut_len = 1 + next_random() % 1500;
+        feed_reads(&k, &s, 0, cut_from, 4000, &tag);
+        feed_reads(&k, &s, cut_from + cut_len, s.len, 4000, &tag);
+        spicecap_walker_end(&k.w, false, &k.sink);
+        unsigned touched_seen = 0, missed = 0;
+        for (unsigned i = 0; i < s.count; i++) {
+            bool touched = s.offset[i] < cut_from + cut_len && s.offset[i] + s.wire[i] > cut_from;
+            bool seen = walked_at(&k.seen, s.offset[i] < cut_from ? s.offset[i] : s.offset[i] - cut_len);
+            if (touched && seen && k.seen.findings[SPICECAP_WALK_DESYNC] > 0)
+                touched_seen++;
+            if (!touched && !seen)
+                missed++;
+        }
+        /* A cut that removed whole messages only leaves no trace to find. */
+        CU_ASSERT(k.seen.findings[SPICECAP_WALK_DESYNC] <= 1);
+        CU_ASSERT_EQUAL(touched_seen, 0);
+        CU_ASSERT(missed <= 1);
+        spicecap_walker_clear(&k.w);
+        free(s.bytes);
+    }
+}
+
+/* Random bytes confirm a false boundary with probability under 1e-8 per
+ * byte (resync.h): 64 MiB scanned on the display channel, whose server
+ * side names the most types, may confirm a few times at most. */
+static void test_random_bytes_rarely_confirm(void)
+{
+    size_t len = (size_t)64 << 20;
+    uint8_t *bytes = malloc(len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(bytes);
+    for (size_t i = 0; i < len; i += 4) {
+        uint32_t r = next_random() ^ next_random() << 16;
+        memcpy(bytes + i, &r, 4);
+    }
+    spicecap_resync r;
+    spicecap_resync_start(&r, SPICE_CHANNEL_DISPLAY, SPICECAP_DIR_RECEIVED, 0);
+    unsigned confirmations = 0, plausible = 0;
+    size_t at = 0;
+    while (at < len) {
+        bool confirmed;
+        spicecap_resync_found found;
+        at += spicecap_resync_scan(&r, bytes + at, len - at, 1, &confirmed, &found);
+        confirmations += confirmed;
+    }
+    for (size_t i = 0; i + 6 <= len; i += 4099)
+        plausible += spicecap_mini_header_plausible(SPICE_CHANNEL_DISPLAY, SPICECAP_DIR_RECEIVED, bytes + i);
+    printf("\n  random bytes: %u confirmations in %zu MiB, %u plausible headers in %zu sampled positions\n",
+           confirmations, len >> 20, plausible, len / 4099);
+    CU_ASSERT(confirmations <= 3);
+    CU_ASSERT(plausible <= 10); /* about 1e-4 of 16 thousand positions */
+    free(bytes);
+}
+
+/* A plausible header at every other byte (draw_fill, a 19.8 MB size): the
+ * candidates are bounded and every byte is looked at once, so 256 MiB of
+ * it takes linear time (ctest's timeout catches anything quadratic). */
+static void test_header_every_other_byte_is_linear(void)
+{
+    size_t len = (size_t)256 << 20;
+    uint8_t *bytes = malloc(len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(bytes);
+    for (size_t i = 0; i < len; i += 2)
+        bytes[i] = SPICE_MSG_DISPLAY_DRAW_FILL & 0xff, bytes[i + 1] = SPICE_MSG_DISPLAY_DRAW_FILL >> 8;
+    CU_ASSERT(spicecap_mini_header_plausible(SPICE_CHANNEL_DISPLAY, SPICECAP_DIR_RECEIVED, bytes));
+    spicecap_resync r;
+    spicecap_resync_start(&r, SPICE_CHANNEL_DISPLAY, SPICECAP_DIR_RECEIVED, 0);
+    size_t at = 0;
+    unsigned most = 0;
+    while (at < len) {
+        bool confirmed;
+        spicecap_resync_found found;
+        size_t chunk = len - at < 65536 ? len - at : 65536;
+        at += spicecap_resync_scan(&r, bytes + at, chunk, 1, &confirmed, &found);
+        if (r.count > most)
+            most = r.count;
+    }
+    CU_ASSERT(most <= SPICECAP_RESYNC_CANDIDATES);
+    free(bytes);
+}
+
+int main(void)
+{
+    if (CU_initialize_registry() != CUE_SUCCESS)
+        return 2;
+    CU_pSuite s = CU_add_suite("walker_socket_reads_and_resync", NULL, NULL);
+    CU_add_test(s, "socket reads of intact bytes are clean", test_socket_reads_are_clean);
+    CU_add_test(s, "a lost read: every untouched message walked", test_gaps_in_socket_reads);
+    CU_add_test(s, "vanished bytes: one desync, the rest found again", test_vanished_bytes);
+    CU_add_test(s, "random bytes rarely confirm a boundary", test_random_bytes_rarely_confirm);
+    CU_add_test(s, "a header at every other byte costs linear time", test_header_every_other_byte_is_linear);
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+    CU_cleanup_registry();
+    return failed ? 1 : 0;
+}
