@@ -43,6 +43,7 @@
 #include "frame.h"
 #include "fuzz_support.h"
 #include "spicecap_dissector.h"
+#include "ws_compat.h"
 
 static epan_t *session;
 static epan_dissect_t *edt;
@@ -75,7 +76,7 @@ static void set_pref(const char *setting)
  * 250 MB). */
 static void open_session(void)
 {
-    static const struct packet_provider_funcs funcs = {frame_ts, NULL, NULL, NULL};
+    static const struct packet_provider_funcs funcs = {.get_frame_ts = frame_ts};
     session = epan_new(NULL, &funcs);
     edt = epan_dissect_new(session, TRUE, TRUE);
 }
@@ -89,9 +90,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     g_setenv("WIRESHARK_CONFIG_DIR", "/nonexistent/spicecap-fuzz", TRUE);
     g_setenv("WIRESHARK_DEBUG_WMEM_OVERRIDE", "simple", FALSE); /* ASan sees every allocation */
     g_setenv("G_SLICE", "always-malloc", FALSE);
-    ws_log_init("fuzz_plugin_dissect", NULL);
+    spicecap_ws_log_init("fuzz_plugin_dissect");
     init_process_policies();
-    char *error = configuration_init((*argv)[0], NULL);
+    char *error = spicecap_ws_configuration_init((*argv)[0]);
     g_free(error); /* only the program's own folder, which nothing here needs */
     /* The time column asserts unless told how to show time, as tshark does. */
     timestamp_set_type(TS_RELATIVE);
@@ -145,16 +146,14 @@ static void dissect(const uint8_t *frame, long len, bool forget)
 {
     static guint32 number;
     wtap_rec rec;
-    wtap_rec_init(&rec);
-    rec.rec_type = REC_TYPE_PACKET;
+    spicecap_ws_rec_init(&rec, frame, len);
+    spicecap_ws_setup_packet_rec(&rec, WTAP_ENCAP_ETHERNET);
     rec.presence_flags = WTAP_HAS_TS | WTAP_HAS_CAP_LEN;
-    rec.rec_header.packet_header.pkt_encap = WTAP_ENCAP_ETHERNET;
     rec.rec_header.packet_header.caplen = (guint32)len;
     rec.rec_header.packet_header.len = (guint32)len;
     frame_data fd;
     frame_data_init(&fd, ++number, &rec, 0, 0);
-    tvbuff_t *tvb = tvb_new_real_data(frame, (guint)len, (gint)len);
-    epan_dissect_run(edt, WTAP_FILE_TYPE_SUBTYPE_UNKNOWN, &rec, tvb, &fd, &columns);
+    spicecap_ws_dissect_run(edt, WTAP_FILE_TYPE_SUBTYPE_UNKNOWN, &rec, frame, len, &fd, &columns);
     epan_dissect_fill_in_columns(edt, TRUE, TRUE);
     if (forget) {
         /* What spicecap decided, and what VNC took over when spicecap handed

@@ -48,6 +48,36 @@ typedef void spicecap_ws_stat_init;
 #include <epan/value_string.h>
 #endif
 
+/* A program that runs libwireshark in-process, as Wireshark's fuzzshark
+ * does (fuzz/fuzz_plugin_dissect.c), not the plugin. 4.6 takes the program
+ * name from GLib (g_set_prgname) instead of ws_log_init(), drops
+ * configuration_init()'s namespace (the application flavour, Wireshark by
+ * default), gives a record its own bytes (wtap_rec.data, which
+ * wtap_rec_init() sizes and wtap_rec_cleanup() frees) that
+ * epan_dissect_run() dissects, where 4.0 and 4.4 pass a tvb beside the
+ * record, and names a record's type (wtap_rec.rec_type_name, which the frame
+ * dissector puts in a column: left NULL, a dissector assertion), set with the
+ * type by wtap_setup_packet_rec(). Macros, so that the plugin's sources need
+ * none of these headers. */
+#if SPICECAP_WS_AT_LEAST(4, 6)
+#define spicecap_ws_log_init(progname) (g_set_prgname(progname), ws_log_init(NULL))
+#define spicecap_ws_configuration_init(arg0) configuration_init(arg0)
+#define spicecap_ws_rec_init(rec, bytes, len)                                                                  \
+    (wtap_rec_init((rec), (gsize)(len)), ws_buffer_append(&(rec)->data, (bytes), (size_t)(len)))
+#define spicecap_ws_dissect_run(edt, file_type, rec, bytes, len, fd, cinfo)                                   \
+    epan_dissect_run((edt), (file_type), (rec), (fd), (cinfo))
+#define spicecap_ws_setup_packet_rec(rec, encap) wtap_setup_packet_rec((rec), (encap))
+#else
+#define spicecap_ws_log_init(progname) ws_log_init((progname), NULL)
+#define spicecap_ws_configuration_init(arg0) configuration_init((arg0), NULL)
+#define spicecap_ws_rec_init(rec, bytes, len) wtap_rec_init(rec)
+#define spicecap_ws_dissect_run(edt, file_type, rec, bytes, len, fd, cinfo)                                   \
+    epan_dissect_run((edt), (file_type), (rec), tvb_new_real_data((bytes), (guint)(len), (gint)(len)), (fd),     \
+                     (cinfo))
+#define spicecap_ws_setup_packet_rec(rec, encap)                                                               \
+    ((rec)->rec_type = REC_TYPE_PACKET, (rec)->rec_header.packet_header.pkt_encap = (encap))
+#endif
+
 /* 4.4 and 4.6 ask a plugin what it is (plugin_describe(), as the plugin.c
  * that their make-plugin-reg.py writes); 4.0 has no such symbol and no
  * wsutil/plugins.h. Detected from the header, not the version. */
