@@ -229,18 +229,7 @@ void spicecap_link_pdu_done(spicecap_link_state *link, spicecap_direction d, spi
 
 /* ---- the byte-stream walker ---- */
 
-void spicecap_walker_emit_finding(const spicecap_walk_sink *sink, spicecap_walk_finding kind,
-                                  const spicecap_walk_message *m, uint64_t extra, uint64_t tag)
-{
-    if (sink && sink->finding)
-        sink->finding(sink->ctx, kind, m, extra, tag);
-}
 
-void spicecap_walker_emit_message(const spicecap_walk_sink *sink, const spicecap_walk_message *m)
-{
-    if (sink && sink->message)
-        sink->message(sink->ctx, m);
-}
 
 static void emit_note(const spicecap_walk_sink *sink, spicecap_walk_note kind, uint64_t offset)
 {
@@ -248,16 +237,7 @@ static void emit_note(const spicecap_walk_sink *sink, spicecap_walk_note kind, u
         sink->note(sink->ctx, kind, offset);
 }
 
-static bool in_messages(const spicecap_walker *w)
-{
-    return w->stage == SPICECAP_STAGE_MINI || w->stage == SPICECAP_STAGE_DATA;
-}
 
-bool spicecap_walker_mid_message(const spicecap_walker *w)
-{
-    return !w->stopped && !w->lost && !w->scanning && !w->pending && in_messages(w) &&
-           (w->have > 0 || w->body_left > 0);
-}
 
 bool spicecap_walker_stopped(const spicecap_walker *w)
 {
@@ -295,15 +275,6 @@ static void halt(spicecap_walker *w, const spicecap_walk_sink *sink)
     emit_note(sink, SPICECAP_NOTE_STOPPED, w->offset);
 }
 
-/* A PDU ended: the next one's stage is taken when its first byte comes,
- * since it may depend on what the other side says meanwhile (the client's
- * ticket on the server's capabilities; a refusal stops both). */
-void spicecap_walker_next_pdu(spicecap_walker *w)
-{
-    w->pending = true;
-    w->have = 0;
-    w->body_left = 0;
-}
 
 /* Take the direction's next stage from the shared rules; false when the
  * direction is not framed any more. */
@@ -316,7 +287,7 @@ static bool take_stage(spicecap_walker *w, const spicecap_walk_sink *sink)
         return false;
     }
     w->need = spicecap_stage_fixed_len(w->stage);
-    if (in_messages(w)) {
+    if (spicecap_walker_in_messages(w)) {
         memset(&w->msg, 0, sizeof w->msg);
         w->msg.data_header = w->stage == SPICECAP_STAGE_DATA;
     }
@@ -327,7 +298,7 @@ static bool take_stage(spicecap_walker *w, const spicecap_walk_sink *sink)
 static bool at_messages(const spicecap_walker *w)
 {
     if (!w->pending)
-        return in_messages(w);
+        return spicecap_walker_in_messages(w);
     spicecap_stage next = w->link->next[w->direction];
     return next == SPICECAP_STAGE_MESSAGES || next == SPICECAP_STAGE_MINI || next == SPICECAP_STAGE_DATA;
 }
@@ -448,7 +419,7 @@ static size_t walk_bytes(spicecap_walker *w, const uint8_t *data, size_t len, ui
     while (at < len && !w->stopped) {
         if (w->pending && !take_stage(w, sink))
             break;
-        size_t n = in_messages(w) ? feed_message(w, data + at, len - at, tag, sink)
+        size_t n = spicecap_walker_in_messages(w) ? feed_message(w, data + at, len - at, tag, sink)
                                   : feed_link(w, data + at, len - at, sink);
         w->offset += n;
         at += n;

@@ -1,5 +1,6 @@
-/* What spice_walker.c shares with walk_recorded.c, the walker's recorded
- * mode: not part of the walker's interface. */
+/* What the walker's files share (walker_events.c defines the reporting
+ * both modes use; walk_recorded.c is the recorded mode, lookback.c its
+ * memory of socket reads): not part of the walker's interface. */
 #ifndef SPICECAP_WALKER_INTERNAL_H
 #define SPICECAP_WALKER_INTERNAL_H
 
@@ -8,6 +9,8 @@
 void spicecap_walker_emit_finding(const spicecap_walk_sink *sink, spicecap_walk_finding kind,
                                   const spicecap_walk_message *m, uint64_t extra, uint64_t tag);
 void spicecap_walker_emit_message(const spicecap_walk_sink *sink, const spicecap_walk_message *m);
+/* Reading a data message (mini or data header), not the link stage. */
+bool spicecap_walker_in_messages(const spicecap_walker *w);
 /* Between PDUs: the next one's stage is taken at its first byte. */
 void spicecap_walker_next_pdu(spicecap_walker *w);
 
