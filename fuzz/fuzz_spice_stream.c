@@ -10,7 +10,11 @@
  *   byte 0    channel: 1 + byte % (SPICE_END_CHANNEL - 1), which sets the
  *             client port the way ryll does
  *   byte 1    bit 0: ryll's big-endian header; bit 1: seqs start just below
- *             2^32, so every chain wraps; bit 2: a real connection (below)
+ *             2^32, so every chain wraps; bit 2: a real connection (below);
+ *             bit 3: what ryll really writes, every record over its 65535
+ *             snaplen left out of the file (seq gaps: snaplen loss); bit 4:
+ *             the server's second chunk never written though its seq is not
+ *             taken (a full writer queue: bytes vanish under a contiguous seq)
  *   then      chunks of [direction: bit 0 of a byte][u16 LE length][bytes],
  *             each recorded as one message (the last may be short)
  *
@@ -24,7 +28,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "bytes.h"
 #include "channels.h"
+#include "format.h"
 #include "error.h"
 #include "frame.h"
 #include "fuzz_support.h"
@@ -80,8 +86,11 @@ static char *record(const uint8_t *data, size_t size)
     uint64_t ts = 0;
     size_t at = 2;
     fuzz_chunk c;
+    unsigned server_chunks = 0;
     while (fuzz_next_chunk(data, size, &at, SIZE_MAX, &c)) {
         spicecap_direction dir = c.from_server ? SPICECAP_DIR_RECEIVED : SPICECAP_DIR_SENT;
+        if (c.from_server && ++server_chunks == 2 && (data[1] & 16))
+            continue; /* dropped by a full queue: the writer never took its seq */
         if (spicecap_live_writer_record(w, ts += 1000, dir, c.bytes, c.len) != 0) {
             fprintf(stderr, "fuzz_spice_stream: recording: %s\n", spicecap_last_error());
             abort();
@@ -93,6 +102,38 @@ static char *record(const uint8_t *data, size_t size)
         abort();
     }
     return path;
+}
+
+/* What pcap-file 2.0.0 does under ryll: a record over the header's 65535
+ * snaplen is not written at all. The recorded file is rewritten without
+ * them (the seq chain then has gaps where they were). */
+static void drop_records_over_snaplen(const char *path)
+{
+    gchar *bytes = NULL;
+    gsize len = 0;
+    if (!g_file_get_contents(path, &bytes, &len, NULL) || len < SPICECAP_PCAP_FILE_HDR_LEN) {
+        fprintf(stderr, "fuzz_spice_stream: cannot read back %s\n", path);
+        abort();
+    }
+    const uint8_t *in = (const uint8_t *)bytes;
+    bool big = spicecap_be32(in) == SPICECAP_PCAP_MAGIC_USEC;
+    GByteArray *out = g_byte_array_new();
+    g_byte_array_append(out, in, SPICECAP_PCAP_FILE_HDR_LEN);
+    for (gsize at = SPICECAP_PCAP_FILE_HDR_LEN; at + SPICECAP_PCAP_RECORD_HDR_LEN <= len;) {
+        uint32_t caplen = spicecap_get32(in + at + 8, big);
+        gsize whole = SPICECAP_PCAP_RECORD_HDR_LEN + (gsize)caplen;
+        if (whole > len - at)
+            break;
+        if (caplen <= SPICECAP_RYLL_PCAP_SNAPLEN)
+            g_byte_array_append(out, in + at, (guint)whole);
+        at += whole;
+    }
+    if (!g_file_set_contents(path, (const gchar *)out->data, (gssize)out->len, NULL)) {
+        fprintf(stderr, "fuzz_spice_stream: cannot rewrite %s\n", path);
+        abort();
+    }
+    g_byte_array_free(out, TRUE);
+    g_free(bytes);
 }
 
 #define REAL_CLIENT_IP 0xC0A80001u /* 192.168.0.1: not ryll's 10.0.0.1 */
@@ -141,6 +182,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 2)
         return 0;
     char *path = data[1] & 4 ? record_real(data, size) : record(data, size);
+    if (data[1] & 8)
+        drop_records_over_snaplen(path);
     validation v;
     validation_init(&v, false);
     char *error = NULL;

@@ -111,6 +111,11 @@ def capture_seeds(src):
                         ("fault-drop.pcap", ("faults", "drop-segment.pcap")),
                         ("fault-lying-size.pcap", ("faults", "lying-size.pcap")),
                         ("fault-bad-checksum.pcap", ("faults", "bad-checksum.pcap")),
+                        ("ryll-ring-snaplen-loss.pcap", ("ryll", "display-ring.pcap")),
+                        ("ryll-video-ring.pcap", ("ryll", "video-ring.pcap")),
+                        ("ryll-live-display.pcap", ("ryll", "live", "display.pcap")),
+                        ("ryll-live-queue-overflow.pcap", ("ryll", "live-queue-overflow", "display.pcap")),
+                        ("live-reads-display.pcap", ("live-reads", "display.pcap")),
                         ("live-inputs.pcap", ("live", "inputs.pcap")),
                         ("live-main.pcap", ("live", "main.pcap"))]:
         seeds[name] = cut_pcap(rd(*parts))
@@ -145,7 +150,19 @@ def stream_seeds(src):
     sources = [("desktop", os.path.join(fx, "clean", "desktop.pcap"), 0),
                ("qemu", os.path.join(fx, "ref", "qemu-kernel-nocompress.pcapng.gz"), 4),  # a real connection
                ("wrap", os.path.join(fx, "clean", "seq-wrap.pcap"), 2),
-               ("ryll", os.path.join(fx, "ref", "ryll-display-sample.pcap"), 1)]
+               ("ryll", os.path.join(fx, "ref", "ryll-display-sample.pcap"), 1),
+               # Socket reads as ryll writes them: records over the snaplen
+               # left out (8), and a read a full queue dropped (16).
+               ("reads-snaplen", os.path.join(fx, "live-reads", "display.pcap"), 1 | 8),
+               ("reads-dropped", os.path.join(fx, "live-reads", "display.pcap"), 16)]
+    # One read of 65482 bytes, whose 65536-byte record ryll's writer drops
+    # (snaplen loss, flag 8), cuts a draw_copy; the next read ends it and
+    # holds a mark (under libFuzzer's 64 KiB max_len).
+    big = 65482
+    draw_copy = struct.pack("<HI", 304, big + 1 - 6) + bytes(range(256)) * 255 + bytes(big - 6 - 256 * 255)
+    tail = bytes(1) + struct.pack("<HI", 102, 0)
+    seeds["snaplen-crafted"] = bytes([1, 1 | 8]) + struct.pack("<BH", 1, len(draw_copy)) + draw_copy + \
+        struct.pack("<BH", 1, len(tail)) + tail
     for label, path, flags in sources:
         for port, chunks in sorted(flows(path).items()):
             # The channel byte: ryll's port says it; a real capture's link
