@@ -1,19 +1,36 @@
 /* The last bytes of a socket-read flow, kept so that a desync can be
  * searched back to the message whose size ran past the bytes that vanished
  * (walk_recorded.c). A ring of bytes and one of chunk starts. */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "walker_internal.h"
 
+/* At most this many flows hold a lookback at once (32 MiB): a capture of
+ * thousands of socket-read flows must not cost half a gigabyte each
+ * thousand. Past it a flow's desync is searched forward only. */
+#define SPICECAP_LOOKBACK_MAX_LIVE 64
+static atomic_uint live_lookbacks;
+
 spicecap_lookback *spicecap_lookback_new(void)
 {
-    return calloc(1, sizeof(spicecap_lookback));
+    if (atomic_fetch_add(&live_lookbacks, 1) >= SPICECAP_LOOKBACK_MAX_LIVE) {
+        atomic_fetch_sub(&live_lookbacks, 1);
+        return NULL;
+    }
+    spicecap_lookback *b = calloc(1, sizeof(spicecap_lookback));
+    if (b == NULL)
+        atomic_fetch_sub(&live_lookbacks, 1);
+    return b;
 }
 
 void spicecap_lookback_free(spicecap_lookback *b)
 {
+    if (b == NULL)
+        return;
     free(b);
+    atomic_fetch_sub(&live_lookbacks, 1);
 }
 
 static void drop_old_chunks(spicecap_lookback *b)

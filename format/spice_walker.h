@@ -240,6 +240,7 @@ typedef struct spicecap_walker {
      * to be READS; freed by spicecap_walker_clear. */
     struct spicecap_lookback *lookback;
     bool replaying;
+    bool no_lookback;      /* none could be had (too many flows hold one): searched forward only */
     uint64_t chunk_len;    /* the chunk being walked */
     bool rescan_pending;   /* a desync asks for the lookback search, from rescan_from */
     uint64_t rescan_from;

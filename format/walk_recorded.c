@@ -389,9 +389,11 @@ void spicecap_walker_feed_recorded(spicecap_walker *w, const uint8_t *data, size
     if (spicecap_walker_mid_message(w))
         w->msg.chunks++; /* this chunk continues the message */
     w->chunk_len = len;
-    if (w->layout == SPICECAP_LAYOUT_READS) {
-        if (w->lookback == NULL)
+    if (w->layout == SPICECAP_LAYOUT_READS && !w->no_lookback) {
+        if (w->lookback == NULL) {
             w->lookback = spicecap_lookback_new(); /* without it a desync is only searched forward */
+            w->no_lookback = w->lookback == NULL; /* asked once */
+        }
         if (w->lookback)
             spicecap_lookback_add(w->lookback, w->offset, data, len, tag, true);
     }
