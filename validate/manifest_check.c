@@ -5,6 +5,7 @@
 
 #include "channels.h"
 #include "format.h"
+#include "spice_names.h"
 
 typedef struct expected {
     const char *file; /* basename, or NULL: the only input */
@@ -83,9 +84,10 @@ static bool same(const expected *e, const seen_message *s)
 static void describe(char *buf, size_t size, unsigned channel, unsigned direction, uint16_t type, uint64_t wire,
                      int64_t seq, int64_t segments)
 {
-    g_snprintf(buf, size, "%s %s type %u, %" G_GUINT64_FORMAT " bytes, seq %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT
+    const char *name = spicecap_message_name(channel, direction, type);
+    g_snprintf(buf, size, "%s %s type %u %s, %" G_GUINT64_FORMAT " bytes, seq %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT
                " segment(s)", spicecap_channel_name(channel) ? spicecap_channel_name(channel) : "?",
-               spicecap_direction_name(direction), type, wire, seq, segments);
+               spicecap_direction_name(direction), type, name ? name : "(unnamed)", wire, seq, segments);
 }
 
 static int by_frame(gconstpointer a, gconstpointer b)
