@@ -1,8 +1,9 @@
 /* Dissects SPICE messages in two kinds of TCP flow.
  *
  * Recorded flows (ryll's fake frames): each flow's channel comes from its
- * client port, 6-byte mini headers frame the messages from the first byte,
- * and messages are reassembled across TCP segments.
+ * client port, and the shared walker frames the messages from the first
+ * byte, across gaps and desyncs, as the validator does (recorded_frames.c; what a
+ * frame shows: recorded_show.c).
  *
  * Real connections, from their REDQ link header: the link stage (session.c
  * walks it, link.c shows it), then data messages with the mini header when
@@ -30,25 +31,25 @@
 
 #include "channels.h"
 #include "format.h"
-#include "spice_names.h"
-#include "bodies.h"
-#include "stats.h"
 #include "link.h"
 #include "link_stage.h"
+#include "message.h"
 #include "port_map.h"
+#include "bodies.h"
 #include "recorded.h"
+#include "recorded_frames.h"
+#include "recorded_show.h"
 #include "session.h"
+#include "stats.h"
 #include "ws_compat.h"
 
 static int proto_spicecap = -1;
-static int hf_channel = -1, hf_direction = -1, hf_type = -1, hf_name = -1, hf_size = -1, hf_wire_size = -1,
-           hf_segments = -1, hf_serial = -1, hf_sub_list = -1, hf_unframed = -1;
-static int ett_spicecap = -1;
-static expert_field ei_unknown_type = EI_INIT, ei_size_insane = EI_INIT, ei_dropped = EI_INIT;
 static dissector_handle_t spicecap_handle, vnc_handle, dropped_handle;
+static expert_field ei_dropped = EI_INIT;
 static spicecap_ws_bool pref_real_connections = true;
+static spicecap_ws_bool pref_keep_whole = false;
+static guint pref_kept_bytes = 4096;
 static const char *pref_client_ports = "";
-static int spicecap_tap = -1;
 
 static bool is_recorded(const packet_info *pinfo)
 {
@@ -73,75 +74,6 @@ static unsigned recorded_channel(const packet_info *pinfo)
     return spicecap_port_map_channel((guint16)(received ? pinfo->destport : pinfo->srcport));
 }
 
-static guint recorded_message_len(packet_info *pinfo, tvbuff_t *tvb, int offset, void *data)
-{
-    (void)pinfo, (void)data;
-    return spicecap_session_pdu_len(SPICECAP_STAGE_MINI, tvb, offset); /* past the sane bound: the header alone */
-}
-
-/* One SPICE data message, whole in tvb, with its mini or data header. */
-static void dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, unsigned channel,
-                            spicecap_direction direction, bool data_header, bool recorded)
-{
-    const char *side = direction == SPICECAP_DIR_SENT ? "client" : "server";
-    int type_at = (int)(data_header ? SPICECAP_DATA_HDR_TYPE_AT : SPICECAP_MINI_HDR_TYPE_AT);
-    int size_at = (int)(data_header ? SPICECAP_DATA_HDR_SIZE_AT : SPICECAP_MINI_HDR_SIZE_AT);
-    int header_len = (int)(data_header ? SPICECAP_DATA_HDR_LEN : SPICECAP_MINI_HDR_LEN);
-    guint16 type = tvb_get_letohs(tvb, type_at);
-    guint32 size = tvb_get_letohl(tvb, size_at);
-    const char *name = spicecap_message_name(channel, direction, type);
-    const char *channel_name = spicecap_channel_label(channel);
-    guint wire = tvb_reported_length(tvb);
-
-    col_set_str(pinfo->cinfo, COL_PROTOCOL, "SPICEcap");
-    col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "%s %s %s", channel_name, side, name ? name : "unknown");
-    col_set_fence(pinfo->cinfo, COL_INFO);
-
-    proto_item *top = proto_tree_add_item(tree, proto_spicecap, tvb, 0, -1, ENC_NA);
-    proto_item_append_text(top, ", %s %s %s (%u bytes)", channel_name, side, name ? name : "unknown", wire);
-    proto_tree *t = proto_item_add_subtree(top, ett_spicecap);
-    proto_item *pi = proto_tree_add_string(t, hf_channel, tvb, 0, 0, channel_name);
-    proto_item_set_generated(pi);
-    pi = proto_tree_add_string(t, hf_direction, tvb, 0, 0, direction == SPICECAP_DIR_SENT ? "sent" : "received");
-    proto_item_set_generated(pi);
-    if (data_header)
-        proto_tree_add_item(t, hf_serial, tvb, (int)SPICECAP_DATA_HDR_SERIAL_AT, 8, ENC_LITTLE_ENDIAN);
-    proto_item *type_item = proto_tree_add_item(t, hf_type, tvb, type_at, 2, ENC_LITTLE_ENDIAN);
-    pi = proto_tree_add_string(t, hf_name, tvb, type_at, 2, name ? name : "unknown");
-    proto_item_set_generated(pi);
-    proto_item *size_item = proto_tree_add_item(t, hf_size, tvb, size_at, 4, ENC_LITTLE_ENDIAN);
-    if (data_header)
-        proto_tree_add_item(t, hf_sub_list, tvb, (int)SPICECAP_DATA_HDR_SUB_LIST_AT, 4, ENC_LITTLE_ENDIAN);
-    pi = proto_tree_add_uint(t, hf_wire_size, tvb, 0, wire, wire);
-    proto_item_set_generated(pi);
-    if (recorded) {
-        /* A recorded message fills segments of 65495 bytes but its last. */
-        pi = proto_tree_add_uint(t, hf_segments, tvb, 0, 0, spicecap_segment_count_for(wire));
-        proto_item_set_generated(pi);
-    }
-    if (name == NULL)
-        expert_add_info_format(pinfo, type_item, &ei_unknown_type, "Type %u is not a %s %s message", type,
-                               channel_name, side);
-    if (size > SPICECAP_SANE_MESSAGE_SIZE) /* not believed: format.h says why */
-        expert_add_info_format(pinfo, size_item, &ei_size_insane, "Size %u is over the %u-byte bound", size,
-                               SPICECAP_SANE_MESSAGE_SIZE);
-    else
-        spicecap_dissect_body(tvb_new_subset_remaining(tvb, header_len), pinfo, t, channel, direction, type);
-    spicecap_tap_info *info = wmem_new(pinfo->pool, spicecap_tap_info);
-    info->channel = channel_name;
-    info->direction = direction == SPICECAP_DIR_SENT ? "sent" : "received";
-    info->name = name ? name : "unknown";
-    info->wire_size = wire;
-    tap_queue_packet(spicecap_tap, pinfo, info);
-}
-
-static int dissect_recorded_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
-{
-    (void)data;
-    dissect_message(tvb, pinfo, tree, recorded_channel(pinfo), recorded_direction(pinfo), false, true);
-    return (int)tvb_captured_length(tvb);
-}
-
 /* One PDU of a real connection, whole in pdu, at its stage. */
 static void dissect_real_pdu(tvbuff_t *pdu, packet_info *pinfo, proto_tree *tree, spicecap_session *s,
                              spicecap_direction direction, spicecap_stage stage)
@@ -149,13 +81,15 @@ static void dissect_real_pdu(tvbuff_t *pdu, packet_info *pinfo, proto_tree *tree
     if (!pinfo->fd->visited)
         spicecap_session_pdu_done(s, direction, stage, pdu);
     if (stage == SPICECAP_STAGE_MINI || stage == SPICECAP_STAGE_DATA) {
-        dissect_message(pdu, pinfo, tree, s->link.channel, direction, stage == SPICECAP_STAGE_DATA, false);
+        spicecap_message_view v = {s->link.channel, direction, stage == SPICECAP_STAGE_DATA, false, 0, 0,
+                                   SPICECAP_TAP_MESSAGE};
+        spicecap_dissect_message(pdu, pinfo, tree, &v, NULL);
         return;
     }
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "SPICEcap");
     spicecap_link_dissect(pdu, pinfo, tree, stage, direction, spicecap_channel_label(s->link.channel));
     if (stage == SPICECAP_STAGE_UNFRAMEABLE || stage == SPICECAP_STAGE_NONE) {
-        proto_tree_add_item(tree, hf_unframed, pdu, 0, -1, ENC_NA);
+        spicecap_message_add_unframed(tree, pdu, 0, -1);
         col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "bytes that cannot be framed");
     }
     col_set_fence(pinfo->cinfo, COL_INFO);
@@ -208,6 +142,7 @@ static int dissect_dropped(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     (void)data;
     if (tvb_reported_length(tvb) != 0)
         return 0;
+    spicecap_recorded_empty_record(pinfo);
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "SPICEcap");
     col_set_str(pinfo->cinfo, COL_INFO, "0-byte record: message dropped by the recorder");
     proto_item *item = proto_tree_add_item(tree, proto_spicecap, tvb, 0, 0, ENC_NA);
@@ -226,9 +161,14 @@ static int hand_on(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *da
 static int dissect_spicecap(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     if (is_recorded(pinfo)) {
-        col_clear(pinfo->cinfo, COL_INFO);
-        tcp_dissect_pdus(tvb, pinfo, tree, TRUE, SPICECAP_MINI_HDR_LEN, recorded_message_len, dissect_recorded_message,
-                         data);
+        if (pinfo->flags.in_error_pkt) /* a TCP header quoted in an ICMP error: not the flow's bytes */
+            return (int)tvb_captured_length(tvb);
+        const struct tcpinfo *tcp = pinfo->ptype == PT_TCP ? data : NULL;
+        unsigned channel = recorded_channel(pinfo);
+        spicecap_direction direction = recorded_direction(pinfo);
+        const spicecap_rec_frame *fr = spicecap_recorded_frame(tvb, pinfo, tcp, proto_spicecap, channel, direction);
+        if (fr != NULL)
+            spicecap_recorded_show(tvb, pinfo, tree, fr, channel, direction);
         return (int)tvb_captured_length(tvb);
     }
     spicecap_session *s = pref_real_connections ? spicecap_session_get(tvb, pinfo, proto_spicecap) : NULL;
@@ -255,33 +195,19 @@ static spicecap_ws_bool dissect_spicecap_heur(tvbuff_t *tvb, packet_info *pinfo,
 static void apply_prefs(void)
 {
     spicecap_port_map_set(pref_client_ports);
+    spicecap_recorded_set_keep(pref_kept_bytes, pref_keep_whole);
 }
 
 void spicecap_register(void)
 {
-    static hf_register_info hf[] = {
-        {&hf_channel, {"Channel", "spicecap.channel", FT_STRING, BASE_NONE, NULL, 0, "SPICE channel (from the client port)", HFILL}},
-        {&hf_direction, {"Direction", "spicecap.direction", FT_STRING, BASE_NONE, NULL, 0, "sent (client to server) or received", HFILL}},
-        {&hf_type, {"Message type", "spicecap.type", FT_UINT16, BASE_DEC, NULL, 0, "Mini header message type", HFILL}},
-        {&hf_name, {"Message name", "spicecap.name", FT_STRING, BASE_NONE, NULL, 0, "spice-protocol's name of the type on this channel and direction", HFILL}},
-        {&hf_size, {"Body size", "spicecap.size", FT_UINT32, BASE_DEC, NULL, 0, "Mini header body size", HFILL}},
-        {&hf_wire_size, {"Wire size", "spicecap.wire_size", FT_UINT32, BASE_DEC, NULL, 0, "Message bytes with the mini header", HFILL}},
-        {&hf_segments, {"Segments", "spicecap.segments", FT_UINT32, BASE_DEC, NULL, 0, "TCP segments that carry the message as recorded", HFILL}},
-        {&hf_serial, {"Serial", "spicecap.serial", FT_UINT64, BASE_DEC, NULL, 0, "Data header serial number (real connections without the mini header)", HFILL}},
-        {&hf_sub_list, {"Sub-message list", "spicecap.sub_list", FT_UINT32, BASE_DEC, NULL, 0, "Data header offset of the sub-message list", HFILL}},
-        {&hf_unframed, {"Bytes not framed", "spicecap.unframed", FT_BYTES, BASE_NONE, NULL, 0, "Bytes after a refused link, SASL or a header past the sane bound", HFILL}},
-    };
-    static int *ett[] = {&ett_spicecap};
     static ei_register_info ei[] = {
-        {&ei_unknown_type, {"spicecap.unknown_type", PI_PROTOCOL, PI_WARN, "Unknown message type", EXPFILL}},
-        {&ei_size_insane, {"spicecap.size_insane", PI_MALFORMED, PI_ERROR, "Size field larger than any sane message", EXPFILL}},
         {&ei_dropped, {"spicecap.dropped", PI_MALFORMED, PI_ERROR, "Message dropped by the recorder: a 0-byte record (the K2 bug)", EXPFILL}},
     };
     proto_spicecap = proto_register_protocol("SPICE (recorded by ryll)", "SPICEcap", "spicecap");
-    proto_register_field_array(proto_spicecap, hf, array_length(hf));
-    proto_register_subtree_array(ett, array_length(ett));
-    expert_module_t *expert = expert_register_protocol(proto_spicecap);
-    expert_register_field_array(expert, ei, array_length(ei));
+    expert_register_field_array(expert_register_protocol(proto_spicecap), ei, array_length(ei));
+    int tap = spicecap_stats_register();
+    spicecap_message_register(proto_spicecap, tap);
+    spicecap_recorded_show_register(proto_spicecap, tap);
     spicecap_bodies_register(proto_spicecap);
     spicecap_link_register(proto_spicecap);
     module_t *prefs = prefs_register_protocol(proto_spicecap, apply_prefs);
@@ -293,10 +219,25 @@ void spicecap_register(void)
                                    "Frame real SPICE connections from their link header (on port 5900, and "
                                    "where chosen with Decode As); off hands them to the other dissectors",
                                    &pref_real_connections);
+    prefs_register_uint_preference(prefs, "kept_bytes", "Bytes kept of a recorded message spanning frames",
+                                   "A recorded message whose bytes span frames is shown in the frame that "
+                                   "completes it from its first bytes, kept as they pass: how many (its length "
+                                   "stays its wire size; body fields past them are not shown)",
+                                   10, &pref_kept_bytes);
+    prefs_register_bool_preference(prefs, "keep_whole_messages", "Keep whole recorded messages",
+                                   "Keep every byte of a recorded message spanning frames (slower, and memory "
+                                   "grows with the capture), not only its first spicecap.kept_bytes",
+                                   &pref_keep_whole);
     spicecap_handle = register_dissector("spicecap", dissect_spicecap, proto_spicecap);
     dropped_handle = create_dissector_handle(dissect_dropped, proto_spicecap);
     register_postdissector(dropped_handle);
-    spicecap_tap = spicecap_stats_register();
+    register_cleanup_routine(spicecap_recorded_cleanup);
+}
+
+void spicecap_forget(conversation_t *conv)
+{
+    spicecap_recorded_forget(conv, proto_spicecap);
+    conversation_delete_proto_data(conv, proto_spicecap);
 }
 
 void spicecap_handoff(void)

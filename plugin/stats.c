@@ -9,12 +9,37 @@
 
 #include "ws_compat.h"
 
-static int node_messages = -1, node_bytes = -1;
+static int node_messages = -1, node_bytes = -1, node_cut = -1, node_lost = -1;
 
 static void stats_init(stats_tree *st)
 {
     node_messages = stats_tree_create_node(st, "Messages", 0, STAT_DT_INT, TRUE);
     node_bytes = stats_tree_create_node(st, "Bytes", 0, STAT_DT_INT, TRUE);
+    node_cut = stats_tree_create_node(st, "Cut messages", 0, STAT_DT_INT, TRUE);
+    node_lost = stats_tree_create_node(st, "Lost bytes", 0, STAT_DT_INT, TRUE);
+}
+
+/* What a recorded flow lost, per channel and direction: cut messages, and
+ * bytes missing (seq gaps) or not framed. */
+static void stats_loss(stats_tree *st, const spicecap_tap_info *m)
+{
+    if (m->kind == SPICECAP_TAP_CUT) {
+        tick_stat_node(st, "Cut messages", 0, TRUE);
+        int channel = tick_stat_node(st, m->channel, node_cut, TRUE);
+        int direction = tick_stat_node(st, m->direction, channel, TRUE);
+        tick_stat_node(st, m->name, direction, FALSE);
+        return;
+    }
+    int lost = (int)MIN(m->missing + m->unframed, (uint64_t)G_MAXINT);
+    if (lost == 0)
+        return;
+    increase_stat_node(st, "Lost bytes", 0, TRUE, lost);
+    int channel = increase_stat_node(st, m->channel, node_lost, TRUE, lost);
+    int direction = increase_stat_node(st, m->direction, channel, TRUE, lost);
+    if (m->missing > 0)
+        increase_stat_node(st, "missing (seq gaps)", direction, FALSE, (int)MIN(m->missing, (uint64_t)G_MAXINT));
+    if (m->unframed > 0)
+        increase_stat_node(st, "not framed", direction, FALSE, (int)MIN(m->unframed, (uint64_t)G_MAXINT));
 }
 
 static tap_packet_status stats_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt, const void *data,
@@ -22,6 +47,10 @@ static tap_packet_status stats_packet(stats_tree *st, packet_info *pinfo, epan_d
 {
     (void)pinfo, (void)edt, (void)flags;
     const spicecap_tap_info *m = data;
+    if (m->kind != SPICECAP_TAP_MESSAGE) {
+        stats_loss(st, m);
+        return TAP_PACKET_REDRAW;
+    }
     tick_stat_node(st, "Messages", 0, TRUE);
     int channel = tick_stat_node(st, m->channel, node_messages, TRUE);
     int direction = tick_stat_node(st, m->direction, channel, TRUE);
@@ -33,19 +62,20 @@ static tap_packet_status stats_packet(stats_tree *st, packet_info *pinfo, epan_d
     return TAP_PACKET_REDRAW;
 }
 
-/* The -z spicecap,stat table: one row per channel, direction and type. */
+/* The -z spicecap,stat tables: one row per channel, direction and type,
+ * then the losses, one row per channel and direction. */
 typedef struct stat_row {
     char *key; /* "channel\tdirection\tname": sorts as the table does */
     uint64_t messages, bytes;
+    uint64_t cut, missing, unframed, desyncs; /* the losses' rows */
 } stat_row;
 
-static tap_packet_status table_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt, const void *data,
-                                      tap_flags_t flags)
+typedef struct stat_tables {
+    GHashTable *messages, *losses;
+} stat_tables;
+
+static stat_row *row_for(GHashTable *rows, char *key)
 {
-    (void)pinfo, (void)edt, (void)flags;
-    GHashTable *rows = tapdata;
-    const spicecap_tap_info *m = data;
-    char *key = g_strdup_printf("%s\t%s\t%s", m->channel, m->direction, m->name);
     stat_row *row = g_hash_table_lookup(rows, key);
     if (row == NULL) {
         row = g_new0(stat_row, 1);
@@ -54,8 +84,26 @@ static tap_packet_status table_packet(void *tapdata, packet_info *pinfo, epan_di
     } else {
         g_free(key);
     }
-    row->messages++;
-    row->bytes += m->wire_size;
+    return row;
+}
+
+static tap_packet_status table_packet(void *tapdata, packet_info *pinfo, epan_dissect_t *edt, const void *data,
+                                      tap_flags_t flags)
+{
+    (void)pinfo, (void)edt, (void)flags;
+    stat_tables *tables = tapdata;
+    const spicecap_tap_info *m = data;
+    if (m->kind == SPICECAP_TAP_MESSAGE) {
+        stat_row *row = row_for(tables->messages, g_strdup_printf("%s\t%s\t%s", m->channel, m->direction, m->name));
+        row->messages++;
+        row->bytes += m->wire_size;
+        return TAP_PACKET_REDRAW;
+    }
+    stat_row *row = row_for(tables->losses, g_strdup_printf("%s\t%s", m->channel, m->direction));
+    row->cut += m->kind == SPICECAP_TAP_CUT;
+    row->missing += m->missing;
+    row->unframed += m->unframed;
+    row->desyncs += m->desyncs;
     return TAP_PACKET_REDRAW;
 }
 
@@ -64,9 +112,8 @@ static gint by_key(gconstpointer a, gconstpointer b)
     return strcmp((*(stat_row *const *)a)->key, (*(stat_row *const *)b)->key);
 }
 
-static void table_draw(void *tapdata)
+static GPtrArray *sorted_rows(GHashTable *rows)
 {
-    GHashTable *rows = tapdata;
     GPtrArray *sorted = g_ptr_array_new();
     GHashTableIter it;
     gpointer key, value;
@@ -74,6 +121,35 @@ static void table_draw(void *tapdata)
     while (g_hash_table_iter_next(&it, &key, &value))
         g_ptr_array_add(sorted, value);
     g_ptr_array_sort(sorted, by_key);
+    return sorted;
+}
+
+/* Cut messages, headers that cannot be, bytes missing (seq gaps) and bytes
+ * in the capture in no whole message, per channel and direction. */
+static void losses_draw(GHashTable *rows)
+{
+    GPtrArray *sorted = sorted_rows(rows);
+    uint64_t cut = 0, desyncs = 0, missing = 0, unframed = 0;
+    printf("SPICE losses in recorded flows per channel and direction (spicecap)\n");
+    printf("%-10s %-9s %12s %8s %14s %14s\n", "Channel", "Direction", "Cut", "Desyncs", "Missing bytes",
+           "Not framed");
+    for (guint i = 0; i < sorted->len; i++) {
+        stat_row *row = g_ptr_array_index(sorted, i);
+        char **parts = g_strsplit(row->key, "\t", 2);
+        printf("%-10s %-9s %12" G_GUINT64_FORMAT " %8" G_GUINT64_FORMAT " %14" G_GUINT64_FORMAT
+               " %14" G_GUINT64_FORMAT "\n", parts[0], parts[1], row->cut, row->desyncs, row->missing, row->unframed);
+        g_strfreev(parts);
+        cut += row->cut, desyncs += row->desyncs, missing += row->missing, unframed += row->unframed;
+    }
+    printf("%-10s %-9s %12" G_GUINT64_FORMAT " %8" G_GUINT64_FORMAT " %14" G_GUINT64_FORMAT " %14" G_GUINT64_FORMAT
+           "\n", "total", "", cut, desyncs, missing, unframed);
+    g_ptr_array_free(sorted, TRUE);
+}
+
+static void table_draw(void *tapdata)
+{
+    stat_tables *tables = tapdata;
+    GPtrArray *sorted = sorted_rows(tables->messages);
     uint64_t messages = 0, bytes = 0;
     printf("\n===================================================================\n");
     printf("SPICE messages per channel, direction and type (spicecap)\n");
@@ -88,8 +164,10 @@ static void table_draw(void *tapdata)
         bytes += row->bytes;
     }
     printf("%-10s %-9s %-24s %10" G_GUINT64_FORMAT " %14" G_GUINT64_FORMAT "\n", "total", "", "", messages, bytes);
-    printf("===================================================================\n");
     g_ptr_array_free(sorted, TRUE);
+    printf("\n");
+    losses_draw(tables->losses);
+    printf("===================================================================\n");
 }
 
 static void free_row(gpointer p)
@@ -99,21 +177,30 @@ static void free_row(gpointer p)
     g_free(row);
 }
 
+static void tables_free(stat_tables *tables)
+{
+    g_hash_table_destroy(tables->messages);
+    g_hash_table_destroy(tables->losses);
+    g_free(tables);
+}
+
 static void table_finish(void *tapdata)
 {
-    g_hash_table_destroy(tapdata);
+    tables_free(tapdata);
 }
 
 static spicecap_ws_stat_init table_init(const char *opt_arg, void *userdata)
 {
     (void)opt_arg, (void)userdata;
-    GHashTable *rows = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_row);
-    GString *error = register_tap_listener("spicecap", rows, NULL, 0, NULL, table_packet, table_draw, table_finish);
+    stat_tables *tables = g_new0(stat_tables, 1);
+    tables->messages = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_row);
+    tables->losses = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_row);
+    GString *error = register_tap_listener("spicecap", tables, NULL, 0, NULL, table_packet, table_draw, table_finish);
     bool started = error == NULL;
     if (!started) {
         fprintf(stderr, "spicecap,stat: %s\n", error->str);
         g_string_free(error, TRUE);
-        g_hash_table_destroy(rows);
+        tables_free(tables);
     }
     SPICECAP_WS_STAT_INIT_DONE(started);
 }
@@ -122,7 +209,7 @@ int spicecap_stats_register(void)
 {
     int tap = register_tap("spicecap");
     /* The same counts as a tree under Wireshark's Statistics menu (and -z spicecap,tree). */
-    stats_tree_register_plugin("spicecap", "spicecap", "SPICEcap/Messages and bytes per channel", 0, stats_packet,
+    stats_tree_register_plugin("spicecap", "spicecap", "SPICEcap/Messages, bytes and losses per channel", 0, stats_packet,
                                stats_init, NULL);
     static stat_tap_ui table_ui = {REGISTER_STAT_GROUP_GENERIC, NULL, "spicecap,stat", table_init, 0, NULL};
     register_stat_tap_ui(&table_ui, NULL);

@@ -1,0 +1,441 @@
+/* What a frame of a recorded flow shows (recorded_show.h). */
+#include "recorded_show.h"
+
+#include <epan/exceptions.h>
+#include <epan/expert.h>
+#include <epan/show_exception.h>
+#include <epan/tap.h>
+#include <inttypes.h>
+
+#include "channels.h"
+#include "message.h"
+#include "recorded.h"
+#include "recorded_frames.h"
+
+static int proto_spicecap = -1, spicecap_tap = -1;
+static int hf_cut = -1, hf_gap = -1, hf_gap_seq = -1, hf_gap_seq_end = -1, hf_gap_records = -1, hf_lost = -1,
+           hf_desync = -1, hf_desync_type = -1, hf_desync_size = -1, hf_suspect = -1, hf_resync_skipped = -1,
+           hf_size_held = -1, hf_size_past = -1,
+           hf_mid_start = -1, hf_not_captured = -1;
+static int ett_gap = -1, ett_desync = -1;
+static expert_field ei_cut = EI_INIT, ei_gap = EI_INIT, ei_desync = EI_INIT, ei_suspect = EI_INIT,
+                    ei_size_short = EI_INIT, ei_size_long = EI_INIT;
+
+typedef struct show_ctx {
+    tvbuff_t *tvb;
+    packet_info *pinfo;
+    proto_tree *tree;
+    unsigned channel;
+    spicecap_direction direction;
+} show_ctx;
+
+static const char *side(const show_ctx *c)
+{
+    return c->direction == SPICECAP_DIR_SENT ? "client" : "server";
+}
+
+static void tap_loss(const show_ctx *c, spicecap_tap_kind kind, uint64_t missing, uint64_t unframed, uint32_t desyncs)
+{
+    spicecap_tap_info *info = wmem_new0(c->pinfo->pool, spicecap_tap_info);
+    info->kind = kind;
+    info->channel = spicecap_channel_label(c->channel);
+    info->direction = c->direction == SPICECAP_DIR_SENT ? "sent" : "received";
+    info->name = "";
+    info->missing = missing;
+    info->unframed = unframed;
+    info->desyncs = desyncs;
+    tap_queue_packet(spicecap_tap, c->pinfo, info);
+}
+
+/* The message's bytes as a tvb whose reported length is its wire size:
+ * from this frame, from the bytes kept, or (when none were) its header
+ * alone, rebuilt from its type and size. */
+static tvbuff_t *message_tvb(const show_ctx *c, const spicecap_rec_entry *e)
+{
+    gint reported = (gint)(e->wire_size > e->len ? e->wire_size : e->len);
+    if (e->at >= 0)
+        return tvb_new_subset_length_caplen(c->tvb, e->at, (gint)e->len, reported);
+    tvbuff_t *t;
+    if (e->len >= SPICECAP_MINI_HDR_LEN) {
+        t = tvb_new_child_real_data(c->tvb, e->kept, e->len, reported);
+        add_new_data_source(c->pinfo, t, "SPICE message (bytes kept)");
+    } else {
+        guint8 *head = wmem_alloc(c->pinfo->pool, SPICECAP_MINI_HDR_LEN);
+        guint32 size = (guint32)(e->wire_size - SPICECAP_MINI_HDR_LEN);
+        head[0] = (guint8)e->type, head[1] = (guint8)(e->type >> 8);
+        for (int i = 0; i < 4; i++)
+            head[2 + i] = (guint8)(size >> (8 * i));
+        t = tvb_new_child_real_data(c->tvb, head, SPICECAP_MINI_HDR_LEN, reported);
+        add_new_data_source(c->pinfo, t, "SPICE message header (rebuilt)");
+    }
+    return t;
+}
+
+/* The message's tree (NULL without a tree: every later call takes NULL). */
+static proto_tree *show_message(const show_ctx *c, const spicecap_rec_entry *e, spicecap_tap_kind kind,
+                                proto_item **top)
+{
+    spicecap_message_view v = {c->channel, c->direction, false, true, e->chunks,
+                               e->frame != c->pinfo->num ? e->frame : 0, kind};
+    proto_tree *volatile t = NULL; /* set inside TRY */
+    tvbuff_t *volatile m = message_tvb(c, e);
+    *top = NULL;
+    TRY {
+        t = spicecap_dissect_message(m, c->pinfo, c->tree, &v, top);
+    }
+    CATCH_NONFATAL_ERRORS {
+        show_exception(m, c->pinfo, c->tree, EXCEPT_CODE, GET_MESSAGE);
+    }
+    ENDTRY;
+    return t;
+}
+
+/* Why a gap of len bytes: ryll's snaplen rule when its length fits. */
+static const char *gap_why(const show_ctx *c, uint64_t len)
+{
+    uint64_t k = spicecap_snaplen_loss_records(len);
+    if (k == 0)
+        return wmem_strdup(c->pinfo->pool, "its length fits no count of ryll's records over the 65535-byte "
+                                           "snaplen: records are missing from the capture");
+    return wmem_strdup_printf(c->pinfo->pool,
+                              "%" PRIu64 " record%s over ryll's 65535-byte snaplen, which ryll's pcap writer "
+                              "never writes though the seq advances past %s",
+                              k, k == 1 ? "" : "s", k == 1 ? "it" : "them");
+}
+
+static void gap_fields(const show_ctx *c, proto_tree *t, const spicecap_rec_entry *e)
+{
+    proto_item *pi = proto_tree_add_uint64(t, hf_gap, c->tvb, 0, 0, e->gap);
+    proto_item_set_generated(pi);
+    proto_tree *g = proto_item_add_subtree(pi, ett_gap);
+    proto_item_set_generated(proto_tree_add_uint(g, hf_gap_seq, c->tvb, 0, 0, e->gap_seq));
+    proto_item_set_generated(proto_tree_add_uint(g, hf_gap_seq_end, c->tvb, 0, 0, e->gap_seq + (guint32)e->gap));
+    uint64_t k = spicecap_snaplen_loss_records(e->gap);
+    if (k > 0)
+        proto_item_set_generated(proto_tree_add_uint64(g, hf_gap_records, c->tvb, 0, 0, k));
+    proto_item_set_generated(proto_tree_add_uint64(t, hf_lost, c->tvb, 0, 0, e->gap));
+}
+
+/* A record cut by the capture's snaplen (editcap -s, a capture tool's
+ * limit): what is past its captured length was on the wire, not lost to
+ * the recorder. Its message is shown from what was captured, with no
+ * expert info; the body decoders show the fields that are there. */
+static void show_snapped(const show_ctx *c, const spicecap_rec_entry *e)
+{
+    proto_item *top;
+    proto_tree *t;
+    if (e->kind == SPICECAP_REC_CUT && e->header_known) {
+        t = show_message(c, e, SPICECAP_TAP_MESSAGE, &top);
+    } else {
+        const char *what = wmem_strdup_printf(c->pinfo->pool, "%" PRIu64 " bytes not captured (snaplen)", e->gap);
+        t = spicecap_message_stub(c->tvb, 0, 0, c->pinfo, c->tree, c->channel, c->direction, what, &top);
+    }
+    proto_item_set_generated(proto_tree_add_uint64(t, hf_not_captured, c->tvb, 0, 0, e->gap));
+}
+
+static void show_cut(const show_ctx *c, const spicecap_rec_entry *e)
+{
+    proto_item *top;
+    if (e->snapped) {
+        show_snapped(c, e);
+        return;
+    }
+    proto_tree *t;
+    const char *what;
+    if (e->header_known) {
+        t = show_message(c, e, SPICECAP_TAP_CUT, &top);
+        what = wmem_strdup_printf(c->pinfo->pool, "%s of %" PRIu64 " bytes (from frame %u)",
+                                  spicecap_message_label(c->channel, c->direction, e->type), e->wire_size, e->frame);
+        proto_item_append_text(top, ", cut by a seq gap");
+    } else {
+        t = spicecap_message_stub(c->tvb, 0, 0, c->pinfo, c->tree, c->channel, c->direction,
+                                  "message cut by a seq gap inside its header", &top);
+        if (e->len > 0) {
+            tvbuff_t *kept = e->at >= 0 ? tvb_new_subset_length(c->tvb, e->at, (gint)e->len)
+                                        : tvb_new_child_real_data(c->tvb, e->kept, e->len, (gint)e->len);
+            if (e->at < 0)
+                add_new_data_source(c->pinfo, kept, "SPICE message (bytes kept)");
+            spicecap_message_add_unframed(t, kept, 0, -1);
+        }
+        spicecap_message_add_first_frame(t, c->tvb, e->frame);
+        what = wmem_strdup_printf(c->pinfo->pool, "a message whose header began in frame %u", e->frame);
+    }
+    proto_item_set_generated(proto_tree_add_boolean(t, hf_cut, c->tvb, 0, 0, TRUE));
+    gap_fields(c, t, e);
+    const char *after = "";
+    if (e->header_known) {
+        uint64_t msg_end = e->offset + e->wire_size, end = e->pos + e->gap;
+        if (end > msg_end) {
+            uint64_t past = end - msg_end;
+            after = wmem_strdup_printf(c->pinfo->pool, "; the gap goes %" PRIu64 " bytes past its end (whole "
+                                       "messages, or the start of the next, not in the capture)", past);
+        }
+    }
+    expert_add_info_format(c->pinfo, top, &ei_cut,
+                           "%s %s is cut: %" PRIu64 " bytes (seq [%u, %u)) are not in the capture (TCP's "
+                           "\"previous segment not captured\"): %s%s",
+                           spicecap_channel_label(c->channel), what, e->gap, e->gap_seq,
+                           e->gap_seq + (guint32)e->gap, gap_why(c, e->gap), after);
+    tap_loss(c, SPICECAP_TAP_LOSS, e->gap, 0, 0);
+}
+
+static void show_gap(const show_ctx *c, const spicecap_rec_entry *e)
+{
+    proto_item *top;
+    if (e->snapped) {
+        show_snapped(c, e);
+        return;
+    }
+    const char *what = wmem_strdup_printf(c->pinfo->pool, "%" PRIu64 " bytes not in the capture (seq gap)", e->gap);
+    proto_tree *t = spicecap_message_stub(c->tvb, 0, 0, c->pinfo, c->tree, c->channel, c->direction, what, &top);
+    gap_fields(c, t, e);
+    if (e->k2_frame != 0) {
+        /* Flagged once already: spicecap.dropped on the 0-byte record. */
+        proto_item_append_text(top, ": the message the 0-byte record of frame %u stands for (the K2 bug)",
+                               e->k2_frame);
+        spicecap_message_add_first_frame(t, c->tvb, e->k2_frame);
+        tap_loss(c, SPICECAP_TAP_LOSS, e->gap, 0, 0);
+        return;
+    }
+    const char *where = e->header_known
+                            ? wmem_strdup_printf(c->pinfo->pool, " inside the %s from frame %u, cut before",
+                                                 spicecap_message_label(c->channel, c->direction, e->type), e->frame)
+                            : "";
+    expert_add_info_format(c->pinfo, top, &ei_gap,
+                           "%" PRIu64 " bytes (seq [%u, %u)) are not in the capture%s (TCP's \"previous segment "
+                           "not captured\"): %s",
+                           e->gap, e->gap_seq, e->gap_seq + (guint32)e->gap, where, gap_why(c, e->gap));
+    tap_loss(c, SPICECAP_TAP_LOSS, e->gap, 0, 0);
+}
+
+/* The flow's first record starts inside a message: its start is not in the capture. */
+static void show_mid_start(const show_ctx *c, const spicecap_rec_entry *e)
+{
+    proto_item *top;
+    proto_tree *t = spicecap_message_stub(c->tvb, 0, 0, c->pinfo, c->tree, c->channel, c->direction,
+                                          "flow starts inside a message", &top);
+    proto_item_set_generated(proto_tree_add_boolean(t, hf_mid_start, c->tvb, 0, 0, TRUE));
+    expert_add_info_format(c->pinfo, top, &ei_gap,
+                           "The flow's first record (seq %u) does not start with a message header: the start of "
+                           "the message it continues is not in the capture (in ryll's captures, the records before it "
+                           "were over ryll's 65535-byte snaplen, which ryll's pcap writer never "
+                           "writes); the framing is searched for again",
+                           e->seq);
+}
+
+static void show_desync(const show_ctx *c, const spicecap_rec_entry *e)
+{
+    proto_item *top;
+    if (e->at_start) {
+        show_mid_start(c, e);
+        return;
+    }
+    const char *name = spicecap_message_label(c->channel, c->direction, e->type);
+    proto_tree *t = spicecap_message_stub(c->tvb, 0, 0, c->pinfo, c->tree, c->channel, c->direction,
+                                          "header that cannot be (bytes vanished)", &top);
+    proto_item *pi = proto_tree_add_item(t, hf_desync, c->tvb, 0, 0, ENC_NA);
+    proto_item_set_generated(pi);
+    proto_tree *d = proto_item_add_subtree(pi, ett_desync);
+    proto_item_set_generated(proto_tree_add_uint(d, hf_desync_type, c->tvb, 0, 0, e->type));
+    proto_item_set_generated(proto_tree_add_uint(d, hf_desync_size, c->tvb, 0, 0, (guint32)e->extra));
+    if (e->bad_size)
+        expert_add_info_format(c->pinfo, top, &ei_desync,
+                               "At seq %u a header claims %" PRIu64 " bytes, over the %u-byte bound, with no seq "
+                               "gap before it: bytes vanished under a contiguous seq (most likely ryll's capture "
+                               "writer dropped a socket read when its queue was full); the framing is searched "
+                               "for again",
+                               e->seq, e->extra, SPICECAP_SANE_MESSAGE_SIZE);
+    else
+        expert_add_info_format(c->pinfo, top, &ei_desync,
+                               "At seq %u a header reads type %u (%s on the %s %s side) and size %" PRIu64 ", "
+                               "which cannot be, with no seq gap before it: bytes vanished under a contiguous "
+                               "seq (most likely ryll's capture writer dropped a socket read when its queue was "
+                               "full); the framing is searched for again",
+                               e->seq, e->type, name, spicecap_channel_label(c->channel), side(c), e->extra);
+    tap_loss(c, SPICECAP_TAP_LOSS, 0, 0, 1);
+}
+
+static void flag_suspect(const show_ctx *c, proto_tree *t, proto_item *top, const spicecap_rec_entry *e)
+{
+    proto_item_set_generated(proto_tree_add_boolean(t, hf_suspect, c->tvb, 0, 0, TRUE));
+    expert_add_info_format(c->pinfo, top, &ei_suspect,
+                           "%s %s (%" PRIu64 " bytes, from frame %u) is likely not whole: its size leads to a "
+                           "header that cannot be, so bytes likely vanished inside it and the messages after it "
+                           "until the framing is found again are lost",
+                           spicecap_channel_label(c->channel), spicecap_message_label(c->channel, c->direction,
+                                                                                    e->type),
+                           e->wire_size, e->frame);
+}
+
+static void show_suspect(const show_ctx *c, const spicecap_rec_entry *e)
+{
+    proto_item *top;
+    const char *what = wmem_strdup_printf(c->pinfo->pool, "%s from frame %u likely not whole",
+                                          spicecap_message_label(c->channel, c->direction, e->type), e->frame);
+    proto_tree *t = spicecap_message_stub(c->tvb, 0, 0, c->pinfo, c->tree, c->channel, c->direction, what, &top);
+    spicecap_message_add_first_frame(t, c->tvb, e->frame);
+    flag_suspect(c, t, top, e);
+}
+
+static void show_size(const show_ctx *c, const spicecap_rec_entry *e)
+{
+    proto_item *top;
+    const char *name = spicecap_message_label(c->channel, c->direction, e->type);
+    if (e->kind == SPICECAP_REC_SIZE_SHORT) {
+        proto_tree *t = show_message(c, e, SPICECAP_TAP_CUT, &top);
+        proto_item_append_text(top, ", its records end before its size");
+        proto_item_set_generated(proto_tree_add_uint64(t, hf_size_held, c->tvb, 0, 0, e->extra));
+        expert_add_info_format(c->pinfo, top, &ei_size_short,
+                               "%s's size says %" PRIu64 " bytes but its records end after %" PRIu64 ": the size "
+                               "lies, or its last records are missing; the next record starts anew",
+                               name, e->wire_size, e->extra);
+        tap_loss(c, SPICECAP_TAP_LOSS, 0, e->extra, 0);
+        return;
+    }
+    const char *what = wmem_strdup_printf(c->pinfo->pool, "%" PRIu64 " bytes after the %s of frame %u in its record",
+                                          e->extra, name, e->frame);
+    proto_tree *t = spicecap_message_stub(c->tvb, 0, 0, c->pinfo, c->tree, c->channel, c->direction, what, &top);
+    spicecap_message_add_first_frame(t, c->tvb, e->frame);
+    proto_item_set_generated(proto_tree_add_uint64(t, hf_size_past, c->tvb, 0, 0, e->extra));
+    expert_add_info_format(c->pinfo, top, &ei_size_long,
+                           "%s (%" PRIu64 " bytes, from frame %u) ends %" PRIu64 " bytes before the end of its last "
+                           "record: its size says less than its records hold",
+                           name, e->wire_size, e->frame, e->extra);
+}
+
+static void show_resync(const show_ctx *c, const spicecap_rec_entry *e)
+{
+    proto_item *top;
+    if (e->snapped) /* after a snaplen's cut: nothing was lost to say found again */
+        return;
+    const char *what = wmem_strdup_printf(c->pinfo->pool, "framing found again at seq %u", e->seq);
+    proto_tree *t = spicecap_message_stub(c->tvb, 0, 0, c->pinfo, c->tree, c->channel, c->direction, what, &top);
+    proto_item_set_generated(proto_tree_add_uint64(t, hf_resync_skipped, c->tvb, 0, 0, e->extra));
+}
+
+static void show_unframed(const show_ctx *c, const spicecap_rec_entry *e)
+{
+    proto_item *top;
+    const char *what;
+    if (e->cut_tail)
+        what = wmem_strdup_printf(c->pinfo->pool, "%u bytes: the rest of the cut %s (%" PRIu64 " bytes) from frame %u",
+                                  e->len, spicecap_message_label(c->channel, c->direction, e->type), e->wire_size,
+                                  e->frame);
+    else if (e->frame != 0)
+        what = wmem_strdup_printf(c->pinfo->pool, "%u bytes not framed (framing lost in frame %u)", e->len, e->frame);
+    else
+        what = wmem_strdup_printf(c->pinfo->pool, "%u bytes not framed", e->len);
+    proto_tree *t = spicecap_message_stub(c->tvb, e->at, (gint)e->len, c->pinfo, c->tree, c->channel, c->direction,
+                                          what, &top);
+    spicecap_message_add_unframed(t, c->tvb, e->at, (gint)e->len);
+    proto_item_set_generated(proto_tree_add_uint64(t, hf_lost, c->tvb, 0, 0, e->len));
+    if (e->frame != 0)
+        spicecap_message_add_first_frame(t, c->tvb, e->frame);
+    tap_loss(c, SPICECAP_TAP_LOSS, 0, e->len, 0);
+}
+
+/* Bytes of a message completed in a later frame, or seen before: no
+ * spicecap item (the filter "spicecap" finds messages and losses), a line
+ * of text and the info column. */
+static void show_passing(const show_ctx *c, const spicecap_rec_entry *e)
+{
+    const char *text;
+    if (e->kind == SPICECAP_REC_OLD)
+        text = wmem_strdup_printf(c->pinfo->pool, "%u bytes already seen (a retransmission or an overlap)", e->len);
+    else if (e->header_known)
+        text = wmem_strdup_printf(c->pinfo->pool, "bytes %" PRIu64 " to %" PRIu64 " of %s %s %s (%" PRIu64
+                                  " bytes) from frame %u, shown in the frame that completes it",
+                                  e->extra, e->extra + e->len, spicecap_channel_label(c->channel), side(c),
+                                  spicecap_message_label(c->channel, c->direction, e->type), e->wire_size, e->frame);
+    else
+        text = wmem_strdup_printf(c->pinfo->pool, "%u bytes of the header of a %s %s message from frame %u, shown "
+                                  "in the frame that completes it",
+                                  e->len, spicecap_channel_label(c->channel), side(c), e->frame);
+    proto_tree_add_subtree_format(c->tree, c->tvb, e->at, (gint)e->len, -1, NULL, "SPICEcap: %s", text);
+    col_append_fstr(c->pinfo->cinfo, COL_INFO, " [SPICEcap: %s]",
+                    e->kind == SPICECAP_REC_OLD ? "bytes already seen" : "part of a message");
+}
+
+void spicecap_recorded_show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, const spicecap_rec_frame *fr,
+                            unsigned channel, spicecap_direction direction)
+{
+    show_ctx c = {tvb, pinfo, tree, channel, direction};
+    bool shows = false;
+    for (uint32_t i = 0; i < fr->count && !shows; i++)
+        shows = fr->entries[i].kind != SPICECAP_REC_PART && fr->entries[i].kind != SPICECAP_REC_OLD;
+    if (shows)
+        col_clear(pinfo->cinfo, COL_INFO);
+    for (uint32_t i = 0; i < fr->count; i++) {
+        const spicecap_rec_entry *e = &fr->entries[i];
+        proto_item *top;
+        proto_tree *t;
+        switch ((spicecap_rec_kind)e->kind) {
+        case SPICECAP_REC_MESSAGE:
+            t = show_message(&c, e, SPICECAP_TAP_MESSAGE, &top);
+            if (e->suspect)
+                flag_suspect(&c, t, top, e);
+            break;
+        case SPICECAP_REC_CUT:
+            show_cut(&c, e);
+            break;
+        case SPICECAP_REC_GAP:
+            show_gap(&c, e);
+            break;
+        case SPICECAP_REC_SIZE_SHORT:
+        case SPICECAP_REC_SIZE_LONG:
+            show_size(&c, e);
+            break;
+        case SPICECAP_REC_DESYNC:
+            show_desync(&c, e);
+            break;
+        case SPICECAP_REC_SUSPECT:
+            show_suspect(&c, e);
+            break;
+        case SPICECAP_REC_RESYNC:
+            show_resync(&c, e);
+            break;
+        case SPICECAP_REC_UNFRAMED:
+            show_unframed(&c, e);
+            break;
+        case SPICECAP_REC_PART:
+        case SPICECAP_REC_OLD:
+            show_passing(&c, e);
+            break;
+        }
+    }
+}
+
+void spicecap_recorded_show_register(int proto, int tap)
+{
+    static hf_register_info hf[] = {
+        {&hf_cut, {"Cut by a seq gap", "spicecap.cut", FT_BOOLEAN, BASE_NONE, NULL, 0, "A seq gap cut this message: part of it is not in the capture", HFILL}},
+        {&hf_gap, {"Seq gap", "spicecap.gap", FT_UINT64, BASE_DEC, NULL, 0, "Bytes of the flow's seq space not in the capture (the gap before this frame)", HFILL}},
+        {&hf_gap_seq, {"Gap start", "spicecap.gap.seq", FT_UINT32, BASE_DEC, NULL, 0, "Seq of the gap's first byte (as tcp.seq shows seqs)", HFILL}},
+        {&hf_gap_seq_end, {"Gap end", "spicecap.gap.seq_end", FT_UINT32, BASE_DEC, NULL, 0, "Seq of the first byte after the gap", HFILL}},
+        {&hf_gap_records, {"Records over ryll's snaplen", "spicecap.gap.snaplen_records", FT_UINT64, BASE_DEC, NULL, 0, "The gap's length fits this many records over ryll's 65535-byte snaplen, which ryll's pcap writer never writes", HFILL}},
+        {&hf_lost, {"Bytes lost", "spicecap.lost_bytes", FT_UINT64, BASE_DEC, NULL, 0, "Bytes of the flow lost here: a seq gap's, or bytes of this frame in no whole message", HFILL}},
+        {&hf_desync, {"Header that cannot be", "spicecap.desync", FT_NONE, BASE_NONE, NULL, 0, "A header no message can have, with no seq gap before it: bytes vanished", HFILL}},
+        {&hf_desync_type, {"Type read", "spicecap.desync.type", FT_UINT16, BASE_DEC, NULL, 0, NULL, HFILL}},
+        {&hf_desync_size, {"Size read", "spicecap.desync.size", FT_UINT32, BASE_DEC, NULL, 0, NULL, HFILL}},
+        {&hf_suspect, {"Likely not whole", "spicecap.suspect", FT_BOOLEAN, BASE_NONE, NULL, 0, "The message's size led to a header that cannot be: bytes likely vanished inside it", HFILL}},
+        {&hf_resync_skipped, {"Bytes skipped", "spicecap.resync.skipped", FT_UINT64, BASE_DEC, NULL, 0, "Bytes in the capture not framed before the framing was found again", HFILL}},
+        {&hf_mid_start, {"Starts inside a message", "spicecap.starts_mid_message", FT_BOOLEAN, BASE_NONE, NULL, 0, "The flow's first record does not start with a message header", HFILL}},
+        {&hf_not_captured, {"Bytes not captured", "spicecap.not_captured", FT_UINT64, BASE_DEC, NULL, 0, "Bytes past the record's captured length (the capture's snaplen cut it): on the wire, not lost to the recorder", HFILL}},
+        {&hf_size_held, {"Bytes its records hold", "spicecap.size_held", FT_UINT64, BASE_DEC, NULL, 0, NULL, HFILL}},
+        {&hf_size_past, {"Bytes past its end", "spicecap.size_past", FT_UINT64, BASE_DEC, NULL, 0, NULL, HFILL}},
+    };
+    static int *ett[] = {&ett_gap, &ett_desync};
+    static ei_register_info ei[] = {
+        {&ei_cut, {"spicecap.message_cut", PI_SEQUENCE, PI_WARN, "Message cut by a seq gap", EXPFILL}},
+        {&ei_gap, {"spicecap.seq_gap", PI_SEQUENCE, PI_WARN, "Bytes not in the capture (seq gap)", EXPFILL}},
+        {&ei_desync, {"spicecap.header_desync", PI_SEQUENCE, PI_ERROR, "A header that cannot be: bytes vanished under a contiguous seq", EXPFILL}},
+        {&ei_suspect, {"spicecap.message_suspect", PI_SEQUENCE, PI_WARN, "Message likely not whole: bytes vanished inside it", EXPFILL}},
+        {&ei_size_short, {"spicecap.size_short", PI_MALFORMED, PI_ERROR, "Message size past the records that hold it", EXPFILL}},
+        {&ei_size_long, {"spicecap.size_long", PI_MALFORMED, PI_ERROR, "Bytes after a message in its last record", EXPFILL}},
+    };
+    proto_spicecap = proto;
+    spicecap_tap = tap;
+    proto_register_field_array(proto, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+    expert_register_field_array(expert_register_protocol(proto), ei, array_length(ei));
+}
