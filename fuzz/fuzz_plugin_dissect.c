@@ -11,15 +11,26 @@
  *            no channel has (byte % 7)
  *   byte 1   bit 0: sent by the server; bit 1: raw, the rest is the TCP
  *            payload as is (mini headers, sizes and all); bit 2: a real
- *            connection (see below)
+ *            connection (see below); bit 3: a recorded flow (see below)
  *   then     unless raw: u16 LE message type, and the body, behind a mini
  *            header whose size is the body's length: one recorded frame.
+ *   A recorded flow (bit 3) is frames of ryll's convention, walked by the
+ *   shared walker as the plugin does on a capture (gaps, desyncs, socket
+ *   reads, resync): the rest is chunks as for a real connection, whose
+ *   direction byte's bits 1 to 7 (g) put a seq gap before the chunk, as
+ *   ryll's pcap writer leaves one: none for 0, g * 97 bytes below 64,
+ *   k = (g - 64) / 2 + 1 records of 65495 bytes from 64 to 126 (less 13
+ *   for odd g: still within the snaplen rule's 65482k..65495k), and for
+ *   127 the u24 LE after the direction byte (then the chunk's length and
+ *   bytes). Bytes that vanish under a contiguous seq (a full writer queue)
+ *   are the input's own choice.
  *   A real connection (bit 2) is a TCP conversation outside ryll's recorded
  *   convention, so the plugin decides from its first bytes whether it is
  *   SPICE (a REDQ link header) or VNC, then walks its link stage: the rest
  *   is chunks of [direction: bit 0 of a byte][u16 LE length][bytes], one
  *   frame each, in order. The plugin's per-conversation state is dropped
- *   after each input, so every input starts a connection afresh. */
+ *   after each input, so every input starts a connection (or a recorded
+ *   flow at its first seq) afresh. */
 #include <epan/column-info.h>
 #include <epan/column.h>
 #include <epan/conversation.h>
@@ -160,7 +171,7 @@ static void dissect(const uint8_t *frame, long len, bool forget)
          * the flow on (it claims the conversation from then on). */
         conversation_t *conv = find_conversation_pinfo(&edt->pi, 0);
         if (conv != NULL) {
-            conversation_delete_proto_data(conv, proto_spicecap);
+            spicecap_forget(conv);
             conversation_delete_proto_data(conv, proto_vnc);
             conversation_set_dissector_from_frame_number(conv, number + 1, NULL);
         }
@@ -191,7 +202,54 @@ static void recorded(const uint8_t *data, size_t size, uint16_t client_port, boo
     }
     uint32_t seq = from_server ? SPICECAP_SERVER_SEQ_BASE : SPICECAP_CLIENT_SEQ_BASE;
     uint32_t ack = from_server ? SPICECAP_CLIENT_SEQ_BASE : SPICECAP_SERVER_SEQ_BASE;
-    dissect(frame, build(frame, SPICECAP_CLIENT_IP, client_port, from_server, seq, ack, payload, len), false);
+    dissect(frame, build(frame, SPICECAP_CLIENT_IP, client_port, from_server, seq, ack, payload, len), true);
+}
+
+/* The seq gap a recorded chunk's direction byte puts before it; *at moves
+ * past an explicit length (g = 127). */
+static uint32_t gap_before(const uint8_t *data, size_t size, size_t *at)
+{
+    unsigned g = data[*at] >> 1;
+    if (g == 0)
+        return 0;
+    if (g < 64)
+        return g * 97u;
+    if (g < 127)
+        return ((g - 64) / 2 + 1) * SPICECAP_MAX_SEGMENT_PAYLOAD - (g % 2 ? 13u : 0u);
+    if (*at + 4 > size)
+        return 0;
+    uint32_t len = data[*at + 1] | (uint32_t)data[*at + 2] << 8 | (uint32_t)data[*at + 3] << 16;
+    *at += 3;
+    return len;
+}
+
+/* Whether another recorded chunk's header is at at (the last frame of an
+ * input forgets the flow). */
+static bool more_chunks(const uint8_t *data, size_t size, size_t at)
+{
+    return at + 3 <= size && (data[at] >> 1 != 127 || at + 6 <= size);
+}
+
+/* A recorded flow: the chunks as frames of ryll's convention, in order. */
+static void recorded_flow(const uint8_t *data, size_t size, uint16_t client_port)
+{
+    uint32_t next[2] = {SPICECAP_CLIENT_SEQ_BASE, SPICECAP_SERVER_SEQ_BASE}; /* by direction */
+    size_t at = 0;
+    fuzz_chunk c;
+    while (more_chunks(data, size, at)) {
+        uint8_t direction_byte = data[at];
+        /* After an explicit gap, at is on its last byte: fuzz_next_chunk
+         * reads the length after it, and the direction is the first byte's. */
+        uint32_t gap = gap_before(data, size, &at);
+        if (!fuzz_next_chunk(data, size, &at, SPICECAP_MAX_SEGMENT_PAYLOAD, &c))
+            break;
+        c.from_server = direction_byte & 1;
+        next[c.from_server] += gap;
+        long n = build(frame, SPICECAP_CLIENT_IP, client_port, c.from_server, next[c.from_server],
+                       next[!c.from_server], c.bytes, c.len);
+        next[c.from_server] += (uint32_t)c.len;
+        dissect(frame, n, !more_chunks(data, size, at));
+    }
 }
 
 /* A real connection: the chunks as frames of one conversation. */
@@ -213,9 +271,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 2)
         return 0;
     uint16_t client_port = client_ports[data[0] % (sizeof client_ports / sizeof client_ports[0])];
-    bool from_server = data[1] & 1, raw = data[1] & 2, connection = data[1] & 4;
+    bool from_server = data[1] & 1, raw = data[1] & 2, connection = data[1] & 4, flow = data[1] & 8;
     if (connection)
         real(data + 2, size - 2, client_port);
+    else if (flow)
+        recorded_flow(data + 2, size - 2, client_port);
     else if (raw || size >= 4)
         recorded(data + 2, size - 2, client_port, from_server, raw);
     return 0;

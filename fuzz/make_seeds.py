@@ -224,12 +224,79 @@ def dissect_seeds(src, extra):
     return seeds
 
 
+RECORD_CAP = 2048  # bytes of a record kept in a recorded-flow seed; the rest becomes a seq gap
+
+
+def recorded_flow_chunk(direction, gap, payload):
+    """One chunk of a recorded-flow seed (fuzz_plugin_dissect.c, byte 1 bit 3):
+    the direction byte with the gap before the chunk (explicit: g = 127)."""
+    if gap == 0:
+        return struct.pack("<BH", direction, len(payload)) + payload
+    return struct.pack("<BI", direction | 127 << 1, gap)[:4] + struct.pack("<H", len(payload)) + payload
+
+
+def recorded_flow_seed(path, port, first=0, count=None, budget=CAPTURE_BUDGET * 3, cap=RECORD_CAP):
+    """The records of one recorded flow (both directions, file order) from
+    record first on, each cut to cap bytes: what is cut, and every seq gap
+    the file has, become the next chunk's gap."""
+    out, used, index, next_seq = [], 0, 0, {}
+    for frame in frames_of(path):
+        t = pcapio.parse_tcp(frame)
+        if t is None or not t.payload or port not in (t.sport, t.dport):
+            continue
+        direction = 1 if t.sport in SERVER_PORTS else 0
+        index += 1
+        if index <= first:
+            continue
+        if count is not None and index > first + count:
+            break
+        gap = (t.seq - next_seq[direction]) & 0xFFFFFFFF if direction in next_seq else 0
+        if gap >= 1 << 24:
+            gap = 0
+        kept = t.payload[:cap]
+        next_seq[direction] = (t.seq + len(kept)) & 0xFFFFFFFF
+        out.append(recorded_flow_chunk(direction, gap, kept))
+        used += len(kept)
+        if used >= budget:
+            break
+    return bytes([PORT_INDEX[port], 8]) + b"".join(out)
+
+
+def recorded_flow_seeds(src):
+    """plugin_dissect inputs of whole recorded flows (byte 1 bit 3) from what
+    ryll really writes: gaps where records over its snaplen were not
+    written (a ring, socket reads), a flow starting inside a message, a
+    queue overflow's desync, and a crafted ring."""
+    fx = os.path.join(src, "fixtures")
+    seeds = {
+        "flow-ring-snaplen": recorded_flow_seed(os.path.join(fx, "ryll", "display-ring.pcap"), 10002, count=16),
+        "flow-ring-starts-inside": recorded_flow_seed(os.path.join(fx, "ryll", "video-ring.pcap"), 10002, count=6),
+        "flow-reads-snaplen": recorded_flow_seed(os.path.join(fx, "ryll", "live", "display.pcap"), 10002,
+                                                 first=12, count=14),
+        "flow-ring-lying-size": recorded_flow_seed(os.path.join(fx, "faults", "lying-size.pcap"), 10002, count=8),
+        "flow-reads-queue-overflow": recorded_flow_seed(
+            os.path.join(fx, "ryll", "live-queue-overflow", "display.pcap"), 10002, count=11, cap=1 << 16),
+    }
+    # A ring's draw_copy of 70000 bytes whose first segment (65495 bytes,
+    # its header with it) was over the snaplen, then a draw_fill; and a
+    # message cut in its middle by two records' loss less 13 bytes.
+    tail = bytes(70000 - 65495)
+    fill = struct.pack("<HI", 302, 41) + bytes(41)
+    copy = struct.pack("<HI", 304, 200000 - 6) + bytes(2000)
+    seeds["flow-ring-crafted"] = bytes([PORT_INDEX[10002], 8]) + b"".join([
+        recorded_flow_chunk(1, 0, fill), recorded_flow_chunk(1, 65495, tail), recorded_flow_chunk(1, 0, fill),
+        recorded_flow_chunk(1, 0, copy), recorded_flow_chunk(1, 2 * 65495 - 13, bytes(1000)),
+        recorded_flow_chunk(0, 0, struct.pack("<HI", 1, 0)), recorded_flow_chunk(1, 0, fill)])
+    return seeds
+
+
 def main():
     src = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..")
     corpus = os.path.join(src, "fuzz", "corpus")
     captures = capture_seeds(src)
     plan = {"capture_reader": captures, "validation": captures,
-            "spice_stream": stream_seeds(src), "plugin_dissect": dissect_seeds(src, sys.argv[2:])}
+            "spice_stream": stream_seeds(src),
+            "plugin_dissect": {**dissect_seeds(src, sys.argv[2:]), **recorded_flow_seeds(src)}}
     for target, seeds in plan.items():
         shutil.rmtree(os.path.join(corpus, target), ignore_errors=True)
         for name, data in sorted(seeds.items()):
