@@ -17,7 +17,7 @@ static int hf_cut = -1, hf_gap = -1, hf_gap_seq = -1, hf_gap_seq_end = -1, hf_ga
            hf_desync = -1, hf_desync_type = -1, hf_desync_size = -1, hf_suspect = -1, hf_resync_skipped = -1,
            hf_size_held = -1, hf_size_past = -1,
            hf_mid_start = -1, hf_not_captured = -1;
-static int ett_gap = -1, ett_desync = -1;
+static int ett_gap = -1, ett_desync = -1, ett_passing = -1;
 static expert_field ei_cut = EI_INIT, ei_gap = EI_INIT, ei_desync = EI_INIT, ei_suspect = EI_INIT,
                     ei_size_short = EI_INIT, ei_size_long = EI_INIT;
 
@@ -351,7 +351,7 @@ static void show_passing(const show_ctx *c, const spicecap_rec_entry *e)
         text = wmem_strdup_printf(c->pinfo->pool, "%u bytes of the header of a %s %s message from frame %u, shown "
                                   "in the frame that completes it",
                                   e->len, spicecap_channel_label(c->channel), side(c), e->frame);
-    proto_tree_add_subtree_format(c->tree, c->tvb, e->at, (gint)e->len, -1, NULL, "SPICEcap: %s", text);
+    proto_tree_add_subtree_format(c->tree, c->tvb, e->at, (gint)e->len, ett_passing, NULL, "SPICEcap: %s", text);
     col_append_fstr(c->pinfo->cinfo, COL_INFO, " [SPICEcap: %s]",
                     e->kind == SPICECAP_REC_OLD ? "bytes already seen" : "part of a message");
 }
@@ -424,7 +424,7 @@ void spicecap_recorded_show_register(int proto, int tap)
         {&hf_size_held, {"Bytes its records hold", "spicecap.size_held", FT_UINT64, BASE_DEC, NULL, 0, NULL, HFILL}},
         {&hf_size_past, {"Bytes past its end", "spicecap.size_past", FT_UINT64, BASE_DEC, NULL, 0, NULL, HFILL}},
     };
-    static int *ett[] = {&ett_gap, &ett_desync};
+    static int *ett[] = {&ett_gap, &ett_desync, &ett_passing};
     static ei_register_info ei[] = {
         {&ei_cut, {"spicecap.message_cut", PI_SEQUENCE, PI_WARN, "Message cut by a seq gap", EXPFILL}},
         {&ei_gap, {"spicecap.seq_gap", PI_SEQUENCE, PI_WARN, "Bytes not in the capture (seq gap)", EXPFILL}},

@@ -14,6 +14,7 @@ of each message (held: whole, cut, absent):
 - each message cut with its header in the file is shown once as cut, with its
   type and wire size;
 - a capture with no loss raises no loss expert info;
+- the validator finds each loss in the frame the plugin flags it in;
 - one pass and two (tshark -2) show the same trees;
 - the statistics count the cut messages and the bytes missing.
 
@@ -28,6 +29,7 @@ import collections
 import json
 import os
 import re
+import subprocess
 import xml.etree.ElementTree as ET
 import zipfile
 
@@ -102,7 +104,7 @@ class Capture:
             self.drops = files[0].get("queue_overflow", {}).get("drops", [])
         else:
             self.gaps, self.drops = self.seq_gaps(), []
-        self.items = shown(ts, path)
+        self.items, self.bugs = shown(ts, path)
 
     def missing(self, x):
         """The seq ranges of the message no record holds (the ref/ manifests do not say)."""
@@ -139,6 +141,7 @@ def shown(ts, path):
     code, out, err = ts.run("-T", "pdml", "-J", "spicecap", "-o", "tcp.relative_sequence_numbers:FALSE",
                             capture=path)
     assert code == 0, err[-500:]
+    bugs = re.findall(r'\[Malformed Packet[^"]*|Dissector bug[^"]*', out)
     items = []
     for packet in ET.fromstring(out).iter("packet"):
         frame = int(next(f for f in packet.iter("field") if f.get("name") == "num").get("show"))
@@ -156,7 +159,7 @@ def shown(ts, path):
                 else:
                     fields.setdefault(name, f.get("show"))
             items.append((frame, fields, experts))
-    return items
+    return items, bugs
 
 
 @pytest.fixture(scope="module", params=FIXTURES, ids=IDS)
@@ -172,6 +175,12 @@ def whole_shown(items):
             got[f["spicecap.channel"], f["spicecap.direction"]].append((int(f["spicecap.type"]),
                                                                         int(f["spicecap.wire_size"])))
     return got
+
+
+def test_no_exception(capture):
+    """No frame shows a dissector bug or a malformed-packet exception."""
+    ident, c = capture
+    assert not c.bugs, (ident, c.bugs[:3])
 
 
 def test_whole_messages_shown(request, capture):
@@ -253,6 +262,22 @@ def test_lost_bytes_account_for_the_gaps(capture):
     assert missing == sum(end - start for _, start, end, _, prev in c.gaps if prev != 0), ident
 
 
+def test_validator_agrees(capture, validate_bin):
+    """The validator, on the same walker, finds each loss in the frame where the plugin flags it: a
+    snaplen loss or other seq gap where the plugin says message_cut or seq_gap, a desync where it says
+    header_desync."""
+    ident, c = capture
+    p = subprocess.run([validate_bin, "--json", c.path], capture_output=True, text=True, timeout=300)
+    report = json.loads(p.stdout)
+    validator = collections.Counter((f["frame"], "desync" if "desync" in f["kind"] else "gap")
+                                    for f in report["findings"]
+                                    if "desync" in f["kind"] or "gap" in f["kind"] or "loss" in f["kind"])
+    plugin = collections.Counter((frame, "desync" if e == "spicecap.header_desync" else "gap")
+                                 for frame, _, experts in c.items for e in experts
+                                 if e in ("spicecap.message_cut", "spicecap.seq_gap", "spicecap.header_desync"))
+    assert plugin == validator, (ident, sorted((plugin - validator).items()), sorted((validator - plugin).items()))
+
+
 TWO_PASS = ["ryll/display-ring", "ryll/video-ring", "ryll/live-queue-overflow/display", "ref/ryll-live-display-real"]
 
 
@@ -265,6 +290,7 @@ def test_one_pass_equals_two(ts, fixtures_dir, ident):
     two = ts.run("-2", "-V", "-O", "spicecap", capture=path)[1]
     assert plugin_lines(one) == plugin_lines(two)
     assert sum(len(lines) for lines in plugin_lines(one)) > 100
+    assert "Dissector bug" not in one + two and "[Malformed Packet" not in one + two
 
 
 def test_stats_count_losses(ts, fixtures_dir):
