@@ -103,9 +103,10 @@ static bool header_read(spicecap_walker *w, const spicecap_walk_sink *sink)
      * Elsewhere only a named type is believed. */
     uint64_t wire = (uint64_t)SPICECAP_MINI_HDR_LEN + spicecap_le32(w->header + SPICECAP_MINI_HDR_SIZE_AT);
     bool fits_chunk = wire <= w->chunk_len || w->chunk_len == SPICECAP_MAX_SEGMENT_PAYLOAD;
-    bool believed = plausible(w, w->header) ||
-                    (w->layout != SPICECAP_LAYOUT_READS && !w->header_mid_chunk && fits_chunk &&
-                     wire - SPICECAP_MINI_HDR_LEN <= SPICECAP_SANE_MESSAGE_SIZE);
+    /* (The cheap test first: it is the per-message path of every ring.) */
+    bool believed = (w->layout != SPICECAP_LAYOUT_READS && !w->header_mid_chunk && fits_chunk &&
+                     wire - SPICECAP_MINI_HDR_LEN <= SPICECAP_SANE_MESSAGE_SIZE) ||
+                    plausible(w, w->header);
     if (believed) {
         if (w->header_mid_chunk && w->layout != SPICECAP_LAYOUT_READS)
             w->layout = SPICECAP_LAYOUT_READS; /* a message ended inside its chunk and the next follows */
