@@ -382,25 +382,11 @@ static size_t feed_link(spicecap_walker *w, const uint8_t *data, size_t avail, c
 static size_t feed_message(spicecap_walker *w, const uint8_t *data, size_t avail, uint64_t tag,
                            const spicecap_walk_sink *sink)
 {
-    size_t n;
-    if (w->have < w->need) {
-        if (w->have == 0) {
-            w->msg.offset = w->offset;
-            w->msg.tag = tag;
-            w->msg.chunks = 1;
-        }
-        n = w->need - w->have < avail ? w->need - w->have : avail;
-        memcpy(w->header + w->have, data, n);
-        w->have += (uint32_t)n;
-        w->msg.have += n;
-        if (w->have == w->need && !accept_header(w, sink)) {
-            lose_framing(w, sink);
-            return avail; /* the rest of the chunk cannot be framed */
-        }
-    } else {
-        n = w->body_left < avail ? (size_t)w->body_left : avail;
-        w->body_left -= n;
-        w->msg.have += n;
+    bool header_done;
+    size_t n = spicecap_walker_take_message_bytes(w, data, avail, tag, &header_done);
+    if (header_done && !accept_header(w, sink)) {
+        lose_framing(w, sink);
+        return avail; /* the rest of the chunk cannot be framed */
     }
     if (w->have < w->need || w->body_left > 0)
         return n;

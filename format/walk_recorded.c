@@ -164,25 +164,12 @@ static size_t walk_message(spicecap_walker *w, const uint8_t *data, size_t avail
         w->need = SPICECAP_MINI_HDR_LEN;
         memset(&w->msg, 0, sizeof w->msg);
     }
-    size_t n;
-    if (w->have < w->need) {
-        if (w->have == 0) {
-            w->msg.offset = w->offset;
-            w->msg.tag = tag;
-            w->msg.chunks = 1;
-            w->header_mid_chunk = !at_chunk_start;
-        }
-        n = w->need - w->have < avail ? w->need - w->have : avail;
-        memcpy(w->header + w->have, data, n);
-        w->have += (uint32_t)n;
-        w->msg.have += n;
-        if (w->have == w->need && !header_read(w, sink))
-            return n;
-    } else {
-        n = w->body_left < avail ? (size_t)w->body_left : avail;
-        w->body_left -= n;
-        w->msg.have += n;
-    }
+    if (w->have == 0)
+        w->header_mid_chunk = !at_chunk_start;
+    bool header_done;
+    size_t n = spicecap_walker_take_message_bytes(w, data, avail, tag, &header_done);
+    if (header_done && !header_read(w, sink))
+        return n;
     if (w->have == w->need && w->body_left == 0) {
         message_done(w, sink);
         w->tail = avail - n;

@@ -3,6 +3,8 @@
  * other's definitions. */
 #include "walker_internal.h"
 
+#include <string.h>
+
 void spicecap_walker_emit_finding(const spicecap_walk_sink *sink, spicecap_walk_finding kind,
                                   const spicecap_walk_message *m, uint64_t extra, uint64_t tag)
 {
@@ -35,4 +37,27 @@ void spicecap_walker_next_pdu(spicecap_walker *w)
     w->pending = true;
     w->have = 0;
     w->body_left = 0;
+}
+
+size_t spicecap_walker_take_message_bytes(spicecap_walker *w, const uint8_t *data, size_t avail, uint64_t tag,
+                                          bool *header_done)
+{
+    size_t n;
+    *header_done = false;
+    if (w->have < w->need) {
+        if (w->have == 0) {
+            w->msg.offset = w->offset;
+            w->msg.tag = tag;
+            w->msg.chunks = 1;
+        }
+        n = w->need - w->have < avail ? w->need - w->have : avail;
+        memcpy(w->header + w->have, data, n);
+        w->have += (uint32_t)n;
+        *header_done = w->have == w->need;
+    } else {
+        n = w->body_left < avail ? (size_t)w->body_left : avail;
+        w->body_left -= n; /* bodies are counted down, never buffered */
+    }
+    w->msg.have += n;
+    return n;
 }

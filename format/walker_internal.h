@@ -14,6 +14,12 @@ bool spicecap_walker_in_messages(const spicecap_walker *w);
 /* Between PDUs: the next one's stage is taken at its first byte. */
 void spicecap_walker_next_pdu(spicecap_walker *w);
 
+/* A data message's next bytes: its header's until the fixed part is read
+ * (*header_done when this call completed it), then its body's, counted
+ * down. Returns the bytes taken of avail. */
+size_t spicecap_walker_take_message_bytes(spicecap_walker *w, const uint8_t *data, size_t avail, uint64_t tag,
+                                          bool *header_done);
+
 /* The recorded mode's feed, gap and end (walk_recorded.c). */
 void spicecap_walker_feed_recorded(spicecap_walker *w, const uint8_t *data, size_t len, uint64_t tag,
                                    const spicecap_walk_sink *sink);
