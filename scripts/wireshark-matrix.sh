@@ -83,6 +83,10 @@ suite_of() { case $1 in 4.4) echo trixie ;; 4.6) echo sid ;; esac; }
 make_chroot() {
   local suite=$1 pkgs=$2 root=$dir/$1 uri stamp
   uri=$(mirror)
+  if [ -z "$uri" ]; then # no package lists yet (a machine that had everything installed): fetch them
+    apt-get update -qq || true
+    uri=$(mirror)
+  fi
   [ -n "$uri" ] || { echo "wireshark-matrix: no Debian mirror in this machine's apt sources" >&2; return 1; }
   stamp="$suite $uri $pkgs"
   if ! $fresh && [ -f "$root/.spicecap-matrix" ] && [ "$(cat "$root/.spicecap-matrix")" = "$stamp" ]; then
