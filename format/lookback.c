@@ -7,7 +7,7 @@
 
 #include "walker_internal.h"
 
-/* At most this many flows hold a lookback at once (32 MiB): a capture of
+/* At most this many flows hold a lookback at once (16 MiB): a capture of
  * thousands of socket-read flows must not cost half a gigabyte each
  * thousand. Past it a flow's desync is searched forward only. */
 #define SPICECAP_LOOKBACK_MAX_LIVE 64

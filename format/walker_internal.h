@@ -28,7 +28,11 @@ const spicecap_walk_message *spicecap_walker_gap_recorded(spicecap_walker *w, ui
 void spicecap_walker_end_recorded(spicecap_walker *w, bool file_truncated, const spicecap_walk_sink *sink);
 
 /* The lookback of socket-read flows (lookback.c). */
-#define SPICECAP_LOOKBACK_BYTES ((size_t)512 << 10)
+/* The bytes a vanished write hid messages in are the last ones the message
+ * before the desync was counted over: as many as the write held, and ryll
+ * reads at most 256 KiB at a time. (A smaller ring also stays in cache
+ * beside the validator's read window.) */
+#define SPICECAP_LOOKBACK_BYTES ((size_t)256 << 10)
 #define SPICECAP_LOOKBACK_CHUNKS 1024u
 typedef struct spicecap_lookback {
     uint8_t bytes[SPICECAP_LOOKBACK_BYTES]; /* stream offset o at bytes[o % SPICECAP_LOOKBACK_BYTES] */
