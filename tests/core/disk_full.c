@@ -64,7 +64,7 @@ static void live_writer_fills_the_disk(const char *dir)
     uint32_t expected_seq = 2000;
     int whole_records = 0;
     while (off + 16 <= size) {
-        uint32_t caplen = bytes[off + 8] | bytes[off + 9] << 8 | bytes[off + 10] << 16 | (uint32_t)bytes[off + 11] << 24;
+        uint32_t caplen = spicecap_le32(bytes + off + 8);
         if (off + 16 + (long)caplen > size)
             break;
         CHECK(spicecap_be32(bytes + off + 16 + 38) == expected_seq);

@@ -122,7 +122,7 @@ static void test_survives_sigkill(void)
         uint32_t expected_seq = 2000;
         int bad = 0;
         while (off + 16 <= size) {
-            uint32_t caplen = bytes[off + 8] | bytes[off + 9] << 8 | bytes[off + 10] << 16 | (uint32_t)bytes[off + 11] << 24;
+            uint32_t caplen = spicecap_le32(bytes + off + 8);
             if (off + 16 + (long)caplen > size)
                 break; /* the one torn record */
             bad += spicecap_be32(bytes + off + 16 + 38) != expected_seq ||
