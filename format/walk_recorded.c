@@ -210,31 +210,37 @@ static void take_found(spicecap_walker *w, const spicecap_resync_found *f, const
         message_done(w, sink);
 }
 
+/* A message the scan found ends exactly where the walk stands, at the end
+ * of a chunk: it is whole. A chunk that ends where a message does is the
+ * structure of both layouts (a ring's record, a read that drained the
+ * socket); a random candidate's size landing there has a chance of about
+ * one in its size's range. Confirmed now, not at the next header, so a
+ * flow's last message is found too (a dissector never sees the end). */
+static bool confirm_at_chunk_end(spicecap_walker *w, const spicecap_walk_sink *sink)
+{
+    spicecap_resync_candidate ending;
+    if (!w->scanning || !spicecap_resync_ends_here(&w->resync_scan, &ending))
+        return false;
+    spicecap_walk_message first = {0};
+    first.offset = ending.start;
+    first.tag = ending.tag;
+    first.type = ending.type;
+    first.wire_size = first.have = w->offset - ending.start;
+    first.chunks = ending.chunks;
+    spicecap_walker_emit_finding(sink, SPICECAP_WALK_RESYNC, &first, w->skipped - first.wire_size, first.tag);
+    found_again(w);
+    spicecap_walker_emit_message(sink, &first);
+    w->last = first;
+    w->last_valid = true;
+    spicecap_walker_next_pdu(w);
+    return true;
+}
+
 /* What a new chunk's start says, before its bytes are walked. */
 static void chunk_start(spicecap_walker *w, const uint8_t *data, size_t len, uint64_t tag,
                         const spicecap_walk_sink *sink)
 {
     if (w->lost) {
-        spicecap_resync_candidate ending;
-        if (w->scanning && len >= SPICECAP_MINI_HDR_LEN && plausible(w, data) &&
-            spicecap_resync_ends_here(&w->resync_scan, &ending)) {
-            /* A message the scan found ends where this chunk starts with a
-             * header: it is whole (this header confirms it), and the walk
-             * goes on from the chunk start. */
-            spicecap_walk_message first = {0};
-            first.offset = ending.start;
-            first.tag = ending.tag;
-            first.type = ending.type;
-            first.wire_size = first.have = w->offset - ending.start;
-            first.chunks = ending.chunks;
-            spicecap_walker_emit_finding(sink, SPICECAP_WALK_RESYNC, &first, w->skipped - first.wire_size, first.tag);
-            found_again(w);
-            spicecap_walker_emit_message(sink, &first);
-            w->last = first;
-            w->last_valid = true;
-            spicecap_walker_next_pdu(w);
-            return;
-        }
         if (len >= SPICECAP_MINI_HDR_LEN && plausible(w, data)) {
             spicecap_walk_message at = {0};
             at.offset = w->offset;
@@ -386,6 +392,7 @@ void spicecap_walker_feed_recorded(spicecap_walker *w, const uint8_t *data, size
             spicecap_lookback_add(w->lookback, w->offset, data, len, tag, true);
     }
     walk_range(w, data, len, tag, true, sink);
+    confirm_at_chunk_end(w, sink);
     w->last_chunk = spicecap_walker_mid_message(w) ? (uint32_t)len : 0;
 }
 
