@@ -266,6 +266,12 @@ void spicecap_walker_end(spicecap_walker *w, bool file_truncated, const spicecap
 /* Inside a message: some of its header or body walked, the rest not. */
 bool spicecap_walker_mid_message(const spicecap_walker *w);
 bool spicecap_walker_stopped(const spicecap_walker *w);
+/* Recorded flows: the message being walked when the last feed or gap
+ * returned (its header begun: offset, tag, chunks; type and wire_size once
+ * the header is read), or NULL between messages and while lost. *cut (may
+ * be NULL): a gap cut it; the walk is in step to its end but will not
+ * report it as a message. Valid until the next call. */
+const spicecap_walk_message *spicecap_walker_current(const spicecap_walker *w, bool *cut);
 /* Recorded flows: the layout found so far. */
 spicecap_walk_layout spicecap_walker_layout(const spicecap_walker *w);
 /* Recorded flows: framing is lost (after a gap or a bad header) and not yet found again. */

@@ -61,3 +61,12 @@ size_t spicecap_walker_take_message_bytes(spicecap_walker *w, const uint8_t *dat
     w->msg.have += n;
     return n;
 }
+
+const spicecap_walk_message *spicecap_walker_current(const spicecap_walker *w, bool *cut)
+{
+    if (!spicecap_walker_mid_message(w))
+        return NULL;
+    if (cut != NULL)
+        *cut = w->cut;
+    return &w->msg;
+}

@@ -87,16 +87,6 @@ void spicecap_recorded_empty_record(const packet_info *pinfo)
         last_empty_record = pinfo->num;
 }
 
-/* The message being walked, or NULL (between messages, lost). *cut: a gap
- * cut it. Read from the walker until it has an accessor of its own. */
-static const spicecap_walk_message *walker_current(const spicecap_walker *w, bool *cut)
-{
-    if (spicecap_walker_lost(w) || !spicecap_walker_mid_message(w))
-        return NULL;
-    *cut = w->cut;
-    return &w->msg;
-}
-
 static spicecap_rec_entry *push(rec_flow *f, spicecap_rec_kind kind, uint64_t pos)
 {
     if (f->count == f->cap) {
@@ -200,7 +190,7 @@ static void message_bytes(rec_flow *f, spicecap_rec_entry *e, uint64_t have)
 static void keep_current(rec_flow *f)
 {
     bool cut = false;
-    const spicecap_walk_message *cur = walker_current(&f->walker, &cut);
+    const spicecap_walk_message *cur = spicecap_walker_current(&f->walker, &cut);
     if (cur == NULL || cut) {
         f->keep_at = NONE;
         f->keep_len = 0;
@@ -448,7 +438,7 @@ static void account(rec_flow *f)
         at = end;
     }
     bool cut = false;
-    const spicecap_walk_message *cur = walker_current(&f->walker, &cut);
+    const spicecap_walk_message *cur = spicecap_walker_current(&f->walker, &cut);
     uint64_t part_from = at;
     if (cur != NULL && !cut && cur->offset < f->fe) {
         part_from = cur->offset > at ? cur->offset : at;
