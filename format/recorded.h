@@ -31,4 +31,12 @@ unsigned spicecap_recorded_channel(uint16_t client_port);
 #define SPICECAP_SNAPLEN_LOST_MIN_PAYLOAD (SPICECAP_RYLL_PCAP_SNAPLEN + 1u - SPICECAP_FRAME_HDR_LEN) /* 65482 */
 uint64_t spicecap_snaplen_loss_records(uint64_t gap_len);
 
+/* A file whose header states this snaplen, written by ryll, lacks its
+ * records over it: true for ryll's 65535, false for a snaplen that holds
+ * every recorded frame and for pcapng's 0 (no limit). */
+static inline bool spicecap_snaplen_drops_records(uint32_t snaplen)
+{
+    return snaplen != 0 && snaplen < SPICECAP_MAX_FRAME_LEN;
+}
+
 #endif

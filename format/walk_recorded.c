@@ -36,9 +36,8 @@ static bool plausible(const spicecap_walker *w, const uint8_t *head)
 }
 
 /* The framing is lost from offset on: search for it again, by the chunk
- * starts of a ring or by scanning, as the layout allows. after_gap: chunk
- * starts that do not read as a header are expected (the rest of a cut
- * message), not a desync of their own. */
+ * starts of a ring or by scanning, as the layout allows (an unknown layout
+ * tries both). */
 static void lose(spicecap_walker *w, uint64_t offset)
 {
     w->lost_at = offset;
@@ -71,12 +70,12 @@ static void message_done(spicecap_walker *w, const spicecap_walk_sink *sink)
     spicecap_walker_next_pdu(w);
 }
 
-/* A header that cannot be, read at w->msg.offset. */
-static void cannot_be(spicecap_walker *w, const spicecap_walk_sink *sink)
+/* A header that cannot be, read at w->msg.offset; suspect: it follows a
+ * socket-read flow's last message, which is then likely not whole. */
+static void cannot_be(spicecap_walker *w, bool suspect, const spicecap_walk_sink *sink)
 {
     uint32_t size = spicecap_le32(w->header + SPICECAP_MINI_HDR_SIZE_AT);
-    if (w->layout == SPICECAP_LAYOUT_READS && w->last_valid &&
-        w->last.offset + w->last.wire_size == w->msg.offset)
+    if (suspect)
         spicecap_walker_emit_finding(sink, SPICECAP_WALK_SUSPECT, &w->last, 0, w->msg.tag);
     /* In socket reads, past the sane bound or of no type the channel has
      * is the same desync: bytes vanished. Where messages start chunks, a
@@ -101,17 +100,17 @@ static bool header_read(spicecap_walker *w, const spicecap_walk_sink *sink)
      * so nothing vanishes unseen, and its chunk agrees with it (it ends in
      * the chunk, or the chunk is a full segment that it goes on past).
      * Elsewhere only a named type is believed. */
-    uint64_t wire = (uint64_t)SPICECAP_MINI_HDR_LEN + spicecap_le32(w->header + SPICECAP_MINI_HDR_SIZE_AT);
+    uint32_t size = spicecap_le32(w->header + SPICECAP_MINI_HDR_SIZE_AT);
+    uint64_t wire = (uint64_t)SPICECAP_MINI_HDR_LEN + size;
     bool fits_chunk = wire <= w->chunk_len || w->chunk_len == SPICECAP_MAX_SEGMENT_PAYLOAD;
     /* (The cheap test first: it is the per-message path of every ring.) */
     bool believed = (w->layout != SPICECAP_LAYOUT_READS && !w->header_mid_chunk && fits_chunk &&
-                     wire - SPICECAP_MINI_HDR_LEN <= SPICECAP_SANE_MESSAGE_SIZE) ||
+                     size <= SPICECAP_SANE_MESSAGE_SIZE) ||
                     plausible(w, w->header);
     if (believed) {
         if (w->header_mid_chunk && w->layout != SPICECAP_LAYOUT_READS)
             w->layout = SPICECAP_LAYOUT_READS; /* a message ended inside its chunk and the next follows */
-        uint32_t size = spicecap_le32(w->header + SPICECAP_MINI_HDR_SIZE_AT);
-        w->msg.wire_size = (uint64_t)SPICECAP_MINI_HDR_LEN + size;
+        w->msg.wire_size = wire;
         w->body_left = size;
         return true;
     }
@@ -128,7 +127,7 @@ static bool header_read(spicecap_walker *w, const spicecap_walk_sink *sink)
     bool suspect = w->layout == SPICECAP_LAYOUT_READS && w->last_valid &&
                    w->last.offset + w->last.wire_size == w->msg.offset;
     uint64_t suspect_body = w->last.offset + SPICECAP_MINI_HDR_LEN;
-    cannot_be(w, sink);
+    cannot_be(w, suspect, sink);
     if (suspect && w->lookback != NULL && !w->replaying) {
         w->rescan_pending = true; /* once these header bytes are counted (walk_range) */
         w->rescan_from = suspect_body;
@@ -140,16 +139,14 @@ static bool header_read(spicecap_walker *w, const spicecap_walk_sink *sink)
     memcpy(replay, w->header, sizeof replay);
     uint64_t tag = w->msg.tag;
     lose(w, at);
+    w->skipped = SPICECAP_MINI_HDR_LEN; /* the bad header's bytes, walked already */
     if (w->scanning) {
-        /* The bad header's own bytes after its first may start the next message. */
+        /* The bad header's own bytes after its first may start the next
+         * message (five bytes hold no whole header: nothing can confirm). */
         bool confirmed;
         spicecap_resync_found found;
         w->resync_scan.offset = at + 1;
         spicecap_resync_scan(&w->resync_scan, replay + 1, SPICECAP_MINI_HDR_LEN - 1, tag, &confirmed, &found);
-        w->skipped = 1; /* the bad header's first byte; the other five count as scanned below */
-        w->skipped += SPICECAP_MINI_HDR_LEN - 1;
-    } else {
-        w->skipped = SPICECAP_MINI_HDR_LEN;
     }
     return false;
 }
@@ -177,23 +174,30 @@ static size_t walk_message(spicecap_walker *w, const uint8_t *data, size_t avail
     return n;
 }
 
-/* The scan confirmed a boundary: the first message is whole, the second's
- * header was just read. */
-static void take_found(spicecap_walker *w, const spicecap_resync_found *f, const spicecap_walk_sink *sink)
+/* The scan found a whole message, candidate c ending at end: framing is
+ * found again there. The bytes scanned from c's start on were its own (and
+ * the header after it): not skipped. */
+static void found_message(spicecap_walker *w, const spicecap_resync_candidate *c, uint64_t end,
+                          const spicecap_walk_sink *sink)
 {
     spicecap_walk_message first = {0};
-    first.offset = f->first.start;
-    first.tag = f->first.tag;
-    first.type = f->first.type;
-    first.wire_size = f->second_offset - f->first.start;
-    first.have = first.wire_size;
-    first.chunks = f->first.chunks;
-    uint64_t scanned_past = w->offset - f->first.start; /* bytes of the two messages already scanned */
-    spicecap_walker_emit_finding(sink, SPICECAP_WALK_RESYNC, &first, w->skipped - scanned_past, first.tag);
+    first.offset = c->start;
+    first.tag = c->tag;
+    first.type = c->type;
+    first.wire_size = first.have = end - c->start;
+    first.chunks = c->chunks;
+    spicecap_walker_emit_finding(sink, SPICECAP_WALK_RESYNC, &first, w->skipped - (w->offset - c->start), first.tag);
     found_again(w);
     spicecap_walker_emit_message(sink, &first);
     w->last = first;
     w->last_valid = true;
+}
+
+/* The scan confirmed a boundary: the first message is whole, the second's
+ * header was just read. */
+static void take_found(spicecap_walker *w, const spicecap_resync_found *f, const spicecap_walk_sink *sink)
+{
+    found_message(w, &f->first, f->second_offset, sink);
     memset(&w->msg, 0, sizeof w->msg);
     w->stage = SPICECAP_STAGE_MINI;
     w->pending = false;
@@ -221,17 +225,7 @@ static bool confirm_at_chunk_end(spicecap_walker *w, const spicecap_walk_sink *s
     spicecap_resync_candidate ending;
     if (!w->scanning || !spicecap_resync_ends_here(&w->resync_scan, &ending))
         return false;
-    spicecap_walk_message first = {0};
-    first.offset = ending.start;
-    first.tag = ending.tag;
-    first.type = ending.type;
-    first.wire_size = first.have = w->offset - ending.start;
-    first.chunks = ending.chunks;
-    spicecap_walker_emit_finding(sink, SPICECAP_WALK_RESYNC, &first, w->skipped - first.wire_size, first.tag);
-    found_again(w);
-    spicecap_walker_emit_message(sink, &first);
-    w->last = first;
-    w->last_valid = true;
+    found_message(w, &ending, w->offset, sink);
     spicecap_walker_next_pdu(w);
     return true;
 }
@@ -432,17 +426,7 @@ void spicecap_walker_end_recorded(spicecap_walker *w, bool file_truncated, const
 {
     spicecap_resync_found found;
     if (w->scanning && spicecap_resync_end(&w->resync_scan, &found)) {
-        /* The chain ends with the stream: its last message is whole. */
-        spicecap_walk_message first = {0};
-        first.offset = found.first.start;
-        first.tag = found.first.tag;
-        first.type = found.first.type;
-        first.wire_size = first.have = found.second_offset - found.first.start;
-        first.chunks = found.first.chunks;
-        spicecap_walker_emit_finding(sink, SPICECAP_WALK_RESYNC, &first,
-                                     w->skipped - (w->offset - found.first.start), first.tag);
-        spicecap_walker_emit_message(sink, &first);
-        found_again(w);
+        found_message(w, &found.first, found.second_offset, sink); /* the chain ends with the stream */
         return;
     }
     if (w->lost || w->scanning) {

@@ -8,7 +8,6 @@
 
 #include "reassembly.h"
 
-#include "format.h"
 #include "recorded.h"
 
 /* How much may wait for a hole to fill before the hole is called a gap. A
@@ -83,6 +82,7 @@ static void declare_gap(reassembly *v, flow *f)
     held_segment *h = g_queue_peek_head(&f->held);
     uint32_t missing = h->seq - f->next_seq;
     finding *k2 = g_queue_pop_head(&v->pending_k2), *g = k2;
+    uint64_t records;
     if (k2 != NULL) {
         /* The bytes a 0-byte record should have carried: one defect, one finding. */
         k2->has_seq = 1;
@@ -90,9 +90,8 @@ static void declare_gap(reassembly *v, flow *f)
         k2->seq_end = h->seq;
         g_free(k2->flow);
         k2->flow = g_strdup(f->name);
-    } else if (f->recorded && v->snaplen != 0 && v->snaplen < SPICECAP_MAX_FRAME_LEN &&
-               spicecap_snaplen_loss_records(missing) > 0) {
-        uint64_t records = spicecap_snaplen_loss_records(missing);
+    } else if (f->recorded && spicecap_snaplen_drops_records(v->snaplen) &&
+               (records = spicecap_snaplen_loss_records(missing)) > 0) {
         g = findings_add(v->findings, FINDING_SNAPLEN_LOSS, v->path, h->frame, f->name,
                          "snaplen loss: %" G_GUINT64_FORMAT " record%s (%u bytes) missing between frame %" G_GUINT64_FORMAT
                          " and frame %" G_GUINT64_FORMAT ": ryll's pcap writer drops every record over the file's "

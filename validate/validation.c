@@ -81,11 +81,17 @@ void validation_note(validation *v, const char *fmt, ...)
     g_ptr_array_add(v->file->notes, note);
 }
 
+/* The slot of f's channel in a file's counts: [0] for a channel unknown. */
+static unsigned channel_slot(const flow *f)
+{
+    return f->conn->link.channel < SPICECAP_CHANNEL_SLOTS ? f->conn->link.channel : 0;
+}
+
 /* A message walked to its end: counted per channel, kept for --manifest. */
 static void on_message(void *ctx, const flow *f, const walked_message *m)
 {
     validation *v = ctx;
-    unsigned channel = f->conn->link.channel < SPICECAP_CHANNEL_SLOTS ? f->conn->link.channel : 0;
+    unsigned channel = channel_slot(f);
     channel_stats *s = &v->file->channels[channel];
     s->messages++;
     s->bytes += m->wire_size;
@@ -105,7 +111,7 @@ static void on_message(void *ctx, const flow *f, const walked_message *m)
 static void on_retract(void *ctx, const flow *f, const walked_message *m)
 {
     validation *v = ctx;
-    unsigned channel = f->conn->link.channel < SPICECAP_CHANNEL_SLOTS ? f->conn->link.channel : 0;
+    unsigned channel = channel_slot(f);
     channel_stats *s = &v->file->channels[channel];
     s->messages--;
     s->bytes -= m->wire_size;
@@ -353,8 +359,7 @@ bool validation_run_file(validation *v, const char *path, char **error)
     g_queue_init(&v->reassembly.pending_k2);
     v->stream = (stream_report){.findings = &v->findings, .path = s->path, .ctx = v, .message = on_message,
                                 .retract = on_retract, .note = on_note,
-                                .snaplen_rule = v->reassembly.snaplen != 0 &&
-                                                v->reassembly.snaplen < SPICECAP_MAX_FRAME_LEN};
+                                .snaplen_rule = spicecap_snaplen_drops_records(v->reassembly.snaplen)};
 
     capture_record rec;
     char *message = NULL;
