@@ -10,7 +10,6 @@ import json
 import os
 import re
 import struct
-import subprocess
 import xml.etree.ElementTree as ET
 import zipfile
 
@@ -29,28 +28,6 @@ DIRECTORIES = ["live", "live-reads", "ryll/live", "ryll/live-queue-overflow"]
 
 CLIENT, SERVER = "10.0.0.1", "10.0.0.2"
 PORTS = {"main": 10001, "display": 10002, "inputs": 10003, "cursor": 10004, "usbredir": 10009, "other": 10099}
-
-
-@pytest.fixture(scope="module")
-def run(validate_bin):
-    def run(*args):
-        p = subprocess.run([validate_bin, *args], capture_output=True, text=True)
-        assert "Sanitizer" not in p.stderr and "runtime error" not in p.stderr, p.stderr[-2000:]
-        return p.returncode, p.stdout, p.stderr
-    return run
-
-
-@pytest.fixture(scope="module")
-def report(run):
-    def report(*args):
-        code, out, err = run("--json", *args)
-        return code, json.loads(out), err
-    return report
-
-
-@pytest.fixture(scope="module")
-def fix(fixtures_dir):
-    return lambda name: os.path.join(fixtures_dir, name)
 
 
 @pytest.fixture(scope="module")

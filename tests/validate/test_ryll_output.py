@@ -9,7 +9,6 @@ their records here with tests/pcapio.py. Run by ctest
 python3 -m pytest tests/validate/test_ryll_output.py -k queue"""
 import json
 import os
-import subprocess
 
 import pytest
 
@@ -25,21 +24,13 @@ REAL_OUTPUT = [("ryll/display-ring.pcap", "ryll/display-ring.json"),
 CLEAN_LIVE = [("live-reads", "live-reads/manifest.json"), ("live", "live/manifest.json")]
 
 
-@pytest.fixture(scope="module")
-def report(validate_bin, fixtures_dir):
-    def report(*args):
-        p = subprocess.run([validate_bin, "--json", *args], capture_output=True, text=True, cwd=fixtures_dir)
-        return p.returncode, json.loads(p.stdout), p.stderr
-    return report
-
-
 def load(fixtures_dir, name):
     with open(os.path.join(fixtures_dir, name)) as f:
         return json.load(f)
 
 
 @pytest.mark.parametrize("capture,manifest", REAL_OUTPUT, ids=[c for c, _ in REAL_OUTPUT])
-def test_snaplen_gaps_are_named_as_such(report, fixtures_dir, capture, manifest):
+def test_snaplen_gaps_are_named_as_such(report, fix, fixtures_dir, capture, manifest):
     """Every gap the generator left by the snaplen rule is one snaplen-loss
     finding with its seq range and the frame after it; no gap is reported
     under another name."""
@@ -53,7 +44,7 @@ def test_snaplen_gaps_are_named_as_such(report, fixtures_dir, capture, manifest)
             # message, at the first record's seq.
             start = "start" if g["before_frame"] == 1 else g["seq_start"]
             want.add((f["file"] if directory else "", start, g["seq_end"], g["before_frame"]))
-    code, r, err = report(capture)
+    code, r, err = report(fix(capture))
     assert code == 1, err
     got = set()
     for x in r["findings"]:
@@ -71,23 +62,23 @@ def test_snaplen_gaps_are_named_as_such(report, fixtures_dir, capture, manifest)
 
 
 @pytest.mark.parametrize("capture,manifest", REAL_OUTPUT, ids=[c for c, _ in REAL_OUTPUT])
-def test_every_whole_message_is_walked(report, capture, manifest):
+def test_every_whole_message_is_walked(report, fix, capture, manifest):
     """The messages walked equal the manifest's whole ones, message for
     message; the only findings are the losses themselves."""
-    code, r, err = report("--manifest", manifest, capture)
+    code, r, err = report("--manifest", fix(manifest), fix(capture))
     kinds = {x["kind"] for x in r["findings"]}
     assert not {k for k in kinds if k.startswith("manifest-")}, [x for x in r["findings"]
                                                                if x["kind"].startswith("manifest-")][:5]
     assert kinds <= {"snaplen-loss", "desync"}, kinds
 
 
-def test_queue_overflow_is_one_desync(report, fixtures_dir):
+def test_queue_overflow_is_one_desync(report, fix, fixtures_dir):
     """The dropped read is one desync finding, in display.pcap, after the
     frame the read should have been, with the likely cause named; the walk
     finds its way back (no finding says the rest could not be framed)."""
     m = load(fixtures_dir, "ryll/live-queue-overflow/manifest.json")
     (drop,) = m["faults"]
-    code, r, err = report("ryll/live-queue-overflow")
+    code, r, err = report(fix("ryll/live-queue-overflow"))
     desyncs = [x for x in r["findings"] if x["kind"] == "desync"]
     assert len(desyncs) == 1, desyncs
     d = desyncs[0]
@@ -98,10 +89,10 @@ def test_queue_overflow_is_one_desync(report, fixtures_dir):
 
 
 @pytest.mark.parametrize("capture,manifest", CLEAN_LIVE, ids=[c for c, _ in CLEAN_LIVE])
-def test_clean_live_captures_have_no_finding(report, fixtures_dir, capture, manifest):
+def test_clean_live_captures_have_no_finding(report, fix, fixtures_dir, capture, manifest):
     """Socket-read records that span message boundaries are normal: exit 0,
     and every message counted per channel."""
-    code, r, err = report("--manifest", manifest, capture)
+    code, r, err = report("--manifest", fix(manifest), fix(capture))
     assert code == 0 and r["findings_total"] == 0, r["findings"][:3]
     want = {}
     for x in load(fixtures_dir, manifest)["messages"]:
@@ -145,7 +136,7 @@ REF = ["ryll-display-real", "ryll-live-display", "ryll-live-display-real"]
 
 
 @pytest.mark.parametrize("name", REF)
-def test_reference_samples_walked_as_their_records_hold(report, fixtures_dir, tmp_path, name):
+def test_reference_samples_walked_as_their_records_hold(report, fix, fixtures_dir, tmp_path, name):
     """The samples of ryll's real output (copied from shared/): every message
     their records hold whole is walked, and nothing else; the live sample
     with every record kept has no finding."""
@@ -154,7 +145,7 @@ def test_reference_samples_walked_as_their_records_hold(report, fixtures_dir, tm
     assert held
     derived = tmp_path / "whole.json"
     derived.write_text(json.dumps({"messages": held}))
-    code, r, err = report("--manifest", str(derived), "ref/%s.pcap" % name)
+    code, r, err = report("--manifest", str(derived), fix("ref/%s.pcap" % name))
     bad = [x for x in r["findings"] if x["kind"] not in ("snaplen-loss", "desync")]
     assert not bad, bad[:5]
     if name == "ryll-live-display":

@@ -23,30 +23,6 @@ CLEAN += [("live", "live/manifest.json"), ("bugreport/bugreport.zip", "bugreport
 
 
 @pytest.fixture(scope="module")
-def run(validate_bin):
-    def run(*args):
-        p = subprocess.run([validate_bin, *args], capture_output=True, text=True)
-        return p.returncode, p.stdout, p.stderr
-    return run
-
-
-@pytest.fixture(scope="module")
-def report(run):
-    def report(*args):
-        code, out, err = run("--json", *args)
-        try:
-            return code, json.loads(out), err
-        except ValueError:
-            return code, None, err
-    return report
-
-
-@pytest.fixture(scope="module")
-def fix(fixtures_dir):
-    return lambda name: os.path.join(fixtures_dir, name)
-
-
-@pytest.fixture(scope="module")
 def work(tmp_path_factory):
     return str(tmp_path_factory.mktemp("validate"))
 
