@@ -413,13 +413,13 @@ static size_t walk_bytes(spicecap_walker *w, const uint8_t *data, size_t len, ui
     return at;
 }
 
-void spicecap_walker_feed(spicecap_walker *w, const uint8_t *data, size_t len, uint64_t tag,
-                          const spicecap_walk_sink *sink)
+static void feed(spicecap_walker *w, const uint8_t *data, size_t len, uint64_t tag, bool lasting,
+                 const spicecap_walk_sink *sink)
 {
     if (len == 0)
         return;
     if (w->mode == SPICECAP_WALK_RECORDED) {
-        spicecap_walker_feed_recorded(w, data, len, tag, sink);
+        spicecap_walker_feed_recorded(w, data, len, tag, lasting, sink);
         return;
     }
     size_t at = 0;
@@ -442,6 +442,18 @@ void spicecap_walker_feed(spicecap_walker *w, const uint8_t *data, size_t len, u
     at += walk_bytes(w, data + at, len - at, tag, sink);
     w->offset += len - at;
     w->last_chunk = spicecap_walker_mid_message(w) ? (uint32_t)len : 0;
+}
+
+void spicecap_walker_feed(spicecap_walker *w, const uint8_t *data, size_t len, uint64_t tag,
+                          const spicecap_walk_sink *sink)
+{
+    feed(w, data, len, tag, false, sink);
+}
+
+void spicecap_walker_feed_lasting(spicecap_walker *w, const uint8_t *data, size_t len, uint64_t tag,
+                                  const spicecap_walk_sink *sink)
+{
+    feed(w, data, len, tag, true, sink);
 }
 
 const spicecap_walk_message *spicecap_walker_gap(spicecap_walker *w, uint64_t len, const spicecap_walk_sink *sink)

@@ -255,6 +255,12 @@ void spicecap_walker_clear(spicecap_walker *w);
 void spicecap_walker_feed(spicecap_walker *w, const uint8_t *data, size_t len, uint64_t tag,
                           const spicecap_walk_sink *sink);
 
+/* The same, for bytes that stay valid and unchanged until the walker is
+ * cleared (a mapped file's): what the walker keeps of them for a later
+ * search (a socket-read flow's lookback) is a reference, not a copy. */
+void spicecap_walker_feed_lasting(spicecap_walker *w, const uint8_t *data, size_t len, uint64_t tag,
+                                  const spicecap_walk_sink *sink);
+
 /* len stream bytes will never come. Returns the message the gap cuts (NULL
  * when it falls between messages), valid until the next call. */
 const spicecap_walk_message *spicecap_walker_gap(spicecap_walker *w, uint64_t len, const spicecap_walk_sink *sink);

@@ -365,7 +365,7 @@ static void walk_range(spicecap_walker *w, const uint8_t *data, size_t len, uint
     }
 }
 
-void spicecap_walker_feed_recorded(spicecap_walker *w, const uint8_t *data, size_t len, uint64_t tag,
+void spicecap_walker_feed_recorded(spicecap_walker *w, const uint8_t *data, size_t len, uint64_t tag, bool lasting,
                                    const spicecap_walk_sink *sink)
 {
     if (!w->started) {
@@ -383,7 +383,7 @@ void spicecap_walker_feed_recorded(spicecap_walker *w, const uint8_t *data, size
             w->no_lookback = w->lookback == NULL; /* asked once */
         }
         if (w->lookback)
-            spicecap_lookback_add(w->lookback, w->offset, data, len, tag, true);
+            spicecap_lookback_add(w->lookback, w->offset, data, len, tag, lasting);
     }
     walk_range(w, data, len, tag, true, sink);
     confirm_at_chunk_end(w, sink);

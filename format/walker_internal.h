@@ -21,7 +21,8 @@ size_t spicecap_walker_take_message_bytes(spicecap_walker *w, const uint8_t *dat
                                           bool *header_done);
 
 /* The recorded mode's feed, gap and end (walk_recorded.c). */
-void spicecap_walker_feed_recorded(spicecap_walker *w, const uint8_t *data, size_t len, uint64_t tag,
+/* lasting: data stays valid until the walker is cleared (spicecap_walker_feed_lasting). */
+void spicecap_walker_feed_recorded(spicecap_walker *w, const uint8_t *data, size_t len, uint64_t tag, bool lasting,
                                    const spicecap_walk_sink *sink);
 const spicecap_walk_message *spicecap_walker_gap_recorded(spicecap_walker *w, uint64_t len,
                                                           const spicecap_walk_sink *sink);
@@ -31,22 +32,26 @@ void spicecap_walker_end_recorded(spicecap_walker *w, bool file_truncated, const
 /* The bytes a vanished write hid messages in are the last ones the message
  * before the desync was counted over: as many as the write held, and ryll
  * reads at most 256 KiB at a time. (A smaller ring also stays in cache
- * beside the validator's read window.) */
+ * beside the validator's read window.) A chunk whose bytes last (a mapped
+ * file's) is held by reference: copying every socket-read byte was the
+ * validator's largest cost on live captures after the checksums. */
 #define SPICECAP_LOOKBACK_BYTES ((size_t)256 << 10)
 #define SPICECAP_LOOKBACK_CHUNKS 1024u
 typedef struct spicecap_lookback {
     uint8_t bytes[SPICECAP_LOOKBACK_BYTES]; /* stream offset o at bytes[o % SPICECAP_LOOKBACK_BYTES] */
     uint64_t from, to;                      /* the stream offsets held: [from, to) */
     uint64_t chunk_offset[SPICECAP_LOOKBACK_CHUNKS], chunk_tag[SPICECAP_LOOKBACK_CHUNKS];
+    const uint8_t *chunk_lasting[SPICECAP_LOOKBACK_CHUNKS]; /* the caller's bytes, or NULL: copied into bytes */
     unsigned chunk_first, chunk_count;      /* a ring of the chunks' starts in [from, to) */
 } spicecap_lookback;
 
 spicecap_lookback *spicecap_lookback_new(void);
 void spicecap_lookback_free(spicecap_lookback *b);
-/* Bytes at stream offset at (a new chunk when chunk_start); a gap before
- * them empties it (a search never runs across a gap). */
+/* A chunk's bytes at stream offset at; a gap before them empties it (a
+ * search never runs across a gap). lasting: data stays valid until the
+ * lookback is freed, and is kept by reference instead of copied. */
 void spicecap_lookback_add(spicecap_lookback *b, uint64_t at, const uint8_t *data, size_t len, uint64_t tag,
-                           bool chunk_start);
+                           bool lasting);
 /* The held bytes from offset on, one run per chunk: calls each(ctx, data,
  * len, tag, chunk_start) in stream order. Returns the offset the runs
  * began at (later than asked when those bytes are no longer held). */

@@ -85,6 +85,7 @@ typedef struct walk {
     spicecap_walker w;
     walked seen;
     spicecap_walk_sink sink;
+    bool lasting; /* fed with spicecap_walker_feed_lasting: the lookback keeps references */
 } walk;
 
 static void begin(walk *k)
@@ -102,7 +103,10 @@ static void feed_reads(walk *k, const written *s, size_t from, size_t to, uint32
         size_t n = 1 + next_random() % max_read;
         if (n > to - from)
             n = to - from;
-        spicecap_walker_feed(&k->w, s->bytes + from, n, (*tag)++, &k->sink);
+        if (k->lasting)
+            spicecap_walker_feed_lasting(&k->w, s->bytes + from, n, (*tag)++, &k->sink);
+        else
+            spicecap_walker_feed(&k->w, s->bytes + from, n, (*tag)++, &k->sink);
         from += n;
     }
 }
@@ -142,12 +146,13 @@ typedef struct cut_result {
     walked seen;
 } cut_result;
 
-static void cut_round(bool told, size_t max_cut, cut_result *out)
+static void cut_round(bool told, size_t max_cut, bool lasting, cut_result *out)
 {
     written s;
     write_stream(&s, 300, 2000);
     walk k;
     begin(&k);
+    k.lasting = lasting;
     uint64_t tag = 1;
     size_t from = s.len / 4 + next_random() % (s.len / 2);
     size_t len = 1 + next_random() % max_cut;
@@ -180,7 +185,7 @@ static void test_gaps_in_socket_reads(void)
 {
     for (int round = 0; round < 50; round++) {
         cut_result r;
-        cut_round(true, 5000, &r);
+        cut_round(true, 5000, false, &r);
         CU_ASSERT_EQUAL(r.touched_seen, 0);
         CU_ASSERT_EQUAL(r.missed, 0);
         CU_ASSERT_EQUAL(r.seen.findings[SPICECAP_WALK_NO_RESYNC], 0);
@@ -195,11 +200,33 @@ static void test_vanished_bytes(void)
 {
     for (int round = 0; round < 50; round++) {
         cut_result r;
-        cut_round(false, 1500, &r);
+        cut_round(false, 1500, false, &r);
         CU_ASSERT(r.seen.findings[SPICECAP_WALK_DESYNC] <= 1);
         CU_ASSERT_EQUAL(r.touched_seen, 0);
         CU_ASSERT(r.missed <= 1);
     }
+}
+
+/* The same vanished bytes fed as bytes that last: the lookback holds
+ * references instead of copies, and every round walks exactly as the
+ * copied one does (the rounds that desync search the lookback). */
+static void test_vanished_bytes_lasting(void)
+{
+    unsigned searched = 0;
+    for (int round = 0; round < 50; round++) {
+        uint64_t seed = rng;
+        cut_result copied, referenced;
+        cut_round(false, 1500, false, &copied);
+        rng = seed;
+        cut_round(false, 1500, true, &referenced);
+        CU_ASSERT_EQUAL(copied.touched_seen, referenced.touched_seen);
+        CU_ASSERT_EQUAL(copied.missed, referenced.missed);
+        CU_ASSERT_EQUAL(copied.seen.count, referenced.seen.count);
+        CU_ASSERT_EQUAL(memcmp(copied.seen.offset, referenced.seen.offset, copied.seen.count * sizeof(uint64_t)), 0);
+        CU_ASSERT_EQUAL(memcmp(copied.seen.findings, referenced.seen.findings, sizeof copied.seen.findings), 0);
+        searched += copied.seen.findings[SPICECAP_WALK_SUSPECT] > 0;
+    }
+    CU_ASSERT(searched > 10);
 }
 
 /* Random bytes confirm a false boundary with probability under 1e-8 per
@@ -268,6 +295,7 @@ int main(void)
     CU_add_test(s, "socket reads of intact bytes are clean", test_socket_reads_are_clean);
     CU_add_test(s, "a lost read: every untouched message walked", test_gaps_in_socket_reads);
     CU_add_test(s, "vanished bytes: one desync, the rest found again", test_vanished_bytes);
+    CU_add_test(s, "vanished bytes in bytes that last: walked as in copies", test_vanished_bytes_lasting);
     CU_add_test(s, "random bytes rarely confirm a boundary", test_random_bytes_rarely_confirm);
     CU_add_test(s, "a header at every other byte costs linear time", test_header_every_other_byte_is_linear);
     CU_basic_set_mode(CU_BRM_VERBOSE);
