@@ -1,4 +1,5 @@
 #include "byte_source.h"
+#include "mapped_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,6 +33,11 @@ struct byte_source {
     size_t cap, start, end; /* valid bytes are buf[start, end) */
     uint64_t consumed;      /* stream offset of buf[start] */
     int eof;
+    /* A plain regular file is read through its mapping (mapped_file.h)
+     * while reading_map; buf takes over if the file grows past it. */
+    mapped_file map;
+    bool reading_map;
+    char *path; /* for the mapping's SIGBUS report */
 };
 
 /* At the end of a zip entry: did it hold what the zip's directory claims?
@@ -163,6 +169,10 @@ byte_source *byte_source_open(const char *path, char **error)
     }
     src->cap = CHUNK;
     src->buf = g_malloc(src->cap);
+    if (src->kind == SOURCE_PLAIN && S_ISREG(st.st_mode)) {
+        src->path = g_strdup(path);
+        src->reading_map = mapped_file_open(&src->map, src->fd, src->file_size, src->path);
+    }
     return src;
 }
 
@@ -176,15 +186,46 @@ void byte_source_close(byte_source *src)
         zip_fclose(src->zip_entry);
     if (src->zip)
         zip_discard(src->zip);
+    mapped_file_close(&src->map);
     if (src->fd >= 0)
         close(src->fd);
+    g_free(src->path);
     g_free(src->wrapper);
     g_free(src->buf);
     g_free(src);
 }
 
+/* A peek past the mapping's end: the file may have grown since it was
+ * mapped (a capture still being written, read as read() would). Then its
+ * rest is read into buf, from the mapping's end on; the mapping stays, for
+ * the references into it. */
+static void leave_map_if_grown(byte_source *src)
+{
+    struct stat st;
+    if (fstat(src->fd, &st) != 0 || (uint64_t)st.st_size <= src->map.size ||
+        lseek(src->fd, (off_t)src->map.size, SEEK_SET) < 0)
+        return;
+    size_t left = (size_t)(src->map.size - src->consumed);
+    if (src->cap < left) {
+        src->cap = left;
+        src->buf = g_realloc(src->buf, src->cap);
+    }
+    memcpy(src->buf, src->map.bytes + src->consumed, left);
+    src->start = 0;
+    src->end = left;
+    src->file_size = (uint64_t)st.st_size;
+    src->reading_map = false;
+}
+
 long byte_source_peek(byte_source *src, size_t n, const uint8_t **data, char **error)
 {
+    if (src->reading_map && src->consumed + n > src->map.size)
+        leave_map_if_grown(src);
+    if (src->reading_map) {
+        uint64_t have = src->map.size - src->consumed;
+        *data = src->map.bytes + src->consumed;
+        return (long)(have < n ? have : n);
+    }
     while (src->end - src->start < n && !src->eof) {
         if (src->start > 0) { /* slide what is left to the front */
             memmove(src->buf, src->buf + src->start, src->end - src->start);
@@ -209,8 +250,16 @@ long byte_source_peek(byte_source *src, size_t n, const uint8_t **data, char **e
 
 void byte_source_skip(byte_source *src, size_t n)
 {
-    src->start += n;
     src->consumed += n;
+    if (src->reading_map)
+        mapped_file_reached(&src->map, src->consumed);
+    else
+        src->start += n;
+}
+
+bool byte_source_bytes_last(const byte_source *src)
+{
+    return src->reading_map;
 }
 
 uint64_t byte_source_offset(const byte_source *src)

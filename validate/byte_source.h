@@ -1,6 +1,7 @@
 /* A buffered stream of bytes from a capture: a plain file, a gzip file
  * (as Wireshark opens them), or one entry of a zip. Records are parsed in
- * place from a window that grows only to the largest record's size. */
+ * place: from the mapping of a plain file (mapped_file.h), else from a
+ * window that grows only to the largest record's size. */
 #ifndef SPICECAP_VALIDATE_BYTE_SOURCE_H
 #define SPICECAP_VALIDATE_BYTE_SOURCE_H
 
@@ -22,6 +23,11 @@ long byte_source_peek(byte_source *src, size_t n, const uint8_t **data, char **e
 
 /* Consume n bytes (at most what the last peek returned). */
 void byte_source_skip(byte_source *src, size_t n);
+
+/* Do the bytes peek returns now stay valid and unchanged until the source
+ * is closed? True while a plain file is read through its mapping; without
+ * it they are valid only until the next peek. */
+bool byte_source_bytes_last(const byte_source *src);
 
 /* Offset of the next byte in the (decompressed) stream. */
 uint64_t byte_source_offset(const byte_source *src);

@@ -135,6 +135,7 @@ static capture_status next_pcap(capture_reader *r, capture_record *rec, char **m
     rec->origlen = origlen;
     rec->linktype = r->linktype;
     rec->data = p + SPICECAP_PCAP_RECORD_HDR_LEN;
+    rec->data_lasts = byte_source_bytes_last(r->src);
     byte_source_skip(r->src, SPICECAP_PCAP_RECORD_HDR_LEN + caplen);
     return CAPTURE_RECORD;
 }
@@ -207,6 +208,7 @@ static capture_status next_pcapng(capture_reader *r, capture_record *rec, char *
         }
         const uint8_t *body = p + 8;
         size_t body_len = length - 12;
+        bool lasts = byte_source_bytes_last(r->src); /* asked before the skip, as of these bytes */
         byte_source_skip(r->src, length);
         if (type == PCAPNG_IDB && body_len >= 8) {
             if (r->interface_count < MAX_INTERFACES) {
@@ -261,6 +263,7 @@ static capture_status next_pcapng(capture_reader *r, capture_record *rec, char *
         rec->origlen = origlen;
         rec->linktype = i->linktype;
         rec->data = data;
+        rec->data_lasts = lasts;
         r->snaplen = i->snaplen;
         return CAPTURE_RECORD;
     }

@@ -5,6 +5,7 @@
 #ifndef SPICECAP_VALIDATE_CAPTURE_READER_H
 #define SPICECAP_VALIDATE_CAPTURE_READER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Larger records are not believed: the file is corrupt from there on. */
@@ -15,7 +16,8 @@ typedef struct capture_record {
     uint64_t ts_ns;
     uint32_t caplen, origlen;
     uint32_t linktype;
-    const uint8_t *data; /* valid until the next call */
+    const uint8_t *data; /* valid until the next call, */
+    bool data_lasts;     /* or until the reader is closed (a mapped file's) */
 } capture_record;
 
 typedef enum capture_status {

@@ -213,12 +213,15 @@ static void begin(flow *f, uint32_t seq)
 }
 
 void spice_stream_bytes(const stream_report *r, flow *f, uint64_t frame, uint32_t seq, const uint8_t *data,
-                        uint32_t len)
+                        uint32_t len, bool lasting)
 {
     walk_context c = {r, f};
     spicecap_walk_sink sink = sink_for(&c);
     begin(f, seq);
-    spicecap_walker_feed(&f->walker, data, len, frame, &sink);
+    if (lasting)
+        spicecap_walker_feed_lasting(&f->walker, data, len, frame, &sink);
+    else
+        spicecap_walker_feed(&f->walker, data, len, frame, &sink);
 }
 
 void spice_stream_gap(const stream_report *r, flow *f, uint32_t seq, uint32_t missing, finding *gap)

@@ -34,9 +34,10 @@ typedef struct stream_report {
     void (*note)(void *ctx, const char *text);
 } stream_report;
 
-/* Contiguous bytes of f from seq on, one TCP segment (frame) at a time. */
+/* Contiguous bytes of f from seq on, one TCP segment (frame) at a time;
+ * lasting: they stay valid until the flow is freed. */
 void spice_stream_bytes(const stream_report *r, flow *f, uint64_t frame, uint32_t seq, const uint8_t *data,
-                        uint32_t len);
+                        uint32_t len, bool lasting);
 /* missing bytes from seq on will never come; gap is the gap's finding
  * (NULL when only counted), told which message the gap cuts. */
 void spice_stream_gap(const stream_report *r, flow *f, uint32_t seq, uint32_t missing, finding *gap);

@@ -1,0 +1,123 @@
+#include "mapped_file.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+/* Pages are given back this far behind the reader, this many at a time:
+ * the resident part stays near 4 MiB, and the kernel is asked a few times
+ * a second at the validator's rate, not per record. */
+#define GIVE_BACK_LAG ((uint64_t)2 << 20)
+#define GIVE_BACK_STEP ((uint64_t)2 << 20)
+
+/* The files mapped now, for the SIGBUS handler (which may only read what
+ * it finds here). The validator maps one at a time; a bug report's
+ * metadata check may open a second. */
+#define MAX_MAPPED 4
+typedef struct mapped_slot {
+    const uint8_t *volatile bytes;
+    volatile uint64_t size;
+    const char *volatile path;
+    volatile sig_atomic_t used;
+} mapped_slot;
+static mapped_slot mapped[MAX_MAPPED];
+
+static void write_text(const char *s)
+{
+    ssize_t ignored = write(STDERR_FILENO, s, strlen(s));
+    (void)ignored;
+}
+
+static void write_number(uint64_t n)
+{
+    char digits[24];
+    size_t at = sizeof digits;
+    digits[--at] = '\0';
+    do
+        digits[--at] = (char)('0' + n % 10);
+    while ((n /= 10) > 0 && at > 0);
+    write_text(digits + at);
+}
+
+static void on_sigbus(int sig, siginfo_t *info, void *context)
+{
+    (void)context;
+    const uint8_t *at = info->si_addr;
+    for (int i = 0; i < MAX_MAPPED; i++) {
+        const mapped_slot *s = &mapped[i];
+        if (s->used && at >= s->bytes && at < s->bytes + s->size) {
+            write_text("spicecap-validate: ");
+            write_text(s->path);
+            write_text(": the file shrank while it was read (its bytes at offset ");
+            write_number((uint64_t)(at - s->bytes));
+            write_text(" are gone): no report\n");
+            _exit(2);
+        }
+    }
+    /* Not a mapped file's page: a fault of the program's own, left to the
+     * default action when the access is retried. */
+    signal(sig, SIG_DFL);
+}
+
+static void catch_sigbus_once(void)
+{
+    static bool caught;
+    if (caught)
+        return;
+    caught = true;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_sigbus;
+    sa.sa_flags = SA_SIGINFO;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGBUS, &sa, NULL);
+}
+
+bool mapped_file_open(mapped_file *m, int fd, uint64_t size, const char *path)
+{
+    memset(m, 0, sizeof *m);
+    m->slot = -1;
+    if (size == 0 || size > SIZE_MAX)
+        return false;
+    int slot = 0;
+    while (slot < MAX_MAPPED && mapped[slot].used)
+        slot++;
+    if (slot == MAX_MAPPED)
+        return false;
+    void *bytes = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (bytes == MAP_FAILED)
+        return false;
+    madvise(bytes, (size_t)size, MADV_SEQUENTIAL); /* read ahead, as read() would */
+    catch_sigbus_once();
+    mapped[slot].bytes = bytes;
+    mapped[slot].size = size;
+    mapped[slot].path = path;
+    mapped[slot].used = 1;
+    m->bytes = bytes;
+    m->size = size;
+    m->slot = slot;
+    return true;
+}
+
+void mapped_file_reached(mapped_file *m, uint64_t offset)
+{
+    if (offset < m->given_back + GIVE_BACK_LAG + GIVE_BACK_STEP)
+        return;
+    uint64_t upto = offset - GIVE_BACK_LAG;
+    upto -= upto % GIVE_BACK_STEP; /* page-aligned: the step is a multiple of any page size */
+    /* The pages stay mapped: a reference that reaches one reads it again
+     * from the page cache. */
+    madvise((void *)(m->bytes + m->given_back), (size_t)(upto - m->given_back), MADV_DONTNEED);
+    m->given_back = upto;
+}
+
+void mapped_file_close(mapped_file *m)
+{
+    if (m->bytes == NULL)
+        return;
+    mapped[m->slot].used = 0;
+    munmap((void *)m->bytes, (size_t)m->size);
+    memset(m, 0, sizeof *m);
+    m->slot = -1;
+}
