@@ -1,15 +1,15 @@
 #include "mapped_file.h"
+#include "mapped_pager.h"
 
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
-/* Pages are given back this far behind the reader, this many at a time:
- * the resident part stays near 4 MiB, and the kernel is asked a few times
- * a second at the validator's rate, not per record. */
-#define GIVE_BACK_LAG ((uint64_t)2 << 20)
-#define GIVE_BACK_STEP ((uint64_t)2 << 20)
+/* The reader gives pages back itself only this far behind it: normally
+ * the pager has, and a pager that stalls (its core busy) leaves at most
+ * this much resident. */
+#define READER_LAG ((uint64_t)4 << 20)
 
 /* The files mapped now, for the SIGBUS handler (which may only read what
  * it finds here). The validator maps one at a time; a bug report's
@@ -77,6 +77,7 @@ static void catch_sigbus_once(void)
 bool mapped_file_open(mapped_file *m, int fd, uint64_t size, const char *path)
 {
     memset(m, 0, sizeof *m);
+    atomic_init(&m->given_back, 0);
     m->slot = -1;
     if (size == 0 || size > SIZE_MAX)
         return false;
@@ -97,25 +98,28 @@ bool mapped_file_open(mapped_file *m, int fd, uint64_t size, const char *path)
     m->bytes = bytes;
     m->size = size;
     m->slot = slot;
+    /* Without a pager the reader's own faults map the pages: a file the
+     * pager would map in one go needs no thread. */
+    m->pager = size > MAPPED_PAGER_AHEAD ? mapped_pager_start(m) : NULL;
     return true;
 }
 
 void mapped_file_reached(mapped_file *m, uint64_t offset)
 {
-    if (offset < m->given_back + GIVE_BACK_LAG + GIVE_BACK_STEP)
+    if (offset < m->told_at + MAPPED_PAGER_STEP)
         return;
-    uint64_t upto = offset - GIVE_BACK_LAG;
-    upto -= upto % GIVE_BACK_STEP; /* page-aligned: the step is a multiple of any page size */
-    /* The pages stay mapped: a reference that reaches one reads it again
-     * from the page cache. */
-    madvise((void *)(m->bytes + m->given_back), (size_t)(upto - m->given_back), MADV_DONTNEED);
-    m->given_back = upto;
+    m->told_at = offset;
+    if (m->pager != NULL)
+        mapped_pager_tell(m->pager, offset);
+    mapped_pager_give_back(m, offset, m->pager != NULL ? READER_LAG : MAPPED_PAGER_LAG);
 }
 
 void mapped_file_close(mapped_file *m)
 {
     if (m->bytes == NULL)
         return;
+    if (m->pager != NULL)
+        mapped_pager_stop(m->pager);
     mapped[m->slot].used = 0;
     munmap((void *)m->bytes, (size_t)m->size);
     memset(m, 0, sizeof *m);

@@ -1,10 +1,15 @@
 /* A plain capture file read through one mapping of all of it, for
- * byte_source.c. Against read() into a window it saves the kernel's copy of
- * every byte, and its bytes stay where they are until the file is closed,
- * so the SPICE walk can keep references instead of copies
- * (spicecap_walker_feed_lasting). What is resident stays bounded: pages
- * well behind the reader are given back as it goes (they come back from the
- * page cache if a reference reaches them).
+ * byte_source.c. Its bytes stay where they are until the file is closed,
+ * so the SPICE walk keeps references to them instead of copies
+ * (spicecap_walker_feed_lasting), and no read() copies them first.
+ *
+ * Mapping pages and giving them back is page-table work the size of the
+ * kernel's copy, so a second thread does it (mapped_pager.c): it maps the
+ * pages just ahead of the reader and gives back those behind it, and the
+ * reader's core only reads. What is resident stays bounded: about 6 MiB
+ * of the file when the pager keeps up, at most about 10 MiB when it does
+ * not (then the reader gives pages back itself). A page given back stays
+ * mapped: a reference that reaches it reads it again from the page cache.
  *
  * A file that shrinks while it is mapped would make the next read of a
  * vanished page a SIGBUS: the handler set here reports it, naming the file
@@ -12,23 +17,28 @@
 #ifndef SPICECAP_VALIDATE_MAPPED_FILE_H
 #define SPICECAP_VALIDATE_MAPPED_FILE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
+typedef struct mapped_pager mapped_pager;
+
 typedef struct mapped_file {
-    const uint8_t *bytes; /* the file's first size bytes */
+    const uint8_t *bytes;       /* the file's first size bytes */
     uint64_t size;
-    uint64_t given_back;  /* pages before this offset were given back */
-    int slot;             /* in the SIGBUS handler's table */
+    uint64_t told_at;           /* the reader's offset last told to the pager */
+    _Atomic uint64_t given_back; /* pages before this offset were given back (by either thread) */
+    mapped_pager *pager;        /* NULL when no thread could be had: the reader does it all */
+    int slot;                   /* in the SIGBUS handler's table */
 } mapped_file;
 
 /* Map the size bytes of the regular file open as fd (path names it in the
  * SIGBUS report; it must outlive the mapping). false when it cannot be
  * mapped (an empty file, no address space, too many mapped at once): read
- * it instead. */
+ * it instead. m must stay where it is until mapped_file_close. */
 bool mapped_file_open(mapped_file *m, int fd, uint64_t size, const char *path);
 
-/* The reader is at offset: give back the pages far behind it. */
+/* The reader is at offset. */
 void mapped_file_reached(mapped_file *m, uint64_t offset);
 
 void mapped_file_close(mapped_file *m);

@@ -8,9 +8,10 @@
 # mid-message; every record kept: what ryll would write with a large enough
 # snaplen).
 # Usage: validate/bench/run.sh [SIZE_GB]   (default 1; a fraction for a quick check, e.g. 0.05)
-# BUILD_DIR (default build-release) is the Release build used; TSHARK=0 leaves tshark out; each leg
-# runs REPEAT times (default 3) and the fastest time is kept (the largest peak), as a shared
-# machine's other load only ever slows a run down.
+# BUILD_DIR (default build-release) is the Release build used; TSHARK=0 leaves tshark out. The
+# validator, the loop and cat take turns for REPEAT rounds (default 3); each gets its fastest and
+# median time (and largest peak): a shared machine's other load only ever slows a run down, and
+# taking turns spreads a change in that load over all three.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 gb=${1:-1}
@@ -30,15 +31,8 @@ seconds() { awk -v gb="$gb" -v per="$1" 'BEGIN { printf "%.3f", gb * per }'; }
 "$synth" --scenario video --seed 1 --rate 6M --duration "$(seconds 80)" --live "$dir/live"
 measure=validate/bench/measure.py
 repeat=${REPEAT:-3}
-# "SECONDS PEAK_KB" of a command: the fastest of $repeat runs, the largest peak.
-best() {
-  local runs=() s kb
-  for _ in $(seq "$repeat"); do
-    read -r s kb < <(python3 $measure "$@")
-    runs+=("$s $kb")
-  done
-  printf '%s\n' "${runs[@]}" | awk 'NR == 1 || $1 < s { s = $1 } $2 > kb { kb = $2 } END { print s, kb }'
-}
+# "FASTEST MEDIAN PEAK_KB" of the times a leg's rounds appended to a file.
+summary() { sort -n "$1" | awk '{ t[NR] = $1; if ($2 > kb) kb = $2 } END { print t[1], t[int((NR + 1) / 2)], kb }'; }
 for capture in "$dir/display.pcap" "$dir/small.pcap" "$dir/live/display.pcap"; do
   bytes=$(stat -c %s "$capture")
   name=$(basename "$capture")
@@ -46,21 +40,30 @@ for capture in "$dir/display.pcap" "$dir/small.pcap" "$dir/live/display.pcap"; d
   cat "$capture" > /dev/null # the file is in tmpfs: every leg reads it from memory
   echo "== $name: $(awk -v b="$bytes" 'BEGIN { printf "%.2f GB", b / 1e9 }'), $("$build/validate/bench/pcap_loop" "$capture")"
   "$build/validate/spicecap-validate" "$capture" | tail -1 | sed 's/^/   spicecap-validate: /'
-  read -r v_s v_kb < <(best "$build/validate/spicecap-validate" "$capture")
-  read -r p_s p_kb < <(best "$build/validate/bench/pcap_loop" "$capture")
-  read -r c_s c_kb < <(best sh -c "cat '$capture' > /dev/null")
+  # The legs take turns, round by round: a change in the machine's load falls on all of them.
+  : > "$dir/v.times"; : > "$dir/p.times"; : > "$dir/c.times"
+  for _ in $(seq "$repeat"); do
+    python3 $measure "$build/validate/spicecap-validate" "$capture" >> "$dir/v.times"
+    python3 $measure "$build/validate/bench/pcap_loop" "$capture" >> "$dir/p.times"
+    python3 $measure sh -c "cat '$capture' > /dev/null" >> "$dir/c.times"
+  done
+  read -r v_s v_med v_kb < <(summary "$dir/v.times")
+  read -r p_s p_med p_kb < <(summary "$dir/p.times")
+  read -r c_s c_med c_kb < <(summary "$dir/c.times")
   t_s=0 t_kb=0
   if [ "${TSHARK:-1}" != 0 ]; then
     read -r t_s t_kb < <(python3 $measure tshark -2 -r "$capture" -Y tcp.analysis.flags)
   fi
-  awk -v b="$bytes" -v v="$v_s" -v vk="$v_kb" -v p="$p_s" -v pk="$p_kb" -v c="$c_s" -v t="$t_s" -v tk="$t_kb" 'BEGIN {
-    printf "spicecap-validate  %7.3f s  %6.2f GB/s  peak %4d MB\n", v, b / v / 1e9, vk / 1024
-    printf "libpcap loop       %7.3f s  %6.2f GB/s  peak %4d MB\n", p, b / p / 1e9, pk / 1024
-    printf "cat > /dev/null    %7.3f s  %6.2f GB/s\n", c, b / c / 1e9
+  awk -v b="$bytes" -v v="$v_s" -v vm="$v_med" -v vk="$v_kb" -v p="$p_s" -v pm="$p_med" -v pk="$p_kb" -v c="$c_s" \
+      -v t="$t_s" -v tk="$t_kb" -v n="$repeat" 'BEGIN {
+    printf "(fastest / median of %d rounds)\n", n
+    printf "spicecap-validate  %7.3f / %7.3f s  %6.2f GB/s  peak %4d MB\n", v, vm, b / v / 1e9, vk / 1024
+    printf "libpcap loop       %7.3f / %7.3f s  %6.2f GB/s  peak %4d MB\n", p, pm, b / p / 1e9, pk / 1024
+    printf "cat > /dev/null    %7.3f s            %6.2f GB/s\n", c, b / c / 1e9
     if (t > 0)
       printf "tshark -2 -Y ...   %7.3f s  %6.2f GB/s  peak %4d MB\n", t, b / t / 1e9, tk / 1024
-    printf "validate / libpcap loop: time %.2fx (%s), peak memory %.1fx (%d MB vs %d MB); %.0f%% of cat'\''s rate",
-      v / p, v <= p ? "no slower" : "slower", vk / pk, vk / 1024, pk / 1024, 100 * c / v
+    printf "validate / libpcap loop: time %.2fx fastest, %.2fx median (%s), peak memory %.1fx (%d MB vs %d MB); %.0f%% of cat'\''s rate",
+      v / p, vm / pm, v <= p && vm <= pm ? "no slower" : "slower", vk / pk, vk / 1024, pk / 1024, 100 * c / v
     if (t > 0)
       printf "; %.1fx faster than tshark", t / v
     printf "\n" }'
