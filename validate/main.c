@@ -32,7 +32,7 @@ static const char usage[] =
     "  -h, --help\n"
     "\n"
     "exit status: 0 clean, 1 findings (a file that breaks part-way, or a limit reached, is a finding),\n"
-    "2 an input or the manifest cannot be read\n";
+    "2 an input or the manifest cannot be read (or a file shrinks while it is read: no report)\n";
 
 /* The limits are printed from their definitions, so the text cannot drift. */
 static void print_usage(FILE *out)
