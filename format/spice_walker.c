@@ -229,15 +229,11 @@ void spicecap_link_pdu_done(spicecap_link_state *link, spicecap_direction d, spi
 
 /* ---- the byte-stream walker ---- */
 
-
-
 static void emit_note(const spicecap_walk_sink *sink, spicecap_walk_note kind, uint64_t offset)
 {
     if (sink && sink->note)
         sink->note(sink->ctx, kind, offset);
 }
-
-
 
 bool spicecap_walker_stopped(const spicecap_walker *w)
 {
@@ -274,7 +270,6 @@ static void halt(spicecap_walker *w, const spicecap_walk_sink *sink)
     spicecap_walker_clear(w);
     emit_note(sink, SPICECAP_NOTE_STOPPED, w->offset);
 }
-
 
 /* Take the direction's next stage from the shared rules; false when the
  * direction is not framed any more. */
@@ -391,8 +386,7 @@ static size_t feed_message(spicecap_walker *w, const uint8_t *data, size_t avail
     if (w->have < w->need || w->body_left > 0)
         return n;
     spicecap_walk_message done = w->msg;
-    if (sink && sink->message)
-        sink->message(sink->ctx, &done);
+    spicecap_walker_emit_message(sink, &done);
     spicecap_walker_next_pdu(w);
     return n;
 }
