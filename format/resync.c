@@ -101,7 +101,7 @@ static inline bool position(spicecap_resync *r, uint64_t at, const uint8_t *head
         c->next = at + SPICECAP_MINI_HDR_LEN + size;
         c->tag = first_tag;
         c->chunks = chunks;
-        c->type = spicecap_le16(head + SPICECAP_MINI_HDR_TYPE_AT);
+        c->type = type;
         if (c->next < r->min_next)
             r->min_next = c->next;
     }
@@ -212,12 +212,19 @@ size_t spicecap_resync_scan(spicecap_resync *r, const uint8_t *data, size_t len,
     return *confirmed ? end : len;
 }
 
-bool spicecap_resync_end(spicecap_resync *r, spicecap_resync_found *found)
+/* The earliest candidate whose message ends where the scan stands, or -1. */
+static int earliest_ending_here(const spicecap_resync *r)
 {
     int won = -1;
     for (unsigned i = 0; i < r->count; i++)
         if (r->candidates[i].next == r->offset && (won < 0 || r->candidates[i].start < r->candidates[won].start))
             won = (int)i;
+    return won;
+}
+
+bool spicecap_resync_end(spicecap_resync *r, spicecap_resync_found *found)
+{
+    int won = earliest_ending_here(r);
     if (won < 0)
         return false;
     memset(found, 0, sizeof *found);
@@ -230,10 +237,7 @@ bool spicecap_resync_end(spicecap_resync *r, spicecap_resync_found *found)
 
 bool spicecap_resync_ends_here(const spicecap_resync *r, spicecap_resync_candidate *c)
 {
-    int won = -1;
-    for (unsigned i = 0; i < r->count; i++)
-        if (r->candidates[i].next == r->offset && (won < 0 || r->candidates[i].start < r->candidates[won].start))
-            won = (int)i;
+    int won = earliest_ending_here(r);
     if (won >= 0)
         *c = r->candidates[won];
     return won >= 0;
