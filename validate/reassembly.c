@@ -45,9 +45,9 @@ static int same_as_before(flow *f, uint32_t seq, const uint8_t *data, uint32_t l
 }
 
 /* Append contiguous bytes at the chain's head. */
-static void advance(reassembly *v, flow *f, uint64_t frame, const uint8_t *data, uint32_t len)
+static void advance(reassembly *v, flow *f, uint64_t frame, const uint8_t *data, uint32_t len, bool lasting)
 {
-    v->bytes(v->ctx, f, frame, f->next_seq, data, len);
+    v->bytes(v->ctx, f, frame, f->next_seq, data, len, lasting);
     remember(f, data, len);
     f->stream_bytes += len;
     f->next_seq += len;
@@ -69,7 +69,7 @@ static void release_held(reassembly *v, flow *f, bool out_of_order)
                 findings_add(v->findings, FINDING_OUT_OF_ORDER, v->path, h->frame, f->name,
                              "segment seq %u (%u bytes) arrived before the segment ahead of it in the chain",
                              h->seq, h->len);
-            advance(v, f, h->frame, h->data, h->len);
+            advance(v, f, h->frame, h->data, h->len, false); /* its copy is freed below */
         }
         g_free(h->data);
         g_free(h);
@@ -196,7 +196,7 @@ static uint32_t old_bytes(reassembly *v, flow *f, uint64_t frame, uint32_t seq, 
 }
 
 void reassembly_segment(reassembly *v, flow *f, uint64_t frame, uint32_t seq, uint8_t flags, const uint8_t *payload,
-                  uint32_t len)
+                        uint32_t len, bool payload_lasts)
 {
     if (flags & TCP_SYN) {
         /* A new connection: the chain starts after the SYN's one seq number. */
@@ -226,7 +226,7 @@ void reassembly_segment(reassembly *v, flow *f, uint64_t frame, uint32_t seq, ui
     }
     if (len > 0) {
         if (d == 0) {
-            advance(v, f, frame, payload, len);
+            advance(v, f, frame, payload, len, payload_lasts);
             release_held(v, f, true);
         } else {
             hold(v, f, frame, seq, payload, len);

@@ -7,6 +7,7 @@
 #define SPICECAP_VALIDATE_REASSEMBLY_H
 
 #include <glib.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "findings.h"
@@ -20,17 +21,21 @@ typedef struct reassembly {
     uint64_t held_bytes; /* held ahead of holes, over all flows of the file */
     GQueue pending_k2;   /* finding *: 0-byte records whose missing bytes are not yet located */
     void *ctx;
-    /* Contiguous bytes of f from seq on: one segment, or its new part. */
-    void (*bytes)(void *ctx, flow *f, uint64_t frame, uint32_t seq, const uint8_t *data, uint32_t len);
+    /* Contiguous bytes of f from seq on: one segment, or its new part.
+     * lasting: they are the segment's own bytes and those last until the
+     * file is closed (a held segment is the reassembly's copy, freed after). */
+    void (*bytes)(void *ctx, flow *f, uint64_t frame, uint32_t seq, const uint8_t *data, uint32_t len,
+                  bool lasting);
     /* missing bytes from seq on will never come; g is the gap's finding (or
      * the 0-byte record's that explains it), NULL when only counted. */
     void (*gap)(void *ctx, flow *f, uint32_t seq, uint32_t missing, finding *g);
     void (*note)(void *ctx, const char *text);
 } reassembly;
 
-/* One TCP segment's payload (SYN/FIN accounted). */
+/* One TCP segment's payload (SYN/FIN accounted); payload_lasts: its bytes
+ * stay valid until the file is closed (capture_record.data_lasts). */
 void reassembly_segment(reassembly *v, flow *f, uint64_t frame, uint32_t seq, uint8_t flags, const uint8_t *payload,
-                        uint32_t len);
+                        uint32_t len, bool payload_lasts);
 /* End of capture: held segments are released, their holes declared gaps. */
 void reassembly_finish(reassembly *v, flow *f);
 

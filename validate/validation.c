@@ -134,13 +134,12 @@ static void on_note(void *ctx, const char *text)
     validation_note(ctx, "%s", text);
 }
 
-/* The seq chains hand their bytes and gaps to the SPICE walk. Bytes of the
- * record being checked may last (then the walk keeps references to them);
- * segments the reassembly held and releases now are its own copies. */
-static void on_bytes(void *ctx, flow *f, uint64_t frame, uint32_t seq, const uint8_t *data, uint32_t len)
+/* The seq chains hand their bytes and gaps to the SPICE walk (which keeps
+ * references to bytes that last instead of copies). */
+static void on_bytes(void *ctx, flow *f, uint64_t frame, uint32_t seq, const uint8_t *data, uint32_t len,
+                     bool lasting)
 {
     validation *v = ctx;
-    bool lasting = v->lasting_from != NULL && data >= v->lasting_from && data + len <= v->lasting_to;
     spice_stream_bytes(&v->stream, f, frame, seq, data, len, lasting);
 }
 
@@ -305,7 +304,8 @@ static void check_frame(validation *v, const capture_record *r)
             findings_add(&v->findings, FINDING_TCP_CHECKSUM, path, r->number, f->name,
                          "TCP checksum 0x%04x is wrong", field);
     }
-    reassembly_segment(&v->reassembly, f, r->number, spicecap_be32(tcp + 4), tcp[13], tcp + offset, tcp_len - offset);
+    reassembly_segment(&v->reassembly, f, r->number, spicecap_be32(tcp + 4), tcp[13], tcp + offset, tcp_len - offset,
+                       r->data_lasts);
 }
 
 static void finish_flow(gpointer key, gpointer value, gpointer data)
@@ -370,8 +370,6 @@ bool validation_run_file(validation *v, const char *path, char **error)
     gint64 last_shown = 0;
     while ((status = capture_reader_next(r, &rec, &message)) == CAPTURE_RECORD) {
         s->records++;
-        v->lasting_from = rec.data_lasts ? rec.data : NULL;
-        v->lasting_to = rec.data + rec.caplen;
         check_frame(v, &rec);
         if (v->progress && (s->records & 4095) == 0)
             show_progress(r, path, &last_shown, false);
@@ -384,7 +382,6 @@ bool validation_run_file(validation *v, const char *path, char **error)
                      NULL, "%s", message);
         g_free(message);
     }
-    v->lasting_from = v->lasting_to = NULL;
     g_hash_table_foreach(v->flows, finish_flow, v);
     g_hash_table_destroy(v->flows);
     g_hash_table_destroy(v->connections);

@@ -54,9 +54,6 @@ struct validation {
     GArray *messages;  /* seen_message, kept only for --manifest */
     GStringChunk *names;
     bool progress; /* draw a progress bar on stderr (it is a terminal) */
-    /* The record being checked, when its bytes last until the file is
-     * closed (a mapped file's); else NULL. */
-    const uint8_t *lasting_from, *lasting_to;
 };
 
 void validation_init(validation *v, bool keep_messages);
