@@ -92,17 +92,31 @@ static long raw_read(byte_source *src, uint8_t *into, size_t n, char **error)
     return -1;
 }
 
-static int open_zip_entry(byte_source *src, const char *path, char **error)
+/* A zip opened for reading, or NULL with why in *error. */
+static zip_t *open_zip(const char *path, char **error)
 {
     int code = 0;
-    src->zip = zip_open(path, ZIP_RDONLY, &code);
-    if (src->zip == NULL) {
+    zip_t *zip = zip_open(path, ZIP_RDONLY, &code);
+    if (zip == NULL) {
         zip_error_t err;
         zip_error_init_with_code(&err, code);
         *error = g_strdup_printf("not a readable zip: %s", zip_error_strerror(&err));
         zip_error_fini(&err);
-        return -1;
     }
+    return zip;
+}
+
+/* A zip's local file header magic, in the first bytes of the file. */
+static bool zip_magic(const uint8_t *magic, ssize_t got)
+{
+    return got == 4 && memcmp(magic, "PK\3\4", 4) == 0;
+}
+
+static int open_zip_entry(byte_source *src, const char *path, char **error)
+{
+    src->zip = open_zip(path, error);
+    if (src->zip == NULL)
+        return -1;
     zip_int64_t chosen = zip_name_locate(src->zip, "traffic.pcap", ZIP_FL_NODIR);
     for (zip_int64_t i = 0; chosen < 0 && i < zip_get_num_entries(src->zip, 0); i++) {
         const char *name = zip_get_name(src->zip, (zip_uint64_t)i, 0);
@@ -154,7 +168,7 @@ byte_source *byte_source_open(const char *path, char **error)
         }
         gzbuffer(src->gz, 1u << 20);
         src->wrapper = g_strdup("gzip");
-    } else if (got == 4 && memcmp(magic, "PK\3\4", 4) == 0) {
+    } else if (zip_magic(magic, got)) {
         src->kind = SOURCE_ZIP;
         if (open_zip_entry(src, path, error) != 0) {
             byte_source_close(src);
@@ -289,20 +303,14 @@ bool byte_source_is_zip(const char *path)
         return false;
     ssize_t got = pread(fd, magic, sizeof magic, 0);
     close(fd);
-    return got == 4 && memcmp(magic, "PK\3\4", 4) == 0;
+    return zip_magic(magic, got);
 }
 
 int byte_source_zip_entry(const char *path, const char *name, size_t max, char **data, size_t *len, char **error)
 {
-    int code = 0;
-    zip_t *zip = zip_open(path, ZIP_RDONLY, &code);
-    if (zip == NULL) {
-        zip_error_t err;
-        zip_error_init_with_code(&err, code);
-        *error = g_strdup_printf("not a readable zip: %s", zip_error_strerror(&err));
-        zip_error_fini(&err);
+    zip_t *zip = open_zip(path, error);
+    if (zip == NULL)
         return -1;
-    }
     int rc = -1;
     zip_int64_t index = zip_name_locate(zip, name, ZIP_FL_NODIR);
     zip_file_t *entry = index < 0 ? NULL : zip_fopen_index(zip, (zip_uint64_t)index, 0);
