@@ -10,6 +10,7 @@
 #include "drain.h"
 #include "error.h"
 #include "test_support.h"
+#include "cunit_run.h"
 
 void *__real_malloc(size_t size);
 void *__real_calloc(size_t n, size_t size);
@@ -122,9 +123,5 @@ int main(void)
     CU_pSuite suite = CU_add_suite("allocation_failure", NULL, NULL);
     CU_add_test(suite, "ring_record: each allocation failed in turn", test_record_fails_cleanly);
     CU_add_test(suite, "snapshot and drain: each allocation failed in turn", test_snapshot_and_drain_fail_cleanly);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
+    return spicecap_cunit_run();
 }

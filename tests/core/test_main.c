@@ -1,6 +1,8 @@
 /* CUnit runner for the recorder core; exits non-zero on any failure. */
 #include <CUnit/Basic.h>
 
+#include "cunit_run.h"
+
 void add_segment_suite(void);
 void add_ring_suite(void);
 void add_drain_suite(void);
@@ -14,9 +16,5 @@ int main(void)
     add_ring_suite();
     add_drain_suite();
     add_live_suite();
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
+    return spicecap_cunit_run();
 }

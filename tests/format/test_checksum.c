@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "checksum.h"
+#include "cunit_run.h"
 
 static uint16_t rfc1071_sum(const uint8_t *data, size_t len)
 {
@@ -60,9 +61,5 @@ int main(void)
     CU_pSuite s = CU_add_suite("internet_checksum", NULL, NULL);
     CU_add_test(s, "every length at every alignment", test_every_length_and_alignment);
     CU_add_test(s, "long and saturated buffers", test_long_and_saturated_buffers);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
+    return spicecap_cunit_run();
 }

@@ -12,6 +12,7 @@
 
 #include "resync.h"
 #include "spice_walker.h"
+#include "cunit_run.h"
 
 #define MAX_MESSAGES 4096
 
@@ -302,9 +303,5 @@ int main(void)
     CU_add_test(s, "vanished bytes in bytes that last: walked as in copies", test_vanished_bytes_lasting);
     CU_add_test(s, "random bytes rarely confirm a boundary", test_random_bytes_rarely_confirm);
     CU_add_test(s, "a header at every other byte costs linear time", test_header_every_other_byte_is_linear);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
+    return spicecap_cunit_run();
 }

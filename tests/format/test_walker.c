@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "spice_walker.h"
+#include "cunit_run.h"
 
 /* ---- building streams ---- */
 
@@ -594,9 +595,5 @@ int main(void)
     CU_add_test(rec, "messages, a long and a short lie", test_recorded_messages_and_lies);
     CU_add_test(rec, "a gap cuts a message; resync on a known type", test_recorded_gap_and_resync);
     CU_add_test(rec, "an insane header: resync at the next chunk", test_recorded_insane_header_resyncs_at_next_chunk);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
+    return spicecap_cunit_run();
 }

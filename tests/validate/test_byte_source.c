@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "byte_source.h"
+#include "cunit_run.h"
 
 #define MIB ((size_t)1 << 20)
 
@@ -174,9 +175,5 @@ int main(void)
     CU_add_test(s, "a plain file's bytes, and they last", test_plain_file_bytes_last);
     CU_add_test(s, "a file that grows while it is read", test_file_that_grows);
     CU_add_test(s, "a file that shrinks while it is read", test_file_that_shrinks);
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-    CU_cleanup_registry();
-    return failed ? 1 : 0;
+    return spicecap_cunit_run();
 }
