@@ -6,12 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "channels.h"
 #include "error.h"
+#include "format.h"
 #include "live_writer.h"
 #include "test_support.h"
 
@@ -98,6 +100,7 @@ static void test_survives_sigkill(void)
     char path[512];
     snprintf(path, sizeof path, "%s/display.pcap", dir);
     for (int run = 0; run < 5; run++) {
+        unlink(path); /* the wait below must see this run's file, not the last one's */
         pid_t pid = fork();
         if (pid == 0) {
             spicecap_live_writer *w = spicecap_live_writer_open(dir, SPICE_CHANNEL_DISPLAY, NULL);
@@ -105,6 +108,15 @@ static void test_survives_sigkill(void)
             uint8_t *msg = make_message(304, 150000, 7, &len);
             for (uint64_t ts = 0;; ts++)
                 spicecap_live_writer_record(w, ts, SPICECAP_DIR_RECEIVED, msg, len);
+        }
+        /* Killed only once its first record (a full segment) is whole, so
+         * a machine slow to start the child cannot leave an empty file;
+         * then at a point that differs from run to run. */
+        const off_t first_whole = SPICECAP_PCAP_FILE_HDR_LEN + SPICECAP_PCAP_RECORD_HDR_LEN + SPICECAP_MAX_FRAME_LEN;
+        struct stat st;
+        for (int ms = 0; ms < 10000 && (stat(path, &st) != 0 || st.st_size < first_whole); ms++) {
+            struct timespec tick = {0, 1000000};
+            nanosleep(&tick, NULL);
         }
         struct timespec pause = {0, 20000000 + run * 7000000};
         nanosleep(&pause, NULL);
