@@ -6,9 +6,10 @@
 #include <ws_version.h>
 
 #include "spicecap_dissector.h"
+#include "spicecap_version.h"
 #include "ws_compat.h"
 
-WS_DLL_PUBLIC_DEF const char plugin_version[] = "0.1.0";
+WS_DLL_PUBLIC_DEF const char plugin_version[] = SPICECAP_VERSION;
 WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
 WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
 

@@ -15,21 +15,24 @@
 #include "report.h"
 #include "report_channel.h"
 #include "validation.h"
+#include "version.h"
 
 #define EXIT_FINDINGS 1
 #define EXIT_UNREADABLE 2
 
 static const char usage[] =
-    "usage: spicecap-validate [options] CAPTURE...\n"
+    "Usage: spicecap-validate [options] CAPTURE...\n"
     "\n"
     "CAPTURE: a pcap or pcapng file (plain or .gz), a ryll bug-report zip (its traffic.pcap),\n"
     "or a directory (every *.pcap and *.pcapng in it). A zip's or directory's metadata.json is\n"
     "shown, and a bug report whose pcap holds none of the channel it names is a finding.\n"
     "\n"
+    "Options:\n"
     "  -m, --manifest FILE.json  the messages the capture must hold, in order (spicecap-synth)\n"
     "      --json                print the report as JSON\n"
     "      --junit FILE.xml      also write a JUnit report for CI\n"
-    "  -h, --help\n"
+    "  -h, --help                print this help and exit\n"
+    "      --version             print the version and the libraries built with, and exit\n"
     "\n"
     "exit status: 0 clean, 1 findings (a file that breaks part-way, or a limit reached, is a finding),\n"
     "2 an input or the manifest cannot be read (or a file shrinks while it is read: no report)\n";
@@ -87,7 +90,7 @@ int main(int argc, char **argv)
     static const struct option longopts[] = {
         {"manifest", required_argument, 0, 'm'}, {"json", no_argument, 0, 'j'},
         {"junit", required_argument, 0, 'J'},    {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
+        {"version", no_argument, 0, 'V'},        {0, 0, 0, 0},
     };
     const char *manifest = NULL, *junit = NULL;
     bool json = false;
@@ -105,6 +108,9 @@ int main(int argc, char **argv)
             break;
         case 'h':
             print_usage(stdout);
+            return 0;
+        case 'V':
+            spicecap_print_version(stdout, "spicecap-validate");
             return 0;
         default:
             print_usage(stderr);

@@ -19,11 +19,12 @@
 #include "ryll_metadata.h"
 #include "scenario.h"
 #include "sink.h"
+#include "version.h"
 
 #define EXIT_BAD 2
 
 static const char usage[] =
-    "usage: spicecap-synth --scenario NAME [options] OUTPUT\n"
+    "Usage: spicecap-synth --scenario NAME [options] OUTPUT\n"
     "\n"
     "scenarios: desktop, video, seq-wrap, ring\n"
     "\n"
@@ -38,7 +39,7 @@ static const char usage[] =
     "                           (default: every ring, channel \"all\"), display, input, cursor,\n"
     "                           connection (main), usb (usbredir): that channel's ring only\n"
     "\n"
-    "options:\n"
+    "Options:\n"
     "  -s, --seed N             same seed, same bytes (default 1)\n"
     "  -d, --duration SECONDS   session length (default 5; video 10)\n"
     "      --rate BYTES         video stream bytes per second, K/M/G suffixes (default 6M)\n"
@@ -54,7 +55,11 @@ static const char usage[] =
     "                           duplicate-segment, reorder-segments, bad-checksum,\n"
     "                           truncate-file, lying-size (-o and --bugreport, not with\n"
     "                           --ryll-compat); queue-overflow (--live of socket reads)\n"
-    "  -h, --help\n";
+    "  -h, --help               print this help and exit\n"
+    "      --version            print the version and the libraries built with, and exit\n"
+    "\n"
+    "exit status: 0 written, 2 bad arguments or an output that cannot be written (the message\n"
+    "names the file; no partial output file is left)\n";
 
 /* ryll's BugReportType variants that name one channel or all of them, and
  * the ring a report of each drains (bugreport.rs: channel_name). */
@@ -124,7 +129,8 @@ static int parse_options(int argc, char **argv, options *o)
         {"bugreport", required_argument, 0, 'B'}, {"manifest", required_argument, 0, 'm'},
         {"ryll-compat", no_argument, 0, 'y'},    {"ryll-intent", no_argument, 0, 'Y'},
         {"fault", required_argument, 0, 'f'},    {"report-type", required_argument, 0, 'T'},
-        {"max-image", required_argument, 0, 'I'}, {"help", no_argument, 0, 'h'},           {0, 0, 0, 0},
+        {"max-image", required_argument, 0, 'I'}, {"help", no_argument, 0, 'h'},
+        {"version", no_argument, 0, 'V'},        {0, 0, 0, 0},
     };
     const char *scenario = NULL;
     o->scenario.seed = 1;
@@ -214,6 +220,9 @@ static int parse_options(int argc, char **argv, options *o)
         }
         case 'h':
             fputs(usage, stdout);
+            exit(0);
+        case 'V':
+            spicecap_print_version(stdout, "spicecap-synth");
             exit(0);
         default:
             fputs(usage, stderr);
