@@ -3,7 +3,7 @@
 # the user's own folders: the one way the tests, the main job and the
 # benchmark run tshark with spicecap.so.
 #
-# Usage: tshark-with-plugin.sh [options] PLUGIN.so [-- tshark arguments]
+# Usage: tshark-with-plugin.sh [options] PLUGIN.so|installed [-- tshark arguments]
 #   --tshark PATH     the tshark to run (default: $TSHARK, else tshark on PATH)
 #   --version X.Y     its Wireshark version, the plugin folder's name (default:
 #                     read from `tshark -v`; give it when calling many times)
@@ -15,13 +15,16 @@
 #
 # The folder holds plugins/X.Y/epan/PLUGIN.so (WIRESHARK_PLUGIN_DIR) and
 # home/ (HOME, so no personal plugin or preference of the caller's is read).
+# "installed" instead of PLUGIN.so: the plugin of Wireshark's system folder,
+# as a package installs it (scripts/package-check.sh): no WIRESHARK_PLUGIN_DIR,
+# and tshark runs as the caller, root included, as a user of the package would.
 # Wireshark loads no plugin when run as root (4.0, 4.4 and 4.6 alike), so as
 # root tshark runs as uid 65534 (nobody); as any other user, as that user.
 # With --folder, the script ends by exec'ing tshark: a caller's timeout or
 # /usr/bin/time applies to tshark itself. Exit status: tshark's, or 2 for a
 # usage error.
 set -euo pipefail
-usage() { sed -n '5,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '5,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 tshark=${TSHARK:-tshark} version="" folder="" read="" envs=()
 while [ $# -gt 0 ]; do
@@ -43,7 +46,13 @@ if [ $# -gt 0 ]; then
   [ "$1" = "--" ] || usage
   shift
 fi
-[ -f "$plugin" ] || { echo "tshark-with-plugin: no plugin at $plugin" >&2; exit 2; }
+installed=false
+if [ "$plugin" = installed ]; then
+  installed=true
+elif [ ! -f "$plugin" ]; then
+  echo "tshark-with-plugin: no plugin at $plugin" >&2
+  exit 2
+fi
 if [ -z "$version" ]; then
   # "TShark (Wireshark) 4.4.19 (...)": the folder is named by major.minor.
   version=$("$tshark" -v 2>/dev/null | sed -n '1s/.*(Wireshark) \([0-9]*\.[0-9]*\)\..*/\1/p')
@@ -55,22 +64,28 @@ if [ -z "$folder" ]; then
   folder=$(mktemp -d)
   temporary=true
 fi
-if [ "$(id -u)" -eq 0 ]; then
+if [ "$(id -u)" -eq 0 ] && ! $installed; then
   as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
   owner=65534:65534
 else
   as_user=()
   owner=""
 fi
-epan=$folder/plugins/$version/epan
-mkdir -p "$epan" "$folder/home"
-chmod 755 "$folder" "$folder/plugins" "$folder/plugins/$version" "$epan"
-target=$epan/$(basename "$plugin")
-if ! cmp -s "$plugin" "$target"; then
-  # Replaced whole, so a tshark of a concurrent call never loads half a file.
-  cp "$plugin" "$target.$$"
-  chmod 644 "$target.$$"
-  mv -f "$target.$$" "$target"
+mkdir -p "$folder/home"
+chmod 755 "$folder"
+plugin_dir=()
+if ! $installed; then
+  epan=$folder/plugins/$version/epan
+  mkdir -p "$epan"
+  chmod 755 "$folder/plugins" "$folder/plugins/$version" "$epan"
+  target=$epan/$(basename "$plugin")
+  if ! cmp -s "$plugin" "$target"; then
+    # Replaced whole, so a tshark of a concurrent call never loads half a file.
+    cp "$plugin" "$target.$$"
+    chmod 644 "$target.$$"
+    mv -f "$target.$$" "$target"
+  fi
+  plugin_dir=(WIRESHARK_PLUGIN_DIR="$folder/plugins")
 fi
 [ -z "$owner" ] || chown "$owner" "$folder/home"
 
@@ -84,7 +99,7 @@ if [ -n "$read" ]; then
   args=(-r "$read")
 fi
 
-cmd=("${as_user[@]}" env HOME="$folder/home" WIRESHARK_PLUGIN_DIR="$folder/plugins" ${envs[@]+"${envs[@]}"}
+cmd=(${as_user[@]+"${as_user[@]}"} env HOME="$folder/home" ${plugin_dir[@]+"${plugin_dir[@]}"} ${envs[@]+"${envs[@]}"}
      "$tshark" ${args[@]+"${args[@]}"} "$@")
 if ! $temporary; then
   exec "${cmd[@]}"

@@ -27,7 +27,9 @@ def pytest_addoption(parser):
     group.addoption("--plain-build", default=None,
                     help="a directory where test_bounds.py builds an unsanitized validator to measure")
     group.addoption("--tshark", default=None, help="tshark (default: the one on PATH)")
-    group.addoption("--plugin", default=None, help="spicecap.so (default: BUILD/plugin/spicecap.so)")
+    group.addoption("--plugin", default=None,
+                    help="spicecap.so (default: BUILD/plugin/spicecap.so), or 'installed': the one in "
+                         "Wireshark's system plugin folder (a package's, scripts/package-check.sh)")
     group.addoption("--wireshark-version", default=None,
                     help="the plugin folder's MAJOR.MINOR (default: from tshark --version)")
     group.addoption("--make-body-capture", default=None,
@@ -77,6 +79,8 @@ def tshark_bin(pytestconfig):
 
 @pytest.fixture(scope="session")
 def plugin_so(pytestconfig):
+    if pytestconfig.getoption("--plugin") == "installed":
+        return "installed"
     return _tool(pytestconfig, "--plugin", "plugin", "spicecap.so")
 
 
