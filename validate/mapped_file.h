@@ -34,8 +34,10 @@ typedef struct mapped_file {
 
 /* Map the size bytes of the regular file open as fd (path names it in the
  * SIGBUS report; it must outlive the mapping). false when it cannot be
- * mapped (an empty file, no address space, too many mapped at once): read
- * it instead. m must stay where it is until mapped_file_close. */
+ * mapped (an empty file, no address space, too many mapped at once, or a
+ * kernel that does not page a mapping in on request with MADV_POPULATE_READ,
+ * as before Linux 5.14: mapped_file.c says why): read it instead. m must
+ * stay where it is until mapped_file_close. */
 bool mapped_file_open(mapped_file *m, int fd, uint64_t size, const char *path);
 
 /* The reader is at offset. */
