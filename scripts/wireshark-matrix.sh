@@ -18,7 +18,9 @@
 # source tree is bound read-write at /src inside; each chroot builds in /build.
 # Runs of this script wait for each other (a lock in that folder).
 #
-# In each version: the whole project is built (ASan+UBSan build type, as
+# In each version: the Debian packages are built, checked with lintian,
+# installed, tested (the plugin's tshark tests against the installed plugin)
+# and removed (scripts/package-check.sh). Before that, the whole project is built (ASan+UBSan build type, as
 # scripts/test.sh does; the plugin itself is never sanitized), then ctest runs
 # the plugin's tests: plugin_* (the fixtures against their manifests with the
 # golden -V output, the message bodies, the real qemu session against the
@@ -49,12 +51,15 @@ jobs=$(nproc)
 # too: the tests run them), tshark and its dev package, pytest.
 packages=gcc,libc6-dev,make,cmake,pkg-config,python3,python3-pytest,libglib2.0-dev,libpcap-dev,libcunit1-dev
 packages+=,libspice-protocol-dev,libjson-glib-dev,libzip-dev,zlib1g-dev,libwireshark-dev,tshark
+# The Debian packages' build and checks (scripts/package-check.sh).
+packages+=,debhelper,help2man,lintian,man-db
 fuzz_packages=clang,libclang-rt-dev # the newest version only: the libFuzzer build of fuzz/
 
 mkdir -p "$dir"
 exec 9>"$dir/lock"
 flock 9
 
+suite_of() { case $1 in 4.4) echo trixie ;; 4.6) echo sid ;; esac; }
 elapsed() { echo $(($(date +%s) - $1)); }
 # One step's wall time, for the summary and the log.
 timings=()
@@ -68,58 +73,8 @@ timed() {
   return "$rc"
 }
 
-# This machine's Debian mirror: the URI its apt sources use for its own
-# release's main component.
-mirror() {
-  local codename
-  codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
-  apt-get indextargets --format '$(REPO_URI) $(RELEASE) $(COMPONENT)' 'Created-By: Packages' |
-    awk -v r="$codename" '$2 == r && $3 == "main" { print $1; exit }'
-}
-
-suite_of() { case $1 in 4.4) echo trixie ;; 4.6) echo sid ;; esac; }
-
-# make_chroot SUITE PACKAGES: $dir/SUITE, made anew unless it matches.
-make_chroot() {
-  local suite=$1 pkgs=$2 root=$dir/$1 uri stamp
-  uri=$(mirror)
-  if [ -z "$uri" ]; then # no package lists yet (a machine that had everything installed): fetch them
-    apt-get update -qq || true
-    uri=$(mirror)
-  fi
-  [ -n "$uri" ] || { echo "wireshark-matrix: no Debian mirror in this machine's apt sources" >&2; return 1; }
-  stamp="$suite $uri $pkgs"
-  if ! $fresh && [ -f "$root/.spicecap-matrix" ] && [ "$(cat "$root/.spicecap-matrix")" = "$stamp" ]; then
-    echo "chroot $suite: kept from an earlier run ($root)"
-    return 0
-  fi
-  command -v mmdebstrap >/dev/null || { echo "wireshark-matrix: mmdebstrap missing (scripts/deps.sh)" >&2; return 1; }
-  # (Called in an || list, where set -e does not reach: each step checked.)
-  rm -rf "$root" "$root.new" || return 1
-  mmdebstrap --mode=root --variant=apt --aptopt='Acquire::Check-Valid-Until "false"' --include="$pkgs" \
-    "$suite" "$root.new" "$uri" || return 1
-  echo "$stamp" >"$root.new/.spicecap-matrix" && mv "$root.new" "$root" || return 1
-  echo "chroot $suite: $(du -sh "$root" | cut -f1), $(chroot "$root" dpkg-query -W | wc -l) packages," \
-    "libwireshark-dev $(chroot "$root" dpkg-query -W -f='${Version}' libwireshark-dev)"
-}
-
-# in_chroot ROOT COMMAND...: COMMAND in ROOT, in a mount namespace of its own
-# (the mounts go when it ends), with the source tree at /src.
-in_chroot() {
-  local root=$1
-  shift
-  mkdir -p "$root/src"
-  unshare --mount --propagation private --fork bash -c '
-    set -e
-    root=$1 src=$2
-    shift 2
-    mount --bind "$src" "$root/src"
-    mount -t proc proc "$root/proc"
-    mount --rbind /dev "$root/dev"
-    mount -t tmpfs tmpfs "$root/tmp"
-    exec chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 \
-      PYTHONDONTWRITEBYTECODE=1 "$@"' x "$root" "$src" "$@"
-}
+# mirror, make_chroot SUITE PACKAGES, in_chroot ROOT COMMAND...
+. "$src/scripts/chroot-lib.sh"
 
 # The build and the plugin's tests, run where the version's Wireshark is:
 # build_and_test SOURCE BUILD
@@ -160,6 +115,8 @@ for v in "${versions[@]}"; do
   if [ "$v" = 4.0 ]; then
     timed "4.0 deps" bash "$src/scripts/deps.sh" || ok=false
     $ok && { timed "4.0 build and plugin tests" bash -c "$build_and_test" x "$src" "$dir/build-4.0" "$jobs" || ok=false; }
+    $ok && { timed "4.0 Debian packages" bash "$src/scripts/package-check.sh" "$src" "$dir/build-4.0" "$dir/packages-4.0" ||
+             ok=false; }
   else
     suite=$(suite_of "$v")
     pkgs=$packages
@@ -170,6 +127,8 @@ for v in "${versions[@]}"; do
       case $actual in "$v".*) ;; *) echo "wireshark-matrix: $suite has Wireshark $actual, not $v" >&2; ok=false ;; esac
     fi
     $ok && { timed "$v build and plugin tests" in_chroot "$dir/$suite" bash -c "$build_and_test" x /src /build "$jobs" ||
+             ok=false; }
+    $ok && { timed "$v Debian packages" in_chroot "$dir/$suite" bash /src/scripts/package-check.sh /src /build /tmp/packages ||
              ok=false; }
     if $ok && [ "$v" = 4.6 ]; then
       timed "$v fuzz_plugin_dissect (clang, 60 s)" in_chroot "$dir/$suite" bash -c "$fuzz_plugin" x /src /build-fuzz \
