@@ -10,7 +10,7 @@ packages=(
   libclang-rt-14-dev  # libFuzzer and clang's sanitizer runtimes, for fuzz/run.sh (only recommended by clang)
   mmdebstrap  # the chroots of scripts/wireshark-matrix.sh (Wireshark 4.4 and 4.6) and scripts/portability.sh
   help2man  # the manual pages (man/)
-  debhelper lintian man-db  # the Debian packages and their checks (scripts/package-check.sh)
+  build-essential debhelper lintian man-db  # the Debian packages and their checks (scripts/package-check.sh)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -52,7 +52,7 @@ jobs=$(nproc)
 packages=gcc,libc6-dev,make,cmake,pkg-config,python3,python3-pytest,libglib2.0-dev,libpcap-dev,libcunit1-dev
 packages+=,libspice-protocol-dev,libjson-glib-dev,libzip-dev,zlib1g-dev,libwireshark-dev,tshark
 # The Debian packages' build and checks (scripts/package-check.sh).
-packages+=,debhelper,help2man,lintian,man-db
+packages+=,build-essential,debhelper,help2man,lintian,man-db
 fuzz_packages=clang,libclang-rt-dev # the newest version only: the libFuzzer build of fuzz/
 
 mkdir -p "$dir"
