@@ -14,6 +14,7 @@
 #include "metadata.h"
 #include "report.h"
 #include "report_channel.h"
+#include "triage.h"
 #include "validation.h"
 #include "version.h"
 
@@ -31,6 +32,7 @@ static const char usage[] =
     "  -m, --manifest FILE.json  the messages the capture must hold, in order (spicecap-synth)\n"
     "      --json                print the report as JSON\n"
     "      --junit FILE.xml      also write a JUnit report for CI\n"
+    "      --window SECS         a bug report's trigger window: the SECS before the trigger (default 5)\n"
     "  -h, --help                print this help and exit\n"
     "      --version             print the version and the libraries built with, and exit\n"
     "\n"
@@ -90,10 +92,13 @@ int main(int argc, char **argv)
     static const struct option longopts[] = {
         {"manifest", required_argument, 0, 'm'}, {"json", no_argument, 0, 'j'},
         {"junit", required_argument, 0, 'J'},    {"help", no_argument, 0, 'h'},
-        {"version", no_argument, 0, 'V'},        {0, 0, 0, 0},
+        {"version", no_argument, 0, 'V'},        {"window", required_argument, 0, 'W'},
+        {0, 0, 0, 0},
     };
     const char *manifest = NULL, *junit = NULL;
     bool json = false;
+    double window_secs = TRIGGER_WINDOW_DEFAULT_SECS;
+    char *end;
     int c;
     while ((c = getopt_long(argc, argv, "m:h", longopts, NULL)) != -1) {
         switch (c) {
@@ -105,6 +110,13 @@ int main(int argc, char **argv)
             break;
         case 'J':
             junit = optarg;
+            break;
+        case 'W':
+            window_secs = g_ascii_strtod(optarg, &end);
+            if (*end || end == optarg || !(window_secs > 0 && window_secs < 1e9)) {
+                fprintf(stderr, "spicecap-validate: --window %s: not a number of seconds above 0\n", optarg);
+                return EXIT_UNREADABLE;
+            }
             break;
         case 'h':
             print_usage(stdout);
@@ -136,6 +148,8 @@ int main(int argc, char **argv)
         input_metadata *m = inputs->len > first ? metadata_for_input(argv[i]) : NULL;
         if (m)
             g_ptr_array_add(metadata, m);
+        if (m && m->kind == METADATA_BUG_REPORT)
+            m->triage = triage_new(m);
         for (guint k = first; k < inputs->len; k++) {
             if (m)
                 g_ptr_array_add(m->captures, g_strdup(g_ptr_array_index(inputs, k)));
@@ -147,14 +161,25 @@ int main(int argc, char **argv)
     v.progress = isatty(STDERR_FILENO); /* silent in CI and pipes */
     for (guint i = 0; i < inputs->len; i++) {
         char *error = NULL;
-        if (!validation_run_file(&v, g_ptr_array_index(inputs, i), &error)) {
+        input_metadata *m = g_ptr_array_index(described_by, i);
+        /* A bug report's trigger window counts its messages: kept for its file only. */
+        bool keep = m && m->triage && v.messages == NULL;
+        if (keep)
+            v.messages = g_array_new(FALSE, TRUE, sizeof(seen_message));
+        bool read = validation_run_file(&v, g_ptr_array_index(inputs, i), &error);
+        if (read && m && m->triage)
+            triage_window(m->triage, m, &v, g_ptr_array_index(inputs, i), window_secs);
+        if (keep) {
+            g_array_free(v.messages, TRUE);
+            v.messages = NULL;
+        }
+        if (!read) {
             fprintf(stderr, "spicecap-validate: %s: %s\n", (char *)g_ptr_array_index(inputs, i), error);
             g_free(error);
             status = EXIT_UNREADABLE;
             continue;
         }
         /* The first file of a zip or directory carries what its metadata.json says. */
-        const input_metadata *m = g_ptr_array_index(described_by, i);
         if (m && strcmp(g_ptr_array_index(m->captures, 0), g_ptr_array_index(inputs, i)) == 0) {
             if (m->problem)
                 validation_note(&v, "%s", m->problem);

@@ -1,4 +1,5 @@
 #include "report.h"
+#include "triage.h"
 
 #include <json-glib/json-glib.h>
 #include <stdlib.h>
@@ -54,6 +55,8 @@ void report_human(const validation *v, const GPtrArray *inputs, FILE *out)
             char *summary = metadata_summary(m);
             fprintf(out, "%s: %s\n", m->source, summary);
             g_free(summary);
+            if (m->triage)
+                triage_print(m->triage, out);
         }
         uint64_t found = (i + 1 < v->files->len ? ((file_summary *)g_ptr_array_index(v->files, i + 1))->findings_before
                                                  : v->findings.total) - s->findings_before;
