@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "capture_reader.h"
+#include "html_page.h"
 #include "manifest_check.h"
 #include "metadata.h"
 #include "report.h"
@@ -32,6 +33,7 @@ static const char usage[] =
     "  -m, --manifest FILE.json  the messages the capture must hold, in order (spicecap-synth)\n"
     "      --json                print the report as JSON\n"
     "      --junit FILE.xml      also write a JUnit report for CI\n"
+    "      --html FILE.html      also write a self-contained HTML page (timeline, chains, findings)\n"
     "      --window SECS         a bug report's trigger window: the SECS before the trigger (default 5)\n"
     "  -h, --help                print this help and exit\n"
     "      --version             print the version and the libraries built with, and exit\n"
@@ -93,9 +95,10 @@ int main(int argc, char **argv)
         {"manifest", required_argument, 0, 'm'}, {"json", no_argument, 0, 'j'},
         {"junit", required_argument, 0, 'J'},    {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'},        {"window", required_argument, 0, 'W'},
+        {"html", required_argument, 0, 'H'},
         {0, 0, 0, 0},
     };
-    const char *manifest = NULL, *junit = NULL;
+    const char *manifest = NULL, *junit = NULL, *html = NULL;
     bool json = false;
     double window_secs = TRIGGER_WINDOW_DEFAULT_SECS;
     char *end;
@@ -110,6 +113,9 @@ int main(int argc, char **argv)
             break;
         case 'J':
             junit = optarg;
+            break;
+        case 'H':
+            html = optarg;
             break;
         case 'W':
             window_secs = g_ascii_strtod(optarg, &end);
@@ -159,6 +165,8 @@ int main(int argc, char **argv)
     validation v;
     validation_init(&v, manifest != NULL);
     v.progress = isatty(STDERR_FILENO); /* silent in CI and pipes */
+    timeline *lines = html ? timeline_new(&v) : NULL;
+    v.observer = lines ? timeline_observer(lines) : NULL;
     for (guint i = 0; i < inputs->len; i++) {
         char *error = NULL;
         input_metadata *m = g_ptr_array_index(described_by, i);
@@ -167,8 +175,12 @@ int main(int argc, char **argv)
         if (keep)
             v.messages = g_array_new(FALSE, TRUE, sizeof(seen_message));
         bool read = validation_run_file(&v, g_ptr_array_index(inputs, i), &error);
-        if (read && m && m->triage)
+        if (read && m && m->triage) {
             triage_window(m->triage, m, &v, g_ptr_array_index(inputs, i), window_secs);
+            if (lines && m->triage->window.known)
+                timeline_set_trigger(lines, g_ptr_array_index(inputs, i), m->triage->window.trigger_secs,
+                                     m->triage->window.trigger_frame, window_secs);
+        }
         if (keep) {
             g_array_free(v.messages, TRUE);
             v.messages = NULL;
@@ -207,6 +219,15 @@ int main(int argc, char **argv)
             g_free(error);
             status = EXIT_UNREADABLE;
         }
+    }
+    if (html) {
+        char *error = NULL;
+        if (!html_page_write(html, &v, metadata, lines, &error)) {
+            fprintf(stderr, "spicecap-validate: --html %s\n", error);
+            g_free(error);
+            status = EXIT_UNREADABLE;
+        }
+        timeline_free(lines);
     }
     if (status == 0 && v.findings.total > 0)
         status = EXIT_FINDINGS;

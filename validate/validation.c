@@ -99,6 +99,8 @@ static void on_message(void *ctx, const flow *f, const walked_message *m)
         s->largest = m->wire_size;
     if (m->segments > 1)
         s->multi_segment++;
+    if (v->observer && v->observer->message)
+        v->observer->message(v->observer->ctx, channel, m->wire_size);
     if (v->messages) {
         seen_message kept = {v->file->path, m->frame, (uint8_t)channel, (uint8_t)f->direction, m->type, m->wire_size,
                              m->seq, m->segments};
@@ -315,6 +317,8 @@ static void finish_flow(gpointer key, gpointer value, gpointer data)
     flow *f = value;
     reassembly_finish(&v->reassembly, f);
     spice_stream_end(&v->stream, f);
+    if (v->observer && v->observer->flow_end)
+        v->observer->flow_end(v->observer->ctx, f);
     v->file->retransmissions += f->retransmissions;
     v->file->keepalives += f->keepalives;
     v->file->uncompared += f->uncompared;
@@ -370,6 +374,8 @@ bool validation_run_file(validation *v, const char *path, char **error)
     gint64 last_shown = 0;
     while ((status = capture_reader_next(r, &rec, &message)) == CAPTURE_RECORD) {
         s->records++;
+        if (v->observer && v->observer->record)
+            v->observer->record(v->observer->ctx, &rec);
         check_frame(v, &rec);
         if (v->progress && (s->records & 4095) == 0)
             show_progress(r, path, &last_shown, false);
@@ -383,6 +389,8 @@ bool validation_run_file(validation *v, const char *path, char **error)
         g_free(message);
     }
     g_hash_table_foreach(v->flows, finish_flow, v);
+    if (v->observer && v->observer->file_end)
+        v->observer->file_end(v->observer->ctx, s);
     g_hash_table_destroy(v->flows);
     g_hash_table_destroy(v->connections);
     v->flows = v->connections = NULL;
