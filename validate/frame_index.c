@@ -30,6 +30,8 @@ bool frame_facts_of(const capture_record *r, frame_facts *out)
     out->channel = (uint8_t)(channel < 256 ? channel : 0);
     out->direction = (uint8_t)dir;
     out->payload = total - ihl - offset;
+    out->seq = spicecap_be32(tcp + 4);
+    out->payload_offset = SPICECAP_ETH_HDR_LEN + ihl + offset;
     return true;
 }
 

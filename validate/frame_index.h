@@ -15,6 +15,8 @@ typedef struct frame_facts {
     uint8_t channel;
     uint8_t direction; /* spicecap_direction */
     uint32_t payload;  /* TCP payload bytes */
+    uint32_t seq;      /* the TCP seq of its first payload byte */
+    uint32_t payload_offset; /* where the payload starts in the record */
 } frame_facts;
 
 /* False when the record is not an Ethernet/IPv4/TCP frame of a recorded flow. */

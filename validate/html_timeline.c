@@ -146,7 +146,7 @@ static void on_record(void *ctx, const capture_record *r)
         f->last_ns = r->ts_ns;
     t->cur_ts = r->ts_ns;
     bin_of(f, r->ts_ns); /* widens the bins before any message of this record is counted */
-    frame_facts facts = {0, 0, 0};
+    frame_facts facts = {0, 0, 0, 0, 0};
     frame_facts_of(r, &facts);
     unsigned slot = (unsigned)(r->number % RECENT);
     t->recent_frame[slot] = r->number;

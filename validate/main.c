@@ -9,7 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "capture_dir.h"
 #include "capture_reader.h"
+#include "cross_check.h"
 #include "html_page.h"
 #include "manifest_check.h"
 #include "metadata.h"
@@ -26,7 +28,8 @@ static const char usage[] =
     "Usage: spicecap-validate [options] CAPTURE...\n"
     "\n"
     "CAPTURE: a pcap or pcapng file (plain or .gz), a ryll bug-report zip (its traffic.pcap),\n"
-    "or a directory (every *.pcap and *.pcapng in it). A zip's or directory's metadata.json is\n"
+    "or a directory (every *.pcap and *.pcapng in it, and the bug reports in its bug-reports/ and\n"
+    "bug-reports/auto-snapshots/, cross-checked with its pcaps). A zip's or directory's metadata.json is\n"
     "shown, and a bug report whose pcap holds none of the channel it names is a finding.\n"
     "\n"
     "Options:\n"
@@ -89,6 +92,30 @@ static bool expand(const char *path, GPtrArray *inputs, char **error)
     return true;
 }
 
+/* One input: its captures, and the metadata of a zip or directory (and a bug report's triage). */
+static input_metadata *add_input(const char *path, GPtrArray *inputs, GPtrArray *metadata, GPtrArray *described_by,
+                                 int *status)
+{
+    char *error = NULL;
+    guint first = inputs->len;
+    if (!expand(path, inputs, &error)) {
+        fprintf(stderr, "spicecap-validate: %s: %s\n", path, error);
+        g_free(error);
+        *status = EXIT_UNREADABLE;
+    }
+    input_metadata *m = inputs->len > first ? metadata_for_input(path) : NULL;
+    if (m)
+        g_ptr_array_add(metadata, m);
+    if (m && m->kind == METADATA_BUG_REPORT)
+        m->triage = triage_new(m);
+    for (guint k = first; k < inputs->len; k++) {
+        if (m)
+            g_ptr_array_add(m->captures, g_strdup(g_ptr_array_index(inputs, k)));
+        g_ptr_array_add(described_by, m);
+    }
+    return m;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -143,29 +170,26 @@ int main(int argc, char **argv)
     GPtrArray *inputs = g_ptr_array_new_with_free_func(g_free);
     GPtrArray *metadata = g_ptr_array_new_with_free_func((GDestroyNotify)(void *)metadata_free);
     GPtrArray *described_by = g_ptr_array_new(); /* per input: its input_metadata, or NULL */
+    GPtrArray *pairs = g_ptr_array_new(); /* a capture directory's input_metadata, then one of its reports' */
     for (int i = optind; i < argc; i++) {
-        char *error = NULL;
-        guint first = inputs->len;
-        if (!expand(argv[i], inputs, &error)) {
-            fprintf(stderr, "spicecap-validate: %s: %s\n", argv[i], error);
-            g_free(error);
-            status = EXIT_UNREADABLE;
+        input_metadata *m = add_input(argv[i], inputs, metadata, described_by, &status);
+        GPtrArray *reports = m && m->kind == METADATA_CAPTURE_DIR ? capture_dir_reports(argv[i]) : NULL;
+        for (guint r = 0; reports && r < reports->len; r++) {
+            input_metadata *report = add_input(g_ptr_array_index(reports, r), inputs, metadata, described_by, &status);
+            if (report) {
+                g_ptr_array_add(pairs, m);
+                g_ptr_array_add(pairs, report);
+            }
         }
-        input_metadata *m = inputs->len > first ? metadata_for_input(argv[i]) : NULL;
-        if (m)
-            g_ptr_array_add(metadata, m);
-        if (m && m->kind == METADATA_BUG_REPORT)
-            m->triage = triage_new(m);
-        for (guint k = first; k < inputs->len; k++) {
-            if (m)
-                g_ptr_array_add(m->captures, g_strdup(g_ptr_array_index(inputs, k)));
-            g_ptr_array_add(described_by, m);
-        }
+        if (reports)
+            g_ptr_array_free(reports, TRUE);
     }
     validation v;
     validation_init(&v, manifest != NULL);
     v.progress = isatty(STDERR_FILENO); /* silent in CI and pipes */
     timeline *lines = html ? timeline_new(&v) : NULL;
+    if (pairs->len && v.messages == NULL) /* the cross-check matches every message of the directory */
+        v.messages = g_array_new(FALSE, TRUE, sizeof(seen_message));
     v.observer = lines ? timeline_observer(lines) : NULL;
     for (guint i = 0; i < inputs->len; i++) {
         char *error = NULL;
@@ -198,6 +222,8 @@ int main(int argc, char **argv)
             report_channel_check(&v, m, v.file);
         }
     }
+    cross_check_run(&v, pairs);
+    g_ptr_array_free(pairs, TRUE);
     if (manifest) {
         char *error = NULL;
         if (!manifest_check(&v, manifest, &error)) {

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "cross_check.h"
 #include "json_out.h"
 
 triage *triage_new(const input_metadata *m)
@@ -18,6 +19,7 @@ void triage_free(triage *t)
     triage_members_clear(&t->members);
     trigger_window_clear(&t->window);
     g_free(t->window_problem);
+    cross_check_free(t->cross);
     g_free(t);
 }
 
@@ -200,6 +202,8 @@ void triage_print(const triage *t, FILE *out)
     if (t->window_problem)
         fprintf(out, "  note: %s\n", t->window_problem);
     trigger_window_print(&t->window, out);
+    if (t->cross)
+        cross_check_print(t->cross, out);
 }
 
 void triage_build_json(const triage *t, JsonBuilder *b)
@@ -237,6 +241,10 @@ void triage_build_json(const triage *t, JsonBuilder *b)
     if (t->window.known) {
         json_builder_set_member_name(b, "window");
         trigger_window_build_json(&t->window, b);
+    }
+    if (t->cross) {
+        json_builder_set_member_name(b, "cross_check");
+        cross_check_build_json(t->cross, b);
     }
     json_builder_end_object(b);
 }

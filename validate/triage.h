@@ -18,6 +18,7 @@ typedef struct triage {
     triage_members members;
     trigger_window window;
     char *window_problem; /* why there is no window (no trigger given, the pcap unreadable) */
+    struct cross_check *cross; /* against its capture directory's live pcaps (cross_check.h), or NULL */
 } triage;
 
 /* Read every member of the bug report m describes. */
