@@ -1,9 +1,11 @@
 #include "frame_index.h"
 
 #include <glib.h>
+#include <setjmp.h>
 
 #include "bytes.h"
 #include "format.h"
+#include "mapped_file.h"
 #include "recorded.h"
 
 bool frame_facts_of(const capture_record *r, frame_facts *out)
@@ -35,12 +37,9 @@ bool frame_facts_of(const capture_record *r, frame_facts *out)
     return true;
 }
 
-bool frame_index_scan(const char *path, void (*each)(void *ctx, const capture_record *r, const frame_facts *f),
-                      void *ctx, char **error)
+static void scan_records(capture_reader *reader,
+                         void (*each)(void *ctx, const capture_record *r, const frame_facts *f), void *ctx)
 {
-    capture_reader *reader = capture_reader_open(path, error);
-    if (reader == NULL)
-        return false;
     capture_record r;
     char *message = NULL;
     while (capture_reader_next(reader, &r, &message) == CAPTURE_RECORD) {
@@ -48,6 +47,25 @@ bool frame_index_scan(const char *path, void (*each)(void *ctx, const capture_re
         each(ctx, &r, frame_facts_of(&r, &f) ? &f : NULL);
     }
     g_free(message);
+}
+
+bool frame_index_scan(const char *path, void (*each)(void *ctx, const capture_record *r, const frame_facts *f),
+                      void *ctx, char **error)
+{
+    capture_reader *reader = capture_reader_open(path, error);
+    if (reader == NULL)
+        return false;
+    /* The file may shrink since the validator read it: given up, as there. */
+    sigjmp_buf shrank;
+    sigjmp_buf *outer = mapped_file_set_return(&shrank);
+    if (sigsetjmp(shrank, 1) != 0) {
+        mapped_file_set_return(outer);
+        *error = g_strdup_printf("%s: %s", path, mapped_file_fault());
+        capture_reader_close(reader);
+        return false;
+    }
+    scan_records(reader, each, ctx);
+    mapped_file_set_return(outer);
     capture_reader_close(reader);
     return true;
 }

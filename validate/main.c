@@ -42,7 +42,8 @@ static const char usage[] =
     "      --version             print the version and the libraries built with, and exit\n"
     "\n"
     "exit status: 0 clean, 1 findings (a file that breaks part-way, or a limit reached, is a finding),\n"
-    "2 an input or the manifest cannot be read (or a file shrinks while it is read: no report)\n";
+    "2 an input or the manifest cannot be read (a file that shrinks while it is read is given up there;\n"
+    "the others are still checked and reported)\n";
 
 /* The limits are printed from their definitions, so the text cannot drift. */
 static void print_usage(FILE *out)

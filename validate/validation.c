@@ -2,12 +2,14 @@
  * checks of each frame, then its payload to the flow it belongs to. */
 #include "validation.h"
 
+#include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "bytes.h"
 #include "capture_reader.h"
 #include "checksum.h"
+#include "mapped_file.h"
 #include "recorded.h"
 
 #define ETHERTYPE_VLAN 0x8100u
@@ -343,6 +345,8 @@ static void show_progress(const capture_reader *r, const char *path, gint64 *las
         fputc('\n', stderr);
 }
 
+static void read_records(validation *v, capture_reader *r, const char *path);
+
 bool validation_run_file(validation *v, const char *path, char **error)
 {
     capture_reader *r = capture_reader_open(path, error);
@@ -368,6 +372,32 @@ bool validation_run_file(validation *v, const char *path, char **error)
                                 .retract = on_retract, .note = on_note,
                                 .snaplen_rule = spicecap_snaplen_drops_records(v->reassembly.snaplen)};
 
+    /* A plain file that shrinks under the reader faults in its mapping: the
+     * handler comes back here, and the file is given up with what it had
+     * shown so far (a note says where it stopped); the next file is read. */
+    sigjmp_buf shrank;
+    sigjmp_buf *outer = mapped_file_set_return(&shrank);
+    if (sigsetjmp(shrank, 1) == 0) {
+        read_records(v, r, path);
+        mapped_file_set_return(outer);
+        return true;
+    }
+    mapped_file_set_return(outer);
+    validation_note(v, "%s: the file was checked up to there, not further", mapped_file_fault());
+    *error = g_strdup_printf("%s: no report of the rest", mapped_file_fault());
+    /* Its flows are freed without their ends: those would read the vanished bytes. */
+    g_hash_table_destroy(v->flows);
+    g_hash_table_destroy(v->connections);
+    v->flows = v->connections = NULL;
+    g_queue_clear(&v->reassembly.pending_k2);
+    capture_reader_close(r);
+    return false;
+}
+
+/* Every record of r, then each flow's end. */
+static void read_records(validation *v, capture_reader *r, const char *path)
+{
+    file_summary *s = v->file;
     capture_record rec;
     char *message = NULL;
     capture_status status;
@@ -396,5 +426,4 @@ bool validation_run_file(validation *v, const char *path, char **error)
     v->flows = v->connections = NULL;
     g_queue_clear(&v->reassembly.pending_k2);
     capture_reader_close(r);
-    return true;
 }
