@@ -37,6 +37,10 @@ static void crc_record(void *ctx, const capture_record *r, const frame_facts *f)
         xmsg *m = &g_array_index(fm->msgs, xmsg, i);
         if (m->channel != f->channel || m->direction != (f->direction & 1))
             continue;
+        if (m->done == m->size) { /* complete, or its CRC not wanted: all of this flow's before it are */
+            *at = i + 1;
+            continue;
+        }
         int32_t from = (int32_t)(s - m->seq);             /* the record's start, relative to the message */
         if ((int32_t)(from + (int32_t)len) <= (int32_t)m->done) /* all before what is still wanted */
             return;
@@ -63,7 +67,15 @@ static gint by_stream(gconstpointer a, gconstpointer b, gpointer data)
     return rx < ry ? -1 : rx > ry;
 }
 
-static file_msgs *messages_of(GHashTable *cache, const validation *v, const char *path)
+/* A message's shape: channel, direction, type and size. */
+static guint64 shape_of(unsigned channel, unsigned direction, uint16_t type, uint64_t size)
+{
+    return (guint64)channel << 56 | (guint64)direction << 48 | (guint64)type << 32 | (size & 0xffffffffu);
+}
+
+/* The whole messages of path, with their CRCs; with shapes, only those of a
+ * shape in it get one (no other can match: the file is not read for them). */
+static file_msgs *messages_of(GHashTable *cache, const validation *v, const char *path, GHashTable *shapes)
 {
     file_msgs *fm = g_hash_table_lookup(cache, path);
     if (fm)
@@ -71,12 +83,18 @@ static file_msgs *messages_of(GHashTable *cache, const validation *v, const char
     fm = g_new0(file_msgs, 1);
     fm->path = path;
     fm->msgs = g_array_new(FALSE, TRUE, sizeof(xmsg));
+    guint wanted = 0;
     for (guint i = 0; v->messages && i < v->messages->len; i++) {
         const seen_message *s = &g_array_index(v->messages, seen_message, i);
         if (strcmp(s->file, path) != 0 || s->wire_size > UINT32_MAX / 2)
             continue;
         xmsg m = {s->frame, s->seq, (uint32_t)s->wire_size, (uint32_t)crc32(0, NULL, 0), 0, s->type, s->channel,
                   s->direction};
+        guint64 shape = shape_of(s->channel, s->direction, s->type, s->wire_size);
+        if (shapes && !g_hash_table_contains(shapes, &shape))
+            m.done = m.size; /* kept (it counts where the ring lacks it), never read */
+        else
+            wanted++;
         g_array_append_val(fm->msgs, m);
     }
     /* Stream order: a desync's lookback finds messages after later ones were walked. */
@@ -91,7 +109,7 @@ static file_msgs *messages_of(GHashTable *cache, const validation *v, const char
     }
     g_array_sort_with_data(fm->msgs, by_stream, base);
     char *error = NULL;
-    if (fm->msgs->len && !frame_index_scan(path, crc_record, fm, &error))
+    if (wanted && !frame_index_scan(path, crc_record, fm, &error))
         g_free(error); /* the validator read it a moment ago; if it went, nothing matches */
     g_hash_table_insert(cache, (gpointer)path, fm);
     return fm;
@@ -286,10 +304,10 @@ static void align(cross_flow *cf, const GArray *ring, const GArray *live)
     g_free(match);
 }
 
-static void check_flows(cross_check *cc, GHashTable *cache, const validation *v, const input_metadata *dir,
-                        const char *report)
+static void check_flows(cross_check *cc, GHashTable *cache, GHashTable *shapes, const validation *v,
+                        const input_metadata *dir, const char *report)
 {
-    file_msgs *rm = messages_of(cache, v, report);
+    file_msgs *rm = messages_of(cache, v, report, NULL);
     for (unsigned c = 1; c < SPICECAP_CHANNEL_SLOTS; c++)
         for (uint8_t d = 0; d < 2; d++) {
             GArray *ring = g_array_new(FALSE, FALSE, sizeof(xmsg));
@@ -304,7 +322,7 @@ static void check_flows(cross_check *cc, GHashTable *cache, const validation *v,
             }
             GArray *live = g_array_new(FALSE, FALSE, sizeof(live_ref));
             for (guint f = 0; f < dir->captures->len; f++) {
-                file_msgs *lm = messages_of(cache, v, g_ptr_array_index(dir->captures, f));
+                file_msgs *lm = messages_of(cache, v, g_ptr_array_index(dir->captures, f), shapes);
                 for (guint i = 0; i < lm->msgs->len; i++) {
                     const xmsg *m = &g_array_index(lm->msgs, xmsg, i);
                     if (m->channel == c && m->direction == d && m->done == m->size) {
@@ -376,6 +394,19 @@ static void check_writers(cross_check *cc, const validation *v, const input_meta
 void cross_check_run(const validation *v, const GPtrArray *pairs)
 {
     GHashTable *cache = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_file_msgs);
+    /* The shapes of every report's whole messages: the live files' others need no CRC. */
+    GHashTable *shapes = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+    for (guint i = 1; i < pairs->len; i += 2) {
+        const input_metadata *rep = g_ptr_array_index(pairs, i);
+        if (rep->captures->len == 0)
+            continue;
+        const file_msgs *rm = messages_of(cache, v, g_ptr_array_index(rep->captures, 0), NULL);
+        for (guint k = 0; k < rm->msgs->len; k++) {
+            const xmsg *m = &g_array_index(rm->msgs, xmsg, k);
+            guint64 shape = shape_of(m->channel, m->direction, m->type, m->size);
+            g_hash_table_add(shapes, g_memdup2(&shape, sizeof shape));
+        }
+    }
     for (guint i = 0; i + 1 < pairs->len; i += 2) {
         const input_metadata *dir = g_ptr_array_index(pairs, i), *rep = g_ptr_array_index(pairs, i + 1);
         if (rep->triage == NULL || rep->captures->len == 0)
@@ -384,11 +415,12 @@ void cross_check_run(const validation *v, const GPtrArray *pairs)
         cc->dir = g_strdup(dir->source);
         cc->flows = g_array_new(FALSE, FALSE, sizeof(cross_flow));
         cc->writers = g_array_new(FALSE, FALSE, sizeof(cross_writer));
-        check_flows(cc, cache, v, dir, g_ptr_array_index(rep->captures, 0));
+        check_flows(cc, cache, shapes, v, dir, g_ptr_array_index(rep->captures, 0));
         check_writers(cc, v, dir, rep);
         cross_check_free(rep->triage->cross);
         rep->triage->cross = cc;
     }
+    g_hash_table_destroy(shapes);
     g_hash_table_destroy(cache);
 }
 
