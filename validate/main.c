@@ -260,6 +260,8 @@ int main(int argc, char **argv)
         status = EXIT_FINDINGS;
     validation_clear(&v);
     g_ptr_array_free(described_by, TRUE);
+    for (guint i = 0; i < metadata->len; i++)
+        triage_free(((input_metadata *)g_ptr_array_index(metadata, i))->triage);
     g_ptr_array_free(metadata, TRUE);
     g_ptr_array_free(inputs, TRUE);
     return status;

@@ -6,7 +6,6 @@
 #include <sys/stat.h>
 
 #include "byte_source.h"
-#include "triage.h"
 
 #define FOR_REPORT 1u
 #define FOR_DIR 2u
@@ -234,7 +233,6 @@ void metadata_free(input_metadata *m)
     g_free(m->problem);
     json_object_unref(m->members);
     g_ptr_array_free(m->captures, TRUE);
-    triage_free(m->triage);
     g_free(m);
 }
 
@@ -412,9 +410,5 @@ void metadata_build_json(const input_metadata *m, JsonBuilder *b)
         }
     }
     json_builder_end_object(b);
-    if (m->triage) {
-        json_builder_set_member_name(b, "triage");
-        triage_build_json(m->triage, b);
-    }
     json_builder_end_object(b);
 }

@@ -37,7 +37,7 @@ typedef struct input_metadata {
     char *problem;       /* unless READ: what is wrong, naming the file and the place */
     JsonObject *members; /* ryll's members that were read, well-typed ones only (may be empty) */
     GPtrArray *captures; /* char *: the capture files it describes, as the report names them */
-    struct triage *triage; /* a bug report's other members and trigger window (triage.h), or NULL */
+    struct triage *triage; /* a bug report's other members and trigger window (triage.h; its owner frees it), or NULL */
 } input_metadata;
 
 /* The metadata of a command-line input: a zip (a bug report) or a directory

@@ -143,6 +143,10 @@ static void build_file(JsonBuilder *b, const file_summary *s, const input_metada
         json_builder_set_member_name(b, "metadata");
         metadata_build_json(m, b);
     }
+    if (m && m->triage) {
+        json_builder_set_member_name(b, "triage");
+        triage_build_json(m->triage, b);
+    }
     json_builder_end_object(b);
 }
 

@@ -90,7 +90,7 @@ def capture_dir(tmp_path_factory, synth_bin):
 
 def cross_of(doc, path):
     f = next(f for f in doc["files"] if f["path"] == path)
-    return f["metadata"]["triage"]["cross_check"]
+    return f["triage"]["cross_check"]
 
 
 def test_reports_are_validated(capture_dir, report):
@@ -157,4 +157,4 @@ def test_writer_dropped_beside_desyncs(capture_dir, report, run):
 def test_directory_without_reports_unchanged(fix, report):
     """A capture directory with no bug-reports/ reads as before: no cross-check."""
     code, doc, err = report(fix("ryll/live"))
-    assert all("triage" not in (f.get("metadata") or {}) for f in doc["files"])
+    assert all("triage" not in f for f in doc["files"])

@@ -38,7 +38,7 @@ def auto(work, synth_bin):
 
 
 def triage_of(doc):
-    return doc["files"][0]["metadata"]["triage"]
+    return doc["files"][0]["triage"]
 
 
 def member(doc, name):
