@@ -195,22 +195,7 @@ int main(int argc, char **argv)
     for (guint i = 0; i < inputs->len; i++) {
         char *error = NULL;
         input_metadata *m = g_ptr_array_index(described_by, i);
-        /* A bug report's trigger window counts its messages: kept for its file only. */
-        bool keep = m && m->triage && v.messages == NULL;
-        if (keep)
-            v.messages = g_array_new(FALSE, TRUE, sizeof(seen_message));
-        bool read = validation_run_file(&v, g_ptr_array_index(inputs, i), &error);
-        if (read && m && m->triage) {
-            triage_window(m->triage, m, &v, g_ptr_array_index(inputs, i), window_secs);
-            if (lines && m->triage->window.known)
-                timeline_set_trigger(lines, g_ptr_array_index(inputs, i), m->triage->window.trigger_secs,
-                                     m->triage->window.trigger_frame, window_secs);
-        }
-        if (keep) {
-            g_array_free(v.messages, TRUE);
-            v.messages = NULL;
-        }
-        if (!read) {
+        if (!triage_run_file(&v, m, g_ptr_array_index(inputs, i), window_secs, lines, &error)) {
             fprintf(stderr, "spicecap-validate: %s: %s\n", (char *)g_ptr_array_index(inputs, i), error);
             g_free(error);
             status = EXIT_UNREADABLE;

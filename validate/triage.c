@@ -37,6 +37,27 @@ void triage_window(triage *t, const input_metadata *m, const validation *v, cons
     }
 }
 
+bool triage_run_file(validation *v, input_metadata *m, const char *path, double window_secs, timeline *lines,
+                     char **error)
+{
+    triage *t = m ? m->triage : NULL;
+    /* The trigger window counts the report's messages: kept for its file only (unless kept for all). */
+    bool keep = t && v->messages == NULL;
+    if (keep)
+        v->messages = g_array_new(FALSE, TRUE, sizeof(seen_message));
+    bool read = validation_run_file(v, path, error);
+    if (read && t) {
+        triage_window(t, m, v, path, window_secs);
+        if (lines && t->window.known)
+            timeline_set_trigger(lines, path, t->window.trigger_secs, t->window.trigger_frame, window_secs);
+    }
+    if (keep) {
+        g_array_free(v->messages, TRUE);
+        v->messages = NULL;
+    }
+    return read;
+}
+
 /* name value, for the members given that are there. */
 static void append_scalars(GString *out, JsonObject *o, const char *const *names)
 {
