@@ -210,3 +210,27 @@ def test_no_partial_page_on_error(work, fix, run):
     assert code == 2 and "--html" in err
     assert sorted(os.listdir(work)).count("a-directory") == 1
     assert not [n for n in os.listdir(work) if n.startswith("a-directory.")]
+
+
+def test_offline_check_sees_a_fetch(browser, work):
+    """The check itself: a page that does fetch (no CSP, an image on the loopback) is caught."""
+    page = os.path.join(work, "fetching.html")
+    with open(page, "w") as f:
+        f.write('<!DOCTYPE html><html><body><img src="http://127.0.0.1:9/x.png"></body></html>')
+    errors, fetched = load(browser, page)
+    assert "http://127.0.0.1:9/x.png" in fetched
+
+
+def test_auto_snapshot_has_a_lane_per_channel(browser, work, synth_bin, run, report):
+    """An AutoSnapshot merges every ring: one lane per channel its pcap holds, with the validator's counts."""
+    z = rr.make_report(synth_bin, os.path.join(work, "auto.zip"), "auto-snapshot", scenario="ring")
+    page = os.path.join(work, "auto.html")
+    code, out, err = run("--html", page, z)
+    errors, fetched = load(browser, page)
+    assert errors == [] and fetched == []
+    code, doc, err = report(z)
+    lanes = {g.get_attribute("data-channel"): int(g.get_attribute("data-messages"))
+             for g in browser.find_elements(By.CSS_SELECTOR, "svg.timeline g.lane")}
+    assert lanes == {c: v["messages"] for c, v in doc["files"][0]["channels"].items()}
+    assert {"main", "display", "inputs", "cursor"} <= set(lanes)
+    assert browser.find_elements(By.CSS_SELECTOR, "svg.timeline line.trigger")
