@@ -171,6 +171,23 @@ static void on_message(void *ctx, unsigned channel, uint64_t wire_size)
     l->total_bytes += wire_size;
 }
 
+/* Taken back from the latest bin that counted one (it was counted a moment ago). */
+static void on_retract(void *ctx, unsigned channel, uint64_t wire_size)
+{
+    timeline *t = ctx;
+    lane *l = t->cur && channel < SPICECAP_CHANNEL_SLOTS ? t->cur->lanes[channel] : NULL;
+    if (l == NULL || l->total_messages == 0)
+        return;
+    l->total_messages--;
+    l->total_bytes -= wire_size;
+    for (unsigned b = bin_of(t->cur, t->cur_ts) + 1; b-- > 0;)
+        if (l->messages[b] > 0) {
+            l->messages[b]--;
+            l->bytes[b] -= l->bytes[b] < wire_size ? l->bytes[b] : wire_size;
+            return;
+        }
+}
+
 static void on_flow_end(void *ctx, const flow *fl)
 {
     timeline *t = ctx;
@@ -209,7 +226,7 @@ timeline *timeline_new(const validation *v)
     timeline *t = g_new0(timeline, 1);
     t->v = v;
     t->files = g_ptr_array_new_with_free_func(free_file);
-    t->observer = (validation_observer){on_record, on_message, on_flow_end, on_file_end, t};
+    t->observer = (validation_observer){on_record, on_message, on_retract, on_flow_end, on_file_end, t};
     return t;
 }
 

@@ -121,6 +121,8 @@ static void on_retract(void *ctx, const flow *f, const walked_message *m)
     s->bytes -= m->wire_size;
     if (m->segments > 1)
         s->multi_segment--;
+    if (v->observer && v->observer->retract)
+        v->observer->retract(v->observer->ctx, channel, m->wire_size);
     if (v->messages == NULL)
         return;
     for (guint i = v->messages->len; i-- > 0;) {

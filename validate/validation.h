@@ -44,11 +44,12 @@ typedef struct file_summary {
 typedef struct validation validation;
 
 /* Someone watching a run (the HTML page's timeline): called for each record
- * before it is checked, each message walked, each flow at its file's end
+ * before it is checked, each message walked (and each taken back), each flow at its file's end
  * (its chain final) and each file's end. Any may be NULL. */
 typedef struct validation_observer {
     void (*record)(void *ctx, const capture_record *r);
     void (*message)(void *ctx, unsigned channel, uint64_t wire_size);
+    void (*retract)(void *ctx, unsigned channel, uint64_t wire_size); /* a message counted turned out not whole */
     void (*flow_end)(void *ctx, const struct flow *f);
     void (*file_end)(void *ctx, const file_summary *s);
     void *ctx;

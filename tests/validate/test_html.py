@@ -234,3 +234,16 @@ def test_auto_snapshot_has_a_lane_per_channel(browser, work, synth_bin, run, rep
     assert lanes == {c: v["messages"] for c, v in doc["files"][0]["channels"].items()}
     assert {"main", "display", "inputs", "cursor"} <= set(lanes)
     assert browser.find_elements(By.CSS_SELECTOR, "svg.timeline line.trigger")
+
+
+def test_lanes_count_what_the_walk_kept(browser, work, fix, run, report):
+    """Messages the walk takes back (a desync after a full writer queue) leave the lanes too."""
+    src = fix("ryll/live-queue-overflow/display.pcap")
+    page = os.path.join(work, "overflow.html")
+    run("--html", page, src)
+    load(browser, page)
+    code, doc, err = report(src)
+    assert any(f["kind"] == "desync" for f in doc["findings"])
+    lanes = {g.get_attribute("data-channel"): int(g.get_attribute("data-messages"))
+             for g in browser.find_elements(By.CSS_SELECTOR, "svg.timeline g.lane")}
+    assert lanes == {c: v["messages"] for c, v in doc["files"][0]["channels"].items()}
