@@ -11,6 +11,7 @@ packages=(
   mmdebstrap  # the chroots of scripts/wireshark-matrix.sh (Wireshark 4.4 and 4.6) and scripts/portability.sh
   help2man  # the manual pages (man/)
   build-essential debhelper lintian man-db  # the Debian packages and their checks (scripts/package-check.sh)
+  chromium chromium-driver python3-selenium  # the --html page in a real browser (tests/validate/test_html.py)
 )
 missing=()
 for p in "${packages[@]}"; do

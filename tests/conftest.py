@@ -24,6 +24,7 @@ def pytest_addoption(parser):
                     help="where the tools below are looked for when not given "
                          "(default: $SPICECAP_TEST_BUILD, else build-asan, under the source dir)")
     group.addoption("--validate", default=None, help="spicecap-validate (default: BUILD/validate/spicecap-validate)")
+    group.addoption("--synth", default=None, help="spicecap-synth (default: BUILD/synth/gen/spicecap-synth)")
     group.addoption("--plain-build", default=None,
                     help="a directory where test_bounds.py builds an unsanitized validator to measure")
     group.addoption("--tshark", default=None, help="tshark (default: the one on PATH)")
@@ -62,6 +63,11 @@ def fixtures_dir(source_dir):
 @pytest.fixture(scope="session")
 def validate_bin(pytestconfig):
     return _tool(pytestconfig, "--validate", "validate", "spicecap-validate")
+
+
+@pytest.fixture(scope="session")
+def synth_bin(pytestconfig):
+    return _tool(pytestconfig, "--synth", "synth", "gen", "spicecap-synth")
 
 
 @pytest.fixture(scope="session")

@@ -9,11 +9,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "capture_dir.h"
 #include "capture_reader.h"
+#include "cross_check.h"
+#include "html_page.h"
 #include "manifest_check.h"
 #include "metadata.h"
 #include "report.h"
 #include "report_channel.h"
+#include "triage.h"
 #include "validation.h"
 #include "version.h"
 
@@ -24,18 +28,22 @@ static const char usage[] =
     "Usage: spicecap-validate [options] CAPTURE...\n"
     "\n"
     "CAPTURE: a pcap or pcapng file (plain or .gz), a ryll bug-report zip (its traffic.pcap),\n"
-    "or a directory (every *.pcap and *.pcapng in it). A zip's or directory's metadata.json is\n"
+    "or a directory (every *.pcap and *.pcapng in it, and the bug reports in its bug-reports/ and\n"
+    "bug-reports/auto-snapshots/, cross-checked with its pcaps). A zip's or directory's metadata.json is\n"
     "shown, and a bug report whose pcap holds none of the channel it names is a finding.\n"
     "\n"
     "Options:\n"
     "  -m, --manifest FILE.json  the messages the capture must hold, in order (spicecap-synth)\n"
     "      --json                print the report as JSON\n"
     "      --junit FILE.xml      also write a JUnit report for CI\n"
+    "      --html FILE.html      also write a self-contained HTML page (timeline, chains, findings)\n"
+    "      --window SECS         a bug report's trigger window: the SECS before the trigger (default 5)\n"
     "  -h, --help                print this help and exit\n"
     "      --version             print the version and the libraries built with, and exit\n"
     "\n"
     "exit status: 0 clean, 1 findings (a file that breaks part-way, or a limit reached, is a finding),\n"
-    "2 an input or the manifest cannot be read (or a file shrinks while it is read: no report)\n";
+    "2 an input or the manifest cannot be read (a file that shrinks while it is read is given up there;\n"
+    "the others are still checked and reported)\n";
 
 /* The limits are printed from their definitions, so the text cannot drift. */
 static void print_usage(FILE *out)
@@ -85,15 +93,43 @@ static bool expand(const char *path, GPtrArray *inputs, char **error)
     return true;
 }
 
+/* One input: its captures, and the metadata of a zip or directory (and a bug report's triage). */
+static input_metadata *add_input(const char *path, GPtrArray *inputs, GPtrArray *metadata, GPtrArray *described_by,
+                                 int *status)
+{
+    char *error = NULL;
+    guint first = inputs->len;
+    if (!expand(path, inputs, &error)) {
+        fprintf(stderr, "spicecap-validate: %s: %s\n", path, error);
+        g_free(error);
+        *status = EXIT_UNREADABLE;
+    }
+    input_metadata *m = inputs->len > first ? metadata_for_input(path) : NULL;
+    if (m)
+        g_ptr_array_add(metadata, m);
+    if (m && m->kind == METADATA_BUG_REPORT)
+        m->triage = triage_new(m);
+    for (guint k = first; k < inputs->len; k++) {
+        if (m)
+            g_ptr_array_add(m->captures, g_strdup(g_ptr_array_index(inputs, k)));
+        g_ptr_array_add(described_by, m);
+    }
+    return m;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"manifest", required_argument, 0, 'm'}, {"json", no_argument, 0, 'j'},
         {"junit", required_argument, 0, 'J'},    {"help", no_argument, 0, 'h'},
-        {"version", no_argument, 0, 'V'},        {0, 0, 0, 0},
+        {"version", no_argument, 0, 'V'},        {"window", required_argument, 0, 'W'},
+        {"html", required_argument, 0, 'H'},
+        {0, 0, 0, 0},
     };
-    const char *manifest = NULL, *junit = NULL;
+    const char *manifest = NULL, *junit = NULL, *html = NULL;
     bool json = false;
+    double window_secs = TRIGGER_WINDOW_DEFAULT_SECS;
+    char *end;
     int c;
     while ((c = getopt_long(argc, argv, "m:h", longopts, NULL)) != -1) {
         switch (c) {
@@ -105,6 +141,16 @@ int main(int argc, char **argv)
             break;
         case 'J':
             junit = optarg;
+            break;
+        case 'H':
+            html = optarg;
+            break;
+        case 'W':
+            window_secs = g_ascii_strtod(optarg, &end);
+            if (*end || end == optarg || !(window_secs > 0 && window_secs < 1e9)) {
+                fprintf(stderr, "spicecap-validate: --window %s: not a number of seconds above 0\n", optarg);
+                return EXIT_UNREADABLE;
+            }
             break;
         case 'h':
             print_usage(stdout);
@@ -125,42 +171,45 @@ int main(int argc, char **argv)
     GPtrArray *inputs = g_ptr_array_new_with_free_func(g_free);
     GPtrArray *metadata = g_ptr_array_new_with_free_func((GDestroyNotify)(void *)metadata_free);
     GPtrArray *described_by = g_ptr_array_new(); /* per input: its input_metadata, or NULL */
+    GPtrArray *pairs = g_ptr_array_new(); /* a capture directory's input_metadata, then one of its reports' */
     for (int i = optind; i < argc; i++) {
-        char *error = NULL;
-        guint first = inputs->len;
-        if (!expand(argv[i], inputs, &error)) {
-            fprintf(stderr, "spicecap-validate: %s: %s\n", argv[i], error);
-            g_free(error);
-            status = EXIT_UNREADABLE;
+        input_metadata *m = add_input(argv[i], inputs, metadata, described_by, &status);
+        GPtrArray *reports = m && m->kind == METADATA_CAPTURE_DIR ? capture_dir_reports(argv[i]) : NULL;
+        for (guint r = 0; reports && r < reports->len; r++) {
+            input_metadata *report = add_input(g_ptr_array_index(reports, r), inputs, metadata, described_by, &status);
+            if (report) {
+                g_ptr_array_add(pairs, m);
+                g_ptr_array_add(pairs, report);
+            }
         }
-        input_metadata *m = inputs->len > first ? metadata_for_input(argv[i]) : NULL;
-        if (m)
-            g_ptr_array_add(metadata, m);
-        for (guint k = first; k < inputs->len; k++) {
-            if (m)
-                g_ptr_array_add(m->captures, g_strdup(g_ptr_array_index(inputs, k)));
-            g_ptr_array_add(described_by, m);
-        }
+        if (reports)
+            g_ptr_array_free(reports, TRUE);
     }
     validation v;
     validation_init(&v, manifest != NULL);
     v.progress = isatty(STDERR_FILENO); /* silent in CI and pipes */
+    timeline *lines = html ? timeline_new(&v) : NULL;
+    if (pairs->len && v.messages == NULL) /* the cross-check matches every message of the directory */
+        v.messages = g_array_new(FALSE, TRUE, sizeof(seen_message));
+    v.observer = lines ? timeline_observer(lines) : NULL;
     for (guint i = 0; i < inputs->len; i++) {
         char *error = NULL;
-        if (!validation_run_file(&v, g_ptr_array_index(inputs, i), &error)) {
+        input_metadata *m = g_ptr_array_index(described_by, i);
+        if (!triage_run_file(&v, m, g_ptr_array_index(inputs, i), window_secs, lines, &error)) {
             fprintf(stderr, "spicecap-validate: %s: %s\n", (char *)g_ptr_array_index(inputs, i), error);
             g_free(error);
             status = EXIT_UNREADABLE;
             continue;
         }
         /* The first file of a zip or directory carries what its metadata.json says. */
-        const input_metadata *m = g_ptr_array_index(described_by, i);
         if (m && strcmp(g_ptr_array_index(m->captures, 0), g_ptr_array_index(inputs, i)) == 0) {
             if (m->problem)
                 validation_note(&v, "%s", m->problem);
             report_channel_check(&v, m, v.file);
         }
     }
+    cross_check_run(&v, pairs);
+    g_ptr_array_free(pairs, TRUE);
     if (manifest) {
         char *error = NULL;
         if (!manifest_check(&v, manifest, &error)) {
@@ -183,10 +232,21 @@ int main(int argc, char **argv)
             status = EXIT_UNREADABLE;
         }
     }
+    if (html) {
+        char *error = NULL;
+        if (!html_page_write(html, &v, metadata, lines, &error)) {
+            fprintf(stderr, "spicecap-validate: --html %s\n", error);
+            g_free(error);
+            status = EXIT_UNREADABLE;
+        }
+        timeline_free(lines);
+    }
     if (status == 0 && v.findings.total > 0)
         status = EXIT_FINDINGS;
     validation_clear(&v);
     g_ptr_array_free(described_by, TRUE);
+    for (guint i = 0; i < metadata->len; i++)
+        triage_free(((input_metadata *)g_ptr_array_index(metadata, i))->triage);
     g_ptr_array_free(metadata, TRUE);
     g_ptr_array_free(inputs, TRUE);
     return status;

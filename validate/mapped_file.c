@@ -29,15 +29,40 @@ static void write_text(const char *s)
     (void)ignored;
 }
 
-static void write_number(uint64_t n)
+/* Where a fault in a mapped page returns to, set by the thread that reads
+ * (the pager thread only asks the kernel, with madvise, and never faults). */
+static _Thread_local sigjmp_buf *fault_return;
+static char fault_text[96];
+
+/* "the file shrank ... offset N are gone", built with what a handler may call. */
+static void set_fault_text(uint64_t offset)
 {
+    static const char head[] = "the file shrank while it was read (its bytes at offset ", tail[] = " are gone)";
     char digits[24];
-    size_t at = sizeof digits;
+    size_t at = sizeof digits, n = 0;
     digits[--at] = '\0';
     do
-        digits[--at] = (char)('0' + n % 10);
-    while ((n /= 10) > 0 && at > 0);
-    write_text(digits + at);
+        digits[--at] = (char)('0' + offset % 10);
+    while ((offset /= 10) > 0 && at > 0);
+    for (const char *p = head; *p; p++)
+        fault_text[n++] = *p;
+    for (const char *p = digits + at; *p; p++)
+        fault_text[n++] = *p;
+    for (const char *p = tail; *p && n + 1 < sizeof fault_text; p++)
+        fault_text[n++] = *p;
+    fault_text[n] = '\0';
+}
+
+sigjmp_buf *mapped_file_set_return(sigjmp_buf *env)
+{
+    sigjmp_buf *previous = fault_return;
+    fault_return = env;
+    return previous;
+}
+
+const char *mapped_file_fault(void)
+{
+    return fault_text;
 }
 
 static void on_sigbus(int sig, siginfo_t *info, void *context)
@@ -47,11 +72,14 @@ static void on_sigbus(int sig, siginfo_t *info, void *context)
     for (int i = 0; i < MAX_MAPPED; i++) {
         const mapped_slot *s = &mapped[i];
         if (s->used && at >= s->bytes && at < s->bytes + s->size) {
+            set_fault_text((uint64_t)(at - s->bytes));
+            if (fault_return != NULL) /* the reader gives up this file and goes on with the others */
+                siglongjmp(*fault_return, 1);
             write_text("spicecap-validate: ");
             write_text(s->path);
-            write_text(": the file shrank while it was read (its bytes at offset ");
-            write_number((uint64_t)(at - s->bytes));
-            write_text(" are gone): no report\n");
+            write_text(": ");
+            write_text(fault_text);
+            write_text(": no report\n");
             _exit(2);
         }
     }

@@ -12,11 +12,15 @@
  * mapped: a reference that reaches it reads it again from the page cache.
  *
  * A file that shrinks while it is mapped would make the next read of a
- * vanished page a SIGBUS: the handler set here reports it, naming the file
- * and offset, and exits 2 (the validator's "could not read a file"). */
+ * vanished page a SIGBUS. When the reading thread has set a return point
+ * (mapped_file_set_return), the handler goes back there with siglongjmp
+ * and the reader gives that file up, naming it (mapped_file_fault) while the
+ * other files are still read; with none set it reports the file and offset
+ * and exits 2 (the validator's "could not read a file"). */
 #ifndef SPICECAP_VALIDATE_MAPPED_FILE_H
 #define SPICECAP_VALIDATE_MAPPED_FILE_H
 
+#include <setjmp.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -44,5 +48,15 @@ bool mapped_file_open(mapped_file *m, int fd, uint64_t size, const char *path);
 void mapped_file_reached(mapped_file *m, uint64_t offset);
 
 void mapped_file_close(mapped_file *m);
+
+/* Make env (sigsetjmp'd by the caller, with the signal mask saved) where a
+ * fault in a mapped page of this thread returns; NULL for none. Returns the
+ * one set before, to be set again. After the jump, close what was open
+ * (the mapping is still there) and touch none of its bytes. */
+sigjmp_buf *mapped_file_set_return(sigjmp_buf *env);
+
+/* What the last fault was: "the file shrank while it was read (its bytes at
+ * offset N are gone)". */
+const char *mapped_file_fault(void);
 
 #endif

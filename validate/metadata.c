@@ -108,15 +108,21 @@ static void set_problem(input_metadata *m, metadata_status status, const char *f
 }
 
 /* json-glib says "<data>:LINE:COLUMN: Parse error: ..." */
-static void parse_problem(input_metadata *m, const GError *gerr)
+char *metadata_json_error(const GError *gerr)
 {
     unsigned line, column;
     int used = 0;
     const char *text = gerr->message;
     if (sscanf(text, "<data>:%u:%u: %n", &line, &column, &used) == 2 && used > 0)
-        set_problem(m, METADATA_MALFORMED, "line %u, column %u: %s", line, column, text + used);
-    else
-        set_problem(m, METADATA_MALFORMED, "%s", text);
+        return g_strdup_printf("line %u, column %u: %s", line, column, text + used);
+    return g_strdup(text);
+}
+
+static void parse_problem(input_metadata *m, const GError *gerr)
+{
+    char *text = metadata_json_error(gerr);
+    set_problem(m, METADATA_MALFORMED, "%s", text);
+    g_free(text);
 }
 
 /* Keep ryll's members of the right type; the first one of a wrong type is
@@ -239,7 +245,7 @@ const char *metadata_string(const input_metadata *m, const char *member)
 }
 
 /* A scalar as text ("5900", "4.5", "null", "x"); other nodes as JSON. */
-static char *scalar_text(JsonNode *node)
+char *metadata_scalar_text(JsonNode *node)
 {
     if (JSON_NODE_HOLDS_VALUE(node)) {
         GType t = json_node_get_value_type(node);
@@ -270,7 +276,7 @@ char *metadata_report_type(const input_metadata *m)
     if (node == NULL)
         return NULL;
     if (!JSON_NODE_HOLDS_OBJECT(node))
-        return scalar_text(node);
+        return metadata_scalar_text(node);
     /* A struct variant: {"Pedantic": {"gap_key": "..."}}. */
     JsonObject *outer = json_node_get_object(node);
     GList *names = json_object_get_members(outer);
@@ -281,13 +287,13 @@ char *metadata_report_type(const input_metadata *m)
         JsonObject *o = json_node_get_object(fields);
         GList *keys = json_object_get_members(o);
         for (GList *k = keys; k; k = k->next) {
-            char *value = scalar_text(json_object_get_member(o, k->data));
+            char *value = metadata_scalar_text(json_object_get_member(o, k->data));
             g_string_append_printf(text, " %s=%s", (const char *)k->data, value);
             g_free(value);
         }
         g_list_free(keys);
     } else if (!JSON_NODE_HOLDS_NULL(fields)) {
-        char *value = scalar_text(fields);
+        char *value = metadata_scalar_text(fields);
         g_string_append_printf(text, " %s", value);
         g_free(value);
     }
@@ -311,7 +317,7 @@ static void part(GString *out, const char *fmt, ...)
 static char *member_text(const input_metadata *m, const char *name)
 {
     JsonNode *node = json_object_get_member(m->members, name);
-    return node ? scalar_text(node) : NULL;
+    return node ? metadata_scalar_text(node) : NULL;
 }
 
 static void summarise_common(const input_metadata *m, GString *out)

@@ -37,6 +37,7 @@ typedef struct input_metadata {
     char *problem;       /* unless READ: what is wrong, naming the file and the place */
     JsonObject *members; /* ryll's members that were read, well-typed ones only (may be empty) */
     GPtrArray *captures; /* char *: the capture files it describes, as the report names them */
+    struct triage *triage; /* a bug report's other members and trigger window (triage.h; its owner frees it), or NULL */
 } input_metadata;
 
 /* The metadata of a command-line input: a zip (a bug report) or a directory
@@ -58,6 +59,12 @@ char *metadata_report_type(const input_metadata *m);
 
 /* The human report's line: what it is and what it says. g_free it. */
 char *metadata_summary(const input_metadata *m);
+
+/* A scalar as text ("5900", "4.5", "null", "x"), other nodes as JSON (g_free it). */
+char *metadata_scalar_text(JsonNode *node);
+
+/* A json-glib parse error as "line L, column C: ..." (g_free it). */
+char *metadata_json_error(const GError *gerr);
 
 /* The --json object: source, kind, file, status, problem, captures and
  * ryll's members as they are in the file. */

@@ -1,4 +1,5 @@
 #include "report.h"
+#include "triage.h"
 
 #include <json-glib/json-glib.h>
 #include <stdlib.h>
@@ -54,6 +55,8 @@ void report_human(const validation *v, const GPtrArray *inputs, FILE *out)
             char *summary = metadata_summary(m);
             fprintf(out, "%s: %s\n", m->source, summary);
             g_free(summary);
+            if (m->triage)
+                triage_print(m->triage, out);
         }
         uint64_t found = (i + 1 < v->files->len ? ((file_summary *)g_ptr_array_index(v->files, i + 1))->findings_before
                                                  : v->findings.total) - s->findings_before;
@@ -139,6 +142,10 @@ static void build_file(JsonBuilder *b, const file_summary *s, const input_metada
     if (m) {
         json_builder_set_member_name(b, "metadata");
         metadata_build_json(m, b);
+    }
+    if (m && m->triage) {
+        json_builder_set_member_name(b, "triage");
+        triage_build_json(m->triage, b);
     }
     json_builder_end_object(b);
 }

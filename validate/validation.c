@@ -2,12 +2,14 @@
  * checks of each frame, then its payload to the flow it belongs to. */
 #include "validation.h"
 
+#include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "bytes.h"
 #include "capture_reader.h"
 #include "checksum.h"
+#include "mapped_file.h"
 #include "recorded.h"
 
 #define ETHERTYPE_VLAN 0x8100u
@@ -99,6 +101,8 @@ static void on_message(void *ctx, const flow *f, const walked_message *m)
         s->largest = m->wire_size;
     if (m->segments > 1)
         s->multi_segment++;
+    if (v->observer && v->observer->message)
+        v->observer->message(v->observer->ctx, channel, m->wire_size);
     if (v->messages) {
         seen_message kept = {v->file->path, m->frame, (uint8_t)channel, (uint8_t)f->direction, m->type, m->wire_size,
                              m->seq, m->segments};
@@ -117,6 +121,8 @@ static void on_retract(void *ctx, const flow *f, const walked_message *m)
     s->bytes -= m->wire_size;
     if (m->segments > 1)
         s->multi_segment--;
+    if (v->observer && v->observer->retract)
+        v->observer->retract(v->observer->ctx, channel, m->wire_size);
     if (v->messages == NULL)
         return;
     for (guint i = v->messages->len; i-- > 0;) {
@@ -315,6 +321,8 @@ static void finish_flow(gpointer key, gpointer value, gpointer data)
     flow *f = value;
     reassembly_finish(&v->reassembly, f);
     spice_stream_end(&v->stream, f);
+    if (v->observer && v->observer->flow_end)
+        v->observer->flow_end(v->observer->ctx, f);
     v->file->retransmissions += f->retransmissions;
     v->file->keepalives += f->keepalives;
     v->file->uncompared += f->uncompared;
@@ -338,6 +346,8 @@ static void show_progress(const capture_reader *r, const char *path, gint64 *las
     if (done)
         fputc('\n', stderr);
 }
+
+static void read_records(validation *v, capture_reader *r, const char *path);
 
 bool validation_run_file(validation *v, const char *path, char **error)
 {
@@ -364,12 +374,40 @@ bool validation_run_file(validation *v, const char *path, char **error)
                                 .retract = on_retract, .note = on_note,
                                 .snaplen_rule = spicecap_snaplen_drops_records(v->reassembly.snaplen)};
 
+    /* A plain file that shrinks under the reader faults in its mapping: the
+     * handler comes back here, and the file is given up with what it had
+     * shown so far (a note says where it stopped); the next file is read. */
+    sigjmp_buf shrank;
+    sigjmp_buf *outer = mapped_file_set_return(&shrank);
+    if (sigsetjmp(shrank, 1) == 0) {
+        read_records(v, r, path);
+        mapped_file_set_return(outer);
+        return true;
+    }
+    mapped_file_set_return(outer);
+    validation_note(v, "%s: the file was checked up to there, not further", mapped_file_fault());
+    *error = g_strdup_printf("%s: no report of the rest", mapped_file_fault());
+    /* Its flows are freed without their ends: those would read the vanished bytes. */
+    g_hash_table_destroy(v->flows);
+    g_hash_table_destroy(v->connections);
+    v->flows = v->connections = NULL;
+    g_queue_clear(&v->reassembly.pending_k2);
+    capture_reader_close(r);
+    return false;
+}
+
+/* Every record of r, then each flow's end. */
+static void read_records(validation *v, capture_reader *r, const char *path)
+{
+    file_summary *s = v->file;
     capture_record rec;
     char *message = NULL;
     capture_status status;
     gint64 last_shown = 0;
     while ((status = capture_reader_next(r, &rec, &message)) == CAPTURE_RECORD) {
         s->records++;
+        if (v->observer && v->observer->record)
+            v->observer->record(v->observer->ctx, &rec);
         check_frame(v, &rec);
         if (v->progress && (s->records & 4095) == 0)
             show_progress(r, path, &last_shown, false);
@@ -383,10 +421,11 @@ bool validation_run_file(validation *v, const char *path, char **error)
         g_free(message);
     }
     g_hash_table_foreach(v->flows, finish_flow, v);
+    if (v->observer && v->observer->file_end)
+        v->observer->file_end(v->observer->ctx, s);
     g_hash_table_destroy(v->flows);
     g_hash_table_destroy(v->connections);
     v->flows = v->connections = NULL;
     g_queue_clear(&v->reassembly.pending_k2);
     capture_reader_close(r);
-    return true;
 }

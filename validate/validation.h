@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "capture_reader.h"
 #include "channels.h"
 #include "findings.h"
 #include "reassembly.h"
@@ -42,6 +43,18 @@ typedef struct file_summary {
 
 typedef struct validation validation;
 
+/* Someone watching a run (the HTML page's timeline): called for each record
+ * before it is checked, each message walked (and each taken back), each flow at its file's end
+ * (its chain final) and each file's end. Any may be NULL. */
+typedef struct validation_observer {
+    void (*record)(void *ctx, const capture_record *r);
+    void (*message)(void *ctx, unsigned channel, uint64_t wire_size);
+    void (*retract)(void *ctx, unsigned channel, uint64_t wire_size); /* a message counted turned out not whole */
+    void (*flow_end)(void *ctx, const struct flow *f);
+    void (*file_end)(void *ctx, const file_summary *s);
+    void *ctx;
+} validation_observer;
+
 struct validation {
     findings findings;
     file_summary *file; /* the file being read */
@@ -54,6 +67,7 @@ struct validation {
     GArray *messages;  /* seen_message, kept only for --manifest */
     GStringChunk *names;
     bool progress; /* draw a progress bar on stderr (it is a terminal) */
+    const validation_observer *observer; /* or NULL */
 };
 
 void validation_init(validation *v, bool keep_messages);

@@ -6,6 +6,7 @@
  * written by it. */
 #include <CUnit/Basic.h>
 #include <glib.h>
+#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "byte_source.h"
+#include "mapped_file.h"
 #include "cunit_run.h"
 
 #define MIB ((size_t)1 << 20)
@@ -167,6 +169,46 @@ static void test_file_that_shrinks(void)
     g_free(path);
 }
 
+/* The same with a return point set (as the validator sets one per file):
+ * the fault comes back to it, naming the offset, the source can be closed,
+ * and the process goes on (no leak, no exit). */
+static void test_file_that_shrinks_returns(void)
+{
+    char *path = write_pattern_file(0, 8 * MIB, "wb", temp_path());
+    char *error = NULL;
+    byte_source *src = byte_source_open(path, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(src);
+    const uint8_t *data;
+    CU_ASSERT_EQUAL_FATAL(byte_source_peek(src, 8 * MIB, &data, &error), (long)(8 * MIB));
+    CU_ASSERT_EQUAL_FATAL(truncate(path, 4096), 0);
+    static sigjmp_buf back;
+    static volatile int faults;
+    sigjmp_buf *outer = mapped_file_set_return(&back);
+    if (sigsetjmp(back, 1) == 0) {
+        volatile uint8_t gone = data[6 * MIB]; /* the fault */
+        (void)gone;
+    } else {
+        faults++;
+    }
+    mapped_file_set_return(outer);
+    CU_ASSERT_EQUAL(faults, 1);
+    char *expected = g_strdup_printf("the file shrank while it was read (its bytes at offset %zu are gone)", 6 * MIB);
+    CU_ASSERT_STRING_EQUAL(mapped_file_fault(), expected);
+    g_free(expected);
+    byte_source_close(src);
+    /* A second file after it reads as usual. */
+    char *next = write_pattern_file(0, 2 * MIB, "wb", temp_path());
+    src = byte_source_open(next, &error);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(src);
+    CU_ASSERT_EQUAL(byte_source_peek(src, 2 * MIB, &data, &error), (long)(2 * MIB));
+    CU_ASSERT_TRUE(matches_pattern(data, 0, 2 * MIB));
+    byte_source_close(src);
+    unlink(next);
+    g_free(next);
+    unlink(path);
+    g_free(path);
+}
+
 int main(void)
 {
     if (CU_initialize_registry() != CUE_SUCCESS)
@@ -175,5 +217,6 @@ int main(void)
     CU_add_test(s, "a plain file's bytes, and they last", test_plain_file_bytes_last);
     CU_add_test(s, "a file that grows while it is read", test_file_that_grows);
     CU_add_test(s, "a file that shrinks while it is read", test_file_that_shrinks);
+    CU_add_test(s, "a file that shrinks, with a return point", test_file_that_shrinks_returns);
     return spicecap_cunit_run();
 }

@@ -5,6 +5,9 @@ The peak is GNU time's (/usr/bin/time -f %M, Debian's package time) when it is
 there: Linux keeps a process's peak RSS across exec, so a command forked from
 this Python would start at Python's own ~13 MB and small peaks would all read
 the same. Without GNU time, that floor is there (said on stderr).
+With SPICECAP_MEASURE_CPU=1 the seconds are CPU seconds (user + system, its
+children included) instead of wall-clock: what a loaded, shared machine
+disturbs least.
 Usage: measure.py COMMAND..."""
 import os
 import resource
@@ -32,4 +35,7 @@ if report:
         lines = [l for l in f.read().split() if l.isdigit()]
     os.unlink(report)
     peak_kb = int(lines[-1]) if lines else peak_kb
+if os.environ.get("SPICECAP_MEASURE_CPU") == "1":
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    elapsed = usage.ru_utime + usage.ru_stime
 print("%.3f %d" % (elapsed, peak_kb))

@@ -22,13 +22,7 @@ dir=/dev/shm/spicecap-validate-bench-$$
 mkdir -p "$dir/live"
 trap 'rm -rf "$dir"' EXIT
 synth=$build/synth/gen/spicecap-synth
-seconds() { awk -v gb="$gb" -v per="$1" 'BEGIN { printf "%.3f", gb * per }'; }
-# Display-heavy: 6 MiB/s video for as long as it takes to reach the size.
-"$synth" --scenario video --seed 1 --rate 6M --duration "$(seconds 171)" -o "$dir/display.pcap"
-# Many small messages: a desktop session whose images stay under 2 KB.
-"$synth" --scenario desktop --seed 1 --max-image 1K --duration "$(seconds 20000)" -o "$dir/small.pcap"
-# Live socket reads: the display file of a --live video session, half the size.
-"$synth" --scenario video --seed 1 --rate 6M --duration "$(seconds 80)" --live "$dir/live"
+. validate/bench/captures.sh
 measure=validate/bench/measure.py
 repeat=${REPEAT:-3}
 # "FASTEST MEDIAN PEAK_KB" of the times a leg's rounds appended to a file.

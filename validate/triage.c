@@ -1,0 +1,271 @@
+#include "triage.h"
+
+#include <string.h>
+
+#include "cross_check.h"
+#include "json_out.h"
+
+triage *triage_new(const input_metadata *m)
+{
+    triage *t = g_new0(triage, 1);
+    triage_members_read(&t->members, m);
+    return t;
+}
+
+void triage_free(triage *t)
+{
+    if (t == NULL)
+        return;
+    triage_members_clear(&t->members);
+    trigger_window_clear(&t->window);
+    g_free(t->window_problem);
+    cross_check_free(t->cross);
+    g_free(t);
+}
+
+void triage_window(triage *t, const input_metadata *m, const validation *v, const char *path, double window_secs)
+{
+    JsonNode *node = json_object_get_member(m->members, "triggered_uptime_secs");
+    if (node == NULL) {
+        t->window_problem = g_strdup("metadata.json gives no triggered_uptime_secs: no trigger window");
+        return;
+    }
+    char *error = NULL;
+    if (!trigger_window_compute(&t->window, v, path, json_node_get_double(node), window_secs, &error)) {
+        t->window_problem = g_strdup_printf("%s: no trigger window", error);
+        g_free(error);
+    }
+}
+
+bool triage_run_file(validation *v, input_metadata *m, const char *path, double window_secs, timeline *lines,
+                     char **error)
+{
+    triage *t = m ? m->triage : NULL;
+    /* The trigger window counts the report's messages: kept for its file only (unless kept for all). */
+    bool keep = t && v->messages == NULL;
+    if (keep)
+        v->messages = g_array_new(FALSE, TRUE, sizeof(seen_message));
+    bool read = validation_run_file(v, path, error);
+    if (read && t) {
+        triage_window(t, m, v, path, window_secs);
+        if (lines && t->window.known)
+            timeline_set_trigger(lines, path, t->window.trigger_secs, t->window.trigger_frame, window_secs);
+    }
+    if (keep) {
+        g_array_free(v->messages, TRUE);
+        v->messages = NULL;
+    }
+    return read;
+}
+
+/* name value, for the members given that are there. */
+static void append_scalars(GString *out, JsonObject *o, const char *const *names)
+{
+    for (; *names; names++) {
+        JsonNode *node = json_object_get_member(o, *names);
+        if (node == NULL || !(JSON_NODE_HOLDS_VALUE(node) || JSON_NODE_HOLDS_NULL(node)))
+            continue;
+        char *text = metadata_scalar_text(node);
+        g_string_append_printf(out, "%s%s %s", out->len ? ", " : "", *names, text);
+        g_free(text);
+    }
+}
+
+/* Scalar members whose names hold one of the words (the lag figures, the
+ * socket, decode and ACK state: ryll's names vary with its version). */
+static void append_matching(GString *out, JsonObject *o, const char *const *words, const char *const *skip)
+{
+    GList *names = json_object_get_members(o);
+    for (GList *n = names; n; n = n->next) {
+        const char *name = n->data;
+        JsonNode *node = json_object_get_member(o, name);
+        bool match = false, skipped = false;
+        for (const char *const *w = words; *w && !match; w++)
+            match = strstr(name, *w) != NULL;
+        for (const char *const *s = skip; *s && !skipped; s++)
+            skipped = strcmp(name, *s) == 0;
+        if (!match || skipped || !JSON_NODE_HOLDS_VALUE(node))
+            continue;
+        char *text = metadata_scalar_text(node);
+        g_string_append_printf(out, "%s%s %s", out->len ? ", " : "", name, text);
+        g_free(text);
+    }
+    g_list_free(names);
+}
+
+static JsonObject *member_object(const triage *t, triage_member_id id)
+{
+    const triage_member *tm = &t->members.member[id];
+    return tm->json && JSON_NODE_HOLDS_OBJECT(tm->json) ? json_node_get_object(tm->json) : NULL;
+}
+
+static void print_line(FILE *out, const char *label, GString *text)
+{
+    if (text->len)
+        fprintf(out, "  %s: %s\n", label, text->str);
+    g_string_truncate(text, 0);
+}
+
+static void print_session(const triage *t, FILE *out, GString *text)
+{
+    JsonObject *o = member_object(t, TM_SESSION);
+    if (o == NULL)
+        return;
+    static const char *const named[] = {"connected", "uptime_secs", "video_drop_count", "auto_reconnect_count",
+                                        "fps", "frames_received", "last_latency_ms", NULL};
+    static const char *const lag[] = {"_lag_recent_max_us", NULL}, *const none[] = {NULL};
+    append_scalars(text, o, named);
+    append_matching(text, o, lag, none);
+    print_line(out, "session", text);
+}
+
+/* One channel's snapshot, or (an AutoSnapshot) one per channel. */
+static void print_channel_state(const triage *t, FILE *out, GString *text)
+{
+    JsonObject *o = member_object(t, TM_CHANNEL_STATE);
+    if (o == NULL)
+        return;
+    static const char *const named[] = {"writer_dropped_count", NULL};
+    static const char *const words[] = {"decode", "socket", "ack", "pending", "error", NULL};
+    GList *names = json_object_get_members(o);
+    for (GList *n = names; n; n = n->next) {
+        JsonNode *node = json_object_get_member(o, n->data);
+        if (!JSON_NODE_HOLDS_OBJECT(node))
+            continue;
+        append_scalars(text, json_node_get_object(node), named);
+        append_matching(text, json_node_get_object(node), words, named);
+        char *label = g_strdup_printf("channel-state %s", (const char *)n->data);
+        print_line(out, label, text);
+        g_free(label);
+    }
+    g_list_free(names);
+    append_scalars(text, o, named);
+    append_matching(text, o, words, named);
+    print_line(out, "channel-state", text);
+}
+
+static void print_notifications(const triage *t, FILE *out, GString *text)
+{
+    const triage_member *tm = &t->members.member[TM_NOTIFICATIONS];
+    if (tm->json == NULL || !JSON_NODE_HOLDS_ARRAY(tm->json))
+        return;
+    JsonArray *a = json_node_get_array(tm->json);
+    GHashTable *severities = g_hash_table_new(g_str_hash, g_str_equal);
+    GPtrArray *order = g_ptr_array_new();
+    for (guint i = 0; i < json_array_get_length(a); i++) {
+        JsonNode *e = json_array_get_element(a, i);
+        JsonNode *sev = JSON_NODE_HOLDS_OBJECT(e) ? json_object_get_member(json_node_get_object(e), "severity") : NULL;
+        const char *name = sev && JSON_NODE_HOLDS_VALUE(sev) && json_node_get_value_type(sev) == G_TYPE_STRING
+                               ? json_node_get_string(sev)
+                               : "unknown";
+        guint n = GPOINTER_TO_UINT(g_hash_table_lookup(severities, name));
+        if (n == 0)
+            g_ptr_array_add(order, (gpointer)name);
+        g_hash_table_insert(severities, (gpointer)name, GUINT_TO_POINTER(n + 1));
+    }
+    g_string_append_printf(text, "%u", json_array_get_length(a));
+    for (guint i = 0; i < order->len; i++)
+        g_string_append_printf(text, "%s%u %s", i ? ", " : " (",
+                               GPOINTER_TO_UINT(g_hash_table_lookup(severities, order->pdata[i])),
+                               (const char *)order->pdata[i]);
+    if (order->len)
+        g_string_append(text, ")");
+    g_ptr_array_free(order, TRUE);
+    g_hash_table_destroy(severities);
+    print_line(out, "notifications", text);
+}
+
+static void print_runtime(const triage *t, FILE *out, GString *text)
+{
+    JsonObject *o = member_object(t, TM_RUNTIME_METRICS);
+    if (o == NULL)
+        return;
+    static const char *const unavailable[] = {"available", "reason", NULL};
+    static const char *const process[] = {"cpu_percent", "rss_kb", "vm_size_kb", "uptime_secs", NULL};
+    JsonNode *p = json_object_get_member(o, "process");
+    if (p && JSON_NODE_HOLDS_OBJECT(p))
+        append_scalars(text, json_node_get_object(p), process);
+    else
+        append_scalars(text, o, unavailable);
+    print_line(out, "runtime", text);
+}
+
+static void print_disconnect(const triage *t, FILE *out, GString *text)
+{
+    JsonObject *o = member_object(t, TM_DISCONNECT_CAUSE);
+    static const char *const named[] = {"channel", "error_kind", "error_message", "keepalive_timeout_fired",
+                                        "session_uptime_secs", NULL};
+    if (o) {
+        append_scalars(text, o, named);
+        print_line(out, "disconnect", text);
+    }
+}
+
+void triage_print(const triage *t, FILE *out)
+{
+    for (int k = 0; k < TM_COUNT; k++) {
+        const triage_member *tm = &t->members.member[k];
+        if (triage_member_wrong(tm) && k != TM_METADATA) /* metadata.json's problem is in the line above */
+            fprintf(out, "  MEMBER %s: %s\n", metadata_status_name(tm->status), tm->problem);
+    }
+    for (guint i = 0; i < t->members.others->len; i++)
+        fprintf(out, "  member not written by ryll: %s\n", (const char *)g_ptr_array_index(t->members.others, i));
+    GString *text = g_string_new(NULL);
+    print_session(t, out, text);
+    print_channel_state(t, out, text);
+    print_notifications(t, out, text);
+    print_runtime(t, out, text);
+    print_disconnect(t, out, text);
+    g_string_free(text, TRUE);
+    const triage_member *shot = &t->members.member[TM_SCREENSHOT];
+    if (shot->status == METADATA_READ && shot->width)
+        fprintf(out, "  screenshot: %ux%u\n", shot->width, shot->height);
+    if (t->window_problem)
+        fprintf(out, "  note: %s\n", t->window_problem);
+    trigger_window_print(&t->window, out);
+    if (t->cross)
+        cross_check_print(t->cross, out);
+}
+
+void triage_build_json(const triage *t, JsonBuilder *b)
+{
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "members");
+    json_builder_begin_array(b);
+    for (int k = 0; k < TM_COUNT; k++) {
+        const triage_member *tm = &t->members.member[k];
+        json_builder_begin_object(b);
+        json_out_string(b, "name", triage_member_name(tm->id));
+        json_out_string(b, "status", metadata_status_name(tm->status));
+        json_out_bool(b, "expected", tm->expected);
+        json_out_int(b, "size", (gint64)tm->size);
+        if (tm->problem)
+            json_out_string(b, "problem", tm->problem);
+        if (tm->width) {
+            json_out_int(b, "width", tm->width);
+            json_out_int(b, "height", tm->height);
+        }
+        if (tm->json && k != TM_METADATA) { /* metadata.json's members are beside, in "members" */
+            json_builder_set_member_name(b, "content");
+            json_builder_add_value(b, json_node_copy(tm->json));
+        }
+        json_builder_end_object(b);
+    }
+    json_builder_end_array(b);
+    json_builder_set_member_name(b, "other_members");
+    json_builder_begin_array(b);
+    for (guint i = 0; i < t->members.others->len; i++)
+        json_builder_add_string_value(b, g_ptr_array_index(t->members.others, i));
+    json_builder_end_array(b);
+    if (t->window_problem)
+        json_out_string(b, "window_problem", t->window_problem);
+    if (t->window.known) {
+        json_builder_set_member_name(b, "window");
+        trigger_window_build_json(&t->window, b);
+    }
+    if (t->cross) {
+        json_builder_set_member_name(b, "cross_check");
+        cross_check_build_json(t->cross, b);
+    }
+    json_builder_end_object(b);
+}
