@@ -7,7 +7,8 @@
 #    playback only received bodies, without their 6-byte header (one record
 #    each, the seq advancing by the body); of usbredir nothing. So a Usb
 #    report's traffic.pcap and a drained usbredir ring have no record, an
-#    AutoSnapshot no port 10009 record and nothing sent from port 10099;
+#    AutoSnapshot no port 10009 record and nothing sent from port 10099, and
+#    its channel-state.json counts the playback ring's shorter frames;
 #  - --live DIR makes DIR and its parents, and writes exactly main, display,
 #    cursor, inputs and usbredir .pcap (a channel without traffic gets ryll's
 #    header alone) and metadata.json; a failed run leaves none of it, the
@@ -104,6 +105,15 @@ expect(empty == RYLL_HEADER, "drained usbredir ring: no record")
 auto = records(traffic("auto.zip"))
 expect(flows(auto) == {(c, d) for c in ("main", "display", "inputs", "cursor") for d in ("sent", "received")} |
        {("playback", "received")}, "AutoSnapshot: main, display, inputs, cursor both ways, playback received only")
+# The ring's byte cap counts what it holds: playback's frames of bodies (54 + body bytes each).
+with zipfile.ZipFile(os.path.join(w, "auto.zip")) as z:
+    state = {c["channel"]: c for c in json.loads(z.read("channel-state.json"))}
+    frames = [r.data for r in pcapio.read_pcap(z.read("traffic.pcap")).records]
+play = [f for f in frames if pcapio.parse_tcp(f).dport == 10099]
+expect(state["playback"]["evicted_messages"] == 0 and state["playback"]["messages"] == len(play) and
+       state["playback"]["bytes"] == sum(len(f) for f in play) == sum(54 + len(pcapio.parse_tcp(f).payload) for f in play),
+       "AutoSnapshot: the playback ring counts %d bytes, its %d frames of bodies" % (sum(len(f) for f in play), len(play)))
+expect(state["usbredir"]["messages"] == 0 and state["usbredir"]["bytes"] == 0, "AutoSnapshot: the usbredir ring is empty")
 for name in ("auto-intent.zip", "auto-ours.zip"):
     expect(("usbredir", "sent") in flows(records(traffic(name))) and ("playback", "sent") in flows(records(traffic(name))),
            "%s: every channel recorded whole, usbredir and playback's sends included" % name)
