@@ -29,6 +29,7 @@ static const char usage[] =
     "  -m, --manifest FILE.json  the messages the capture must hold, in order (spicecap-synth)\n"
     "      --json                print the report as JSON\n"
     "      --junit FILE.xml      also write a JUnit report for CI\n"
+    "  -v, --verbose             list every finding (the text report groups them by kind and flow)\n"
     "  -h, --help\n"
     "\n"
     "exit status: 0 clean, 1 findings (a file that breaks part-way, or a limit reached, is a finding),\n"
@@ -87,13 +88,17 @@ int main(int argc, char **argv)
     static const struct option longopts[] = {
         {"manifest", required_argument, 0, 'm'}, {"json", no_argument, 0, 'j'},
         {"junit", required_argument, 0, 'J'},    {"help", no_argument, 0, 'h'},
+        {"verbose", no_argument, 0, 'v'},
         {0, 0, 0, 0},
     };
     const char *manifest = NULL, *junit = NULL;
-    bool json = false;
+    bool json = false, each_finding = false;
     int c;
-    while ((c = getopt_long(argc, argv, "m:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "m:hv", longopts, NULL)) != -1) {
         switch (c) {
+        case 'v':
+            each_finding = true;
+            break;
         case 'm':
             manifest = optarg;
             break;
@@ -167,7 +172,7 @@ int main(int argc, char **argv)
     if (json) {
         report_json_write(&v, metadata, stdout);
     } else {
-        report_human(&v, metadata, stdout);
+        report_human(&v, metadata, each_finding, stdout);
     }
     if (junit) {
         char *error = NULL;
