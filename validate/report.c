@@ -70,8 +70,8 @@ void report_human(const validation *v, const GPtrArray *inputs, bool each_findin
             fprintf(out, "  not followed: %" G_GUINT64_FORMAT " frames of flows past the limit of %u\n", s->unfollowed,
                     VALIDATE_MAX_FLOWS);
         if (s->unknown_types)
-            fprintf(out, "  unknown types: %" G_GUINT64_FORMAT " messages of types this spice-protocol does not name, "
-                    "framed by their sizes (not findings)\n", s->unknown_types);
+            fprintf(out, "  unknown types: %" G_GUINT64_FORMAT " message%s of types this spice-protocol does not name, "
+                    "framed by their sizes (not findings)\n", s->unknown_types, s->unknown_types == 1 ? "" : "s");
         for (guint n = 0; n < s->notes->len; n++)
             fprintf(out, "  note: %s\n", (const char *)g_ptr_array_index(s->notes, n));
         if (!each_finding) {

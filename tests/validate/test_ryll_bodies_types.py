@@ -235,3 +235,23 @@ def test_usb_report_says_ryll_records_no_usbredir(report, fix, fixtures_dir):
     (f,) = r["findings"]
     assert f["kind"] == "report-channel-empty" and "usbredir" in f["detail"]
     assert "no usbredir traffic into its rings" in f["detail"]
+
+
+# --- the text report: one line per finding kind and flow -------------------------
+
+def test_text_report_groups_findings(run, report, fix):
+    """ryll/live/display.pcap's snaplen losses are one line of the text report: how many, the bytes and
+    the frames of the --json findings (which list each, as -v does)."""
+    code, r, err = report(fix("ryll/live/display.pcap"))
+    losses = [x for x in r["findings"] if x["kind"] == "snaplen-loss"]
+    assert len(losses) == r["findings_total"] > 1
+    code, out, err = run(fix("ryll/live/display.pcap"))
+    lines = [line for line in out.splitlines() if line.startswith("  snaplen-loss:")]
+    assert len(lines) == 1, lines
+    want = "%d findings, %d bytes, frames %d to %d" % (
+        len(losses), sum((x["seq_end"] - x["seq_start"]) % 2**32 for x in losses),
+        min(x["frame"] for x in losses), max(x["frame"] for x in losses))
+    assert want in lines[0] and losses[0]["flow"] in lines[0], (want, lines[0])
+    code, out, err = run("-v", fix("ryll/live/display.pcap"))
+    each = [line for line in out.splitlines() if line.startswith("  snaplen-loss:")]
+    assert len(each) == len(losses) and all("frame %d:" % x["frame"] in line for x, line in zip(losses, each))
