@@ -138,9 +138,12 @@ static bool header_read(spicecap_walker *w, const uint8_t *rest, size_t rest_len
 {
     if (w->held_valid) {
         /* The message of unknown type before this header is whole when
-         * this header can be; else its own header was the one that could
-         * not be. */
-        if (plausible(w, w->header))
+         * this header can be (a named type, or another unnamed one whose
+         * own size leads to one in this chunk); else its own header was
+         * the one that could not be. */
+        uint32_t next_size = spicecap_le32(w->header + SPICECAP_MINI_HDR_SIZE_AT);
+        if (plausible(w, w->header) ||
+            (next_size <= SPICECAP_SANE_MESSAGE_SIZE && chain_in_chunk(w, next_size, rest, rest_len) == CHAIN_HOLDS))
             confirm_held(w, sink);
         else
             return refute_held(w, sink);

@@ -731,6 +731,40 @@ static void test_unknown_type_in_socket_reads(void)
     }
 }
 
+/* Two messages of unnamed types in a row, the first waiting for the second
+ * (its header in the next read), whose own size leads to a named header in
+ * that read: both are messages. */
+static void test_two_unknown_types_in_a_row(void)
+{
+    static stream s;
+    memset(&s, 0, sizeof s);
+    put_mini(&s, SPICE_MSG_DISPLAY_MARK, 0);
+    put_mini(&s, SPICE_MSG_DISPLAY_MARK, 0);
+    size_t first = s.len;
+    put_mini(&s, UNNAMED_TYPE, 20);
+    size_t second = s.len;
+    put_mini(&s, UNNAMED_TYPE - 1, 10);
+    put_mini(&s, SPICE_MSG_DISPLAY_MARK, 0);
+    recorded_run run;
+    recorded_begin(&run);
+    spicecap_walker_feed(&run.w, s.data, first + 1, 1, &run.sink);
+    spicecap_walker_feed(&run.w, s.data + first + 1, second - first - 1, 2, &run.sink);
+    spicecap_walker_feed(&run.w, s.data + second, s.len - second, 3, &run.sink);
+    spicecap_walker_end(&run.w, false, &run.sink);
+    char want[1024];
+    snprintf(want, sizeof want,
+             "S msg @0 type %u wire 6 hdr mini\nS msg @6 type %u wire 6 hdr mini\n"
+             "S finding %d @12 type %u extra 20\nS msg @12 type %u wire 26 hdr mini\n"
+             "S finding %d @38 type %u extra 10\nS msg @38 type %u wire 16 hdr mini\n"
+             "S msg @54 type %u wire 6 hdr mini\n",
+             SPICE_MSG_DISPLAY_MARK, SPICE_MSG_DISPLAY_MARK, SPICECAP_WALK_UNKNOWN_TYPE, UNNAMED_TYPE, UNNAMED_TYPE,
+             SPICECAP_WALK_UNKNOWN_TYPE, UNNAMED_TYPE - 1, UNNAMED_TYPE - 1, SPICE_MSG_DISPLAY_MARK);
+    if (strcmp(run.r.text, want) != 0)
+        fprintf(stderr, "walked:\n%swanted:\n%s", run.r.text, want);
+    CU_ASSERT_STRING_EQUAL(run.r.text, want);
+    spicecap_walker_clear(&run.w);
+}
+
 /* Bytes vanished inside a draw_fill (a dropped read): its size leads into
  * the next draw_fill, to bytes that read as a header of type 400 with a
  * sane size, whose size leads to bytes that cannot be a header. That is a
@@ -809,5 +843,6 @@ int main(void)
     CU_add_test(rec, "playback with its headers is walked as before", test_playback_with_headers_is_walked);
     CU_add_test(rec, "an unknown type in socket reads, every split", test_unknown_type_in_socket_reads);
     CU_add_test(rec, "an unknown type that does not chain: the same desync", test_unknown_type_that_does_not_chain_is_a_desync);
+    CU_add_test(rec, "two unknown types in a row", test_two_unknown_types_in_a_row);
     return spicecap_cunit_run();
 }
