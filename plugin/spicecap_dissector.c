@@ -142,10 +142,10 @@ static bool recorded_without_payload(tvbuff_t *tvb, packet_info *pinfo)
     if (pinfo->ptype != PT_TCP || !is_recorded(pinfo) || tvb_captured_length(tvb) < SPICECAP_FRAME_HDR_LEN ||
         tvb_get_ntohs(tvb, 12) != 0x0800)
         return false;
-    guint ihl = (tvb_get_guint8(tvb, 14) & 15u) * 4u, total = tvb_get_ntohs(tvb, 16);
+    guint ihl = (tvb_get_uint8(tvb, 14) & 15u) * 4u, total = tvb_get_ntohs(tvb, 16);
     if (ihl < 20 || tvb_captured_length(tvb) < 14 + ihl + 20)
         return false;
-    guint data_offset = (tvb_get_guint8(tvb, 14 + ihl + 12) >> 4) * 4u;
+    guint data_offset = (tvb_get_uint8(tvb, 14 + ihl + 12) >> 4) * 4u;
     return total == ihl + data_offset;
 }
 
