@@ -450,6 +450,12 @@ void spicecap_walker_feed_lasting(spicecap_walker *w, const uint8_t *data, size_
     feed(w, data, len, tag, true, sink);
 }
 
+void spicecap_walker_empty(spicecap_walker *w, uint64_t tag, const spicecap_walk_sink *sink)
+{
+    if (w->mode == SPICECAP_WALK_RECORDED && w->bodies && !w->body_tail)
+        spicecap_walker_body_chunk(w, 0, tag, sink);
+}
+
 const spicecap_walk_message *spicecap_walker_gap(spicecap_walker *w, uint64_t len, const spicecap_walk_sink *sink)
 {
     if (w->mode == SPICECAP_WALK_RECORDED)

@@ -123,6 +123,9 @@ typedef struct spicecap_walk_message {
     uint64_t have;      /* bytes of it walked so far */
     uint32_t chunks;    /* chunks that carried bytes of it */
     bool data_header;   /* an 18-byte data header, not the mini header */
+    /* A playback body ryll recorded without its header (SPICECAP_WALK_HEADERLESS):
+     * one chunk, type unknown (0), wire_size the body's bytes. */
+    bool body_only;
 } spicecap_walk_message;
 
 typedef enum spicecap_walk_finding {
@@ -159,6 +162,21 @@ typedef enum spicecap_walk_finding {
     /* Recorded flows: the stream ended before the framing was found again;
      * m->offset is where it was lost, extra the bytes skipped since. */
     SPICECAP_WALK_NO_RESYNC,
+    /* Recorded flows: the chunks of this flow are message bodies without
+     * their header: ryll's playback channel (playback.rs) records what it
+     * received without the 6-byte mini header. Found at the flow's first
+     * chunk (a server-to-client flow on the playback port of a drained ring
+     * whose first chunk does not read as a header); reported once, with the
+     * first body. Every chunk after it is one message of unknown type
+     * (body_only); a gap's chunk after it is the rest of a cut body when
+     * the gap is whole 65495-byte segments. */
+    SPICECAP_WALK_HEADERLESS,
+    /* A message whose type spice-protocol does not name on this channel
+     * and direction, believed because its size chains to the next header
+     * (or to the end of its chunk in a ring, or of the stream): a server
+     * newer than the spice-protocol built against. Reported just before
+     * the message itself; not a loss. */
+    SPICECAP_WALK_UNKNOWN_TYPE,
 } spicecap_walk_finding;
 
 /* How a recorded flow's records (chunks) hold its messages, as the walk
@@ -244,6 +262,18 @@ typedef struct spicecap_walker {
     uint64_t chunk_len;    /* the chunk being walked */
     bool rescan_pending;   /* a desync asks for the lookback search, from rescan_from */
     uint64_t rescan_from;
+    /* Messages of a type spice-protocol does not name. */
+    bool unknown_type;     /* the message being walked has one (its size was believed) */
+    bool unconfirmed;      /* ... and waits for the header after it (socket reads) */
+    bool held_valid;       /* a message of unknown type walked whole, not yet reported: */
+    spicecap_walk_message held; /* the next header confirms it, or it is a desync */
+    bool held_suspect;     /* the message before it ended where it began (held_last) */
+    spicecap_walk_message held_last;
+    /* Playback bodies without their header (SPICECAP_WALK_HEADERLESS). */
+    bool bodies;           /* every chunk is one body */
+    bool body_tail;        /* the next chunk is the rest of a body a gap cut */
+    bool bodies_told;      /* HEADERLESS was reported */
+    bool bodies_maybe;     /* the first chunk read as a named header past its end: the second decides */
 } spicecap_walker;
 
 void spicecap_walker_init(spicecap_walker *w, spicecap_link_state *link, spicecap_direction d,
@@ -265,6 +295,12 @@ void spicecap_walker_feed_lasting(spicecap_walker *w, const uint8_t *data, size_
  * when it falls between messages), valid until the next call. */
 const spicecap_walk_message *spicecap_walker_gap(spicecap_walker *w, uint64_t len, const spicecap_walk_sink *sink);
 
+/* A record with no bytes at this point of the stream (a TCP segment of no
+ * payload, in step with the seq chain). In a flow of playback bodies
+ * (SPICECAP_WALK_HEADERLESS) it is one message whose body is empty (stop);
+ * elsewhere it says nothing. */
+void spicecap_walker_empty(spicecap_walker *w, uint64_t tag, const spicecap_walk_sink *sink);
+
 /* End of the stream: a message still open is reported truncated unless the
  * capture file itself was cut (file_truncated). */
 void spicecap_walker_end(spicecap_walker *w, bool file_truncated, const spicecap_walk_sink *sink);
@@ -276,7 +312,9 @@ bool spicecap_walker_stopped(const spicecap_walker *w);
  * returned (its header begun: offset, tag, chunks; type and wire_size once
  * the header is read), or NULL between messages and while lost. *cut (may
  * be NULL): a gap cut it; the walk is in step to its end but will not
- * report it as a message. Valid until the next call. */
+ * report it as a message. A message of a type spice-protocol does not name
+ * that waits for the header after it (socket reads) is current until that
+ * header is read. Valid until the next call. */
 const spicecap_walk_message *spicecap_walker_current(const spicecap_walker *w, bool *cut);
 /* Recorded flows: the layout found so far. */
 spicecap_walk_layout spicecap_walker_layout(const spicecap_walker *w);

@@ -50,6 +50,7 @@ static void lose(spicecap_walker *w, uint64_t offset)
     w->body_left = 0;
     w->pending = false;
     w->cut = false;
+    w->unknown_type = w->unconfirmed = false;
 }
 
 static void found_again(spicecap_walker *w)
@@ -58,16 +59,44 @@ static void found_again(spicecap_walker *w)
     w->scanning = false;
 }
 
-/* Deliver a message walked to its end (unless a gap cut it: CUT said so). */
+/* A message is reported: its type's note first when spice-protocol does
+ * not name it. */
+static void report_message(spicecap_walker *w, const spicecap_walk_message *m, bool unknown_type,
+                           const spicecap_walk_sink *sink)
+{
+    if (unknown_type)
+        spicecap_walker_emit_finding(sink, SPICECAP_WALK_UNKNOWN_TYPE, m, m->wire_size - SPICECAP_MINI_HDR_LEN, m->tag);
+    spicecap_walker_emit_message(sink, m);
+    w->last = *m;
+    w->last_valid = true;
+}
+
+/* Deliver a message walked to its end (unless a gap cut it: CUT said so).
+ * One of unknown type whose size could not yet be checked against the
+ * header after it waits for that header (held). */
 static void message_done(spicecap_walker *w, const spicecap_walk_sink *sink)
 {
-    if (!w->cut) {
-        spicecap_walker_emit_message(sink, &w->msg);
-        w->last = w->msg;
-        w->last_valid = true;
+    if (!w->cut && w->unconfirmed) {
+        w->held = w->msg;
+        w->held_valid = true;
+        w->held_suspect = w->last_valid && w->last.offset + w->last.wire_size == w->msg.offset;
+        w->held_last = w->last;
+    } else if (!w->cut) {
+        report_message(w, &w->msg, w->unknown_type, sink);
     }
     w->cut = false;
+    w->unknown_type = w->unconfirmed = false;
     spicecap_walker_next_pdu(w);
+}
+
+/* The held message of unknown type is whole: the header after it can be
+ * (or a gap, or the stream's end, comes where it ends). */
+static void confirm_held(spicecap_walker *w, const spicecap_walk_sink *sink)
+{
+    if (!w->held_valid)
+        return;
+    w->held_valid = false;
+    report_message(w, &w->held, true, sink);
 }
 
 /* A header that cannot be, read at w->msg.offset; suspect: it follows a
@@ -91,8 +120,34 @@ static void cannot_be(spicecap_walker *w, bool suspect, const spicecap_walk_sink
 /* Header complete: believe it, or find out what its disbelief says.
  * Returns false when the framing is lost (the caller drops the chunk's
  * rest, or the scan takes it over). */
-static bool header_read(spicecap_walker *w, const spicecap_walk_sink *sink)
+static bool refute_held(spicecap_walker *w, const spicecap_walk_sink *sink);
+
+/* What the bytes after a header of unknown type in its chunk (rest) say of
+ * its size: the header it leads to can be (CHAIN_HOLDS) or cannot
+ * (CHAIN_BROKEN), or it leads past the chunk (CHAIN_LATER). */
+typedef enum chain_verdict { CHAIN_HOLDS, CHAIN_BROKEN, CHAIN_LATER } chain_verdict;
+
+static chain_verdict chain_in_chunk(const spicecap_walker *w, uint32_t size, const uint8_t *rest, size_t rest_len)
 {
+    if (rest_len < (uint64_t)size + SPICECAP_MINI_HDR_LEN)
+        return CHAIN_LATER;
+    return plausible(w, rest + size) ? CHAIN_HOLDS : CHAIN_BROKEN;
+}
+
+static bool header_read(spicecap_walker *w, const uint8_t *rest, size_t rest_len, const spicecap_walk_sink *sink)
+{
+    if (w->held_valid) {
+        /* The message of unknown type before this header is whole when
+         * this header can be (a named type, or another unnamed one whose
+         * own size leads to one in this chunk); else its own header was
+         * the one that could not be. */
+        uint32_t next_size = spicecap_le32(w->header + SPICECAP_MINI_HDR_SIZE_AT);
+        if (plausible(w, w->header) ||
+            (next_size <= SPICECAP_SANE_MESSAGE_SIZE && chain_in_chunk(w, next_size, rest, rest_len) == CHAIN_HOLDS))
+            confirm_held(w, sink);
+        else
+            return refute_held(w, sink);
+    }
     w->msg.type = spicecap_le16(w->header + SPICECAP_MINI_HDR_TYPE_AT);
     /* A header at a chunk start of a flow not known to be socket reads may
      * have a type spice-protocol does not name (a newer server, a test's
@@ -104,14 +159,30 @@ static bool header_read(spicecap_walker *w, const spicecap_walk_sink *sink)
     uint64_t wire = (uint64_t)SPICECAP_MINI_HDR_LEN + size;
     bool fits_chunk = wire <= w->chunk_len || w->chunk_len == SPICECAP_MAX_SEGMENT_PAYLOAD;
     /* (The cheap test first: it is the per-message path of every ring.) */
+    bool named = plausible(w, w->header);
     bool believed = (w->layout != SPICECAP_LAYOUT_READS && !w->header_mid_chunk && fits_chunk &&
                      size <= SPICECAP_SANE_MESSAGE_SIZE) ||
-                    plausible(w, w->header);
+                    named;
+    bool unconfirmed = false;
+    if (!believed && size <= SPICECAP_SANE_MESSAGE_SIZE) {
+        /* A type spice-protocol does not name, of a sane size, is a message
+         * when its size leads to a header that can be: checked at once when
+         * that header is in this chunk; else, in socket reads, when it
+         * comes (the bytes stay in the lookback, to be searched again if it
+         * cannot be). A search (replaying) believes named types only. */
+        chain_verdict chain = chain_in_chunk(w, size, rest, rest_len);
+        believed = chain == CHAIN_HOLDS;
+        unconfirmed = chain == CHAIN_LATER && w->layout == SPICECAP_LAYOUT_READS && w->lookback != NULL &&
+                      !w->replaying && wire <= SPICECAP_LOOKBACK_BYTES / 2;
+        believed = believed || unconfirmed;
+    }
     if (believed) {
         if (w->header_mid_chunk && w->layout != SPICECAP_LAYOUT_READS)
             w->layout = SPICECAP_LAYOUT_READS; /* a message ended inside its chunk and the next follows */
         w->msg.wire_size = wire;
         w->body_left = size;
+        w->unknown_type = !named;
+        w->unconfirmed = unconfirmed;
         return true;
     }
     if (w->header_mid_chunk && w->layout != SPICECAP_LAYOUT_READS && w->last_valid) {
@@ -151,6 +222,26 @@ static bool header_read(spicecap_walker *w, const spicecap_walk_sink *sink)
     return false;
 }
 
+/* The held message of unknown type led to a header that cannot be: its
+ * own header was the one that could not be, as if its size had not been
+ * believed (cannot_be): one DESYNC there, and the bytes from inside the
+ * message before it (or from the held header's next byte) are searched
+ * again from the lookback, which holds them (the held message is at most
+ * half of it). */
+static bool refute_held(spicecap_walker *w, const spicecap_walk_sink *sink)
+{
+    w->held_valid = false;
+    if (w->held_suspect)
+        spicecap_walker_emit_finding(sink, SPICECAP_WALK_SUSPECT, &w->held_last, 0, w->held.tag);
+    spicecap_walker_emit_finding(sink, SPICECAP_WALK_DESYNC, &w->held, w->held.wire_size - SPICECAP_MINI_HDR_LEN,
+                                 w->held.tag);
+    w->last_valid = false;
+    w->rescan_pending = true; /* once these header bytes are counted (walk_range) */
+    w->rescan_from = w->held_suspect ? w->held_last.offset + SPICECAP_MINI_HDR_LEN : w->held.offset + 1;
+    lose(w, w->held.offset);
+    return false;
+}
+
 /* Header or body bytes of the message being walked; returns bytes taken. */
 static size_t walk_message(spicecap_walker *w, const uint8_t *data, size_t avail, uint64_t tag, bool at_chunk_start,
                            const spicecap_walk_sink *sink)
@@ -165,7 +256,7 @@ static size_t walk_message(spicecap_walker *w, const uint8_t *data, size_t avail
         w->header_mid_chunk = !at_chunk_start;
     bool header_done;
     size_t n = spicecap_walker_take_message_bytes(w, data, avail, tag, &header_done);
-    if (header_done && !header_read(w, sink))
+    if (header_done && !header_read(w, data + n, avail - n, sink))
         return n;
     if (w->have == w->need && w->body_left == 0) {
         message_done(w, sink);
@@ -209,7 +300,7 @@ static void take_found(spicecap_walker *w, const spicecap_resync_found *f, const
     w->msg.have = SPICECAP_MINI_HDR_LEN;
     w->header_mid_chunk = false;
     w->cut = false;
-    header_read(w, sink); /* plausible by the rule */
+    header_read(w, NULL, 0, sink); /* plausible by the rule */
     if (w->body_left == 0)
         message_done(w, sink);
 }
@@ -371,8 +462,13 @@ void spicecap_walker_feed_recorded(spicecap_walker *w, const uint8_t *data, size
     if (!w->started) {
         w->started = true;
         spicecap_walker_next_pdu(w);
-    } else {
+        spicecap_walker_bodies_start(w, data, len);
+    } else if (!w->bodies && !(w->bodies_maybe && spicecap_walker_bodies_second(w, data, len, sink))) {
         chunk_start(w, data, len, tag, sink);
+    }
+    if (w->bodies) {
+        spicecap_walker_body_chunk(w, len, tag, sink);
+        return;
     }
     if (spicecap_walker_mid_message(w))
         w->msg.chunks++; /* this chunk continues the message */
@@ -397,6 +493,12 @@ const spicecap_walk_message *spicecap_walker_gap_recorded(spicecap_walker *w, ui
         w->started = true;
         spicecap_walker_next_pdu(w);
     }
+    if (w->bodies || w->bodies_maybe) {
+        spicecap_walker_body_gap(w, len);
+        if (w->bodies)
+            return NULL;
+    }
+    confirm_held(w, sink); /* whole by its size: the gap begins where it ends */
     const spicecap_walk_message *cut = NULL;
     uint64_t after = w->offset + len;
     if (w->lost || w->scanning) {
@@ -424,6 +526,7 @@ const spicecap_walk_message *spicecap_walker_gap_recorded(spicecap_walker *w, ui
 
 void spicecap_walker_end_recorded(spicecap_walker *w, bool file_truncated, const spicecap_walk_sink *sink)
 {
+    confirm_held(w, sink); /* a chain that ends with the stream */
     spicecap_resync_found found;
     if (w->scanning && spicecap_resync_end(&w->resync_scan, &found)) {
         found_message(w, &found.first, found.second_offset, sink); /* the chain ends with the stream */

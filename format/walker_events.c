@@ -64,6 +64,13 @@ size_t spicecap_walker_take_message_bytes(spicecap_walker *w, const uint8_t *dat
 
 const spicecap_walk_message *spicecap_walker_current(const spicecap_walker *w, bool *cut)
 {
+    if (w->held_valid && !spicecap_walker_mid_message(w)) {
+        /* Walked whole, but not reported until the header after it says
+         * its unnamed type is a message: still open to a caller. */
+        if (cut != NULL)
+            *cut = false;
+        return &w->held;
+    }
     if (!spicecap_walker_mid_message(w))
         return NULL;
     if (cut != NULL)

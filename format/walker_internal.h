@@ -28,6 +28,20 @@ const spicecap_walk_message *spicecap_walker_gap_recorded(spicecap_walker *w, ui
                                                           const spicecap_walk_sink *sink);
 void spicecap_walker_end_recorded(spicecap_walker *w, bool file_truncated, const spicecap_walk_sink *sink);
 
+/* Playback bodies recorded without their header (walk_bodies.c). */
+/* The flow's first chunk: sets w->bodies when it cannot start a message,
+ * w->bodies_maybe when the second chunk decides (see walk_bodies.c). */
+void spicecap_walker_bodies_start(spicecap_walker *w, const uint8_t *data, size_t len);
+/* The second chunk, when the first left it to decide: true when the flow
+ * turned out one of bodies (the first is reported as one). */
+bool spicecap_walker_bodies_second(spicecap_walker *w, const uint8_t *data, size_t len,
+                                   const spicecap_walk_sink *sink);
+/* One chunk of such a flow: one body, or the rest of one a gap cut. */
+void spicecap_walker_body_chunk(spicecap_walker *w, size_t len, uint64_t tag, const spicecap_walk_sink *sink);
+/* A gap: in a flow of bodies, the next chunk may be the rest of a cut one;
+ * before the second chunk, the header walk is kept. */
+void spicecap_walker_body_gap(spicecap_walker *w, uint64_t len);
+
 /* The lookback of socket-read flows (lookback.c). */
 /* The bytes a vanished write hid messages in are the last ones the message
  * before the desync was counted over: as many as the write held, and ryll

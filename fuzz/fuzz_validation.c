@@ -27,8 +27,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (validation_run_file(&v, path, &error)) {
         report_sort(&v);
         g_free(report_json(&v, NULL));
-        if (devnull)
-            report_human(&v, NULL, devnull);
+        if (devnull) { /* both text reports: findings grouped by kind and flow, and each (-v) */
+            report_human(&v, NULL, false, devnull);
+            report_human(&v, NULL, true, devnull);
+        }
     }
     g_free(error);
     validation_clear(&v);

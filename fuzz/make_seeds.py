@@ -54,8 +54,11 @@ def cut_pcapng(data, budget):
 
 
 def frames_of(path):
-    """Every frame of a capture, pcap or (gzipped) pcapng."""
+    """Every frame of a capture, pcap or (gzipped) pcapng, or a bug report's traffic.pcap."""
     raw = open(path, "rb").read()
+    if raw[:4] == b"PK\x03\x04":
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            raw = z.read("traffic.pcap")
     if raw[:2] == b"\x1f\x8b":
         raw = gzip.decompress(raw)
     if raw[:4] == b"\x0a\x0d\x0d\x0a":
@@ -140,7 +143,53 @@ def capture_seeds(src):
             zout.writestr(zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0)), body,
                           compress_type=zipfile.ZIP_DEFLATED)
     seeds["bugreport.zip"] = buf.getvalue()
+    # What ryll really writes, part 2: its playback ring's bodies without
+    # their header (the flow alone, from an AutoSnapshot), and a message of
+    # a type spice-protocol does not name, in a ring and in socket reads.
+    seeds["ryll-playback-bodies.pcap"] = flow_pcap(os.path.join(fx, "ryll", "autosnapshot-audio.zip"), 10099,
+                                                   budget=CAPTURE_BUDGET)
+    seeds["ryll-unknown-type-ring.pcap"] = flow_pcap(os.path.join(fx, "ryll", "unknown-type-ring.pcap"), 10002,
+                                                     first=5, count=6)
+    frames, seq = [], 2000
+    for read in unknown_type_reads():
+        frames.append(pcapio.tcp_frame("10.0.0.2", "10.0.0.1", 5900, 10002, seq, payload=read))
+        seq += len(read)
+    cap = pcapio.read_pcap(b"".join([pcapio.file_header(">", snaplen=65535)] +
+                                    [pcapio.record(f, byteorder=">") for f in frames]))
+    seeds["ryll-live-unknown-type.pcap"] = cap.header() + b"".join(cap.record_bytes(rec) for rec in cap.records)
     return seeds
+
+
+def unknown_type_reads():
+    """Socket reads of a display flow (as fixtures/ryll/live-unknown-type/ has them, but short): two
+    marks, a message of type 399 (no display type) that the reads cut, the header after it in the next
+    read, a draw_fill and a mark."""
+    mini = lambda t, body: struct.pack("<HI", t, len(body)) + body
+    stream = mini(102, b"") + mini(102, b"") + mini(399, bytes(range(150))) + mini(302, bytes(40)) + mini(102, b"")
+    return [stream[:13], stream[13:100], stream[100:168], stream[168:]]
+
+
+def flow_pcap(path, port, first=0, count=None, budget=4 * CAPTURE_BUDGET):
+    """ryll's pcap header and the records of one client port, from record first on (count of them, at most
+    budget bytes)."""
+    raw = open(path, "rb").read()
+    if raw[:4] == b"PK\x03\x04":
+        with zipfile.ZipFile(io.BytesIO(raw)) as z:
+            raw = z.read("traffic.pcap")
+    cap = pcapio.read_pcap(raw)
+    out, used, index = [cap.header()], 0, 0
+    for rec in cap.records:
+        t = pcapio.parse_tcp(rec.data)
+        if t is None or port not in (t.sport, t.dport):
+            continue
+        index += 1
+        if index <= first:
+            continue
+        if (count is not None and index > first + count) or (used and used + len(rec.data) + 16 > budget):
+            break
+        out.append(cap.record_bytes(rec))
+        used += len(rec.data) + 16
+    return b"".join(out)
 
 
 def stream_seeds(src):
@@ -154,7 +203,13 @@ def stream_seeds(src):
                # Socket reads as ryll writes them: records over the snaplen
                # left out (8), and a read a full queue dropped (16).
                ("reads-snaplen", os.path.join(fx, "live-reads", "display.pcap"), 1 | 8),
-               ("reads-dropped", os.path.join(fx, "live-reads", "display.pcap"), 16)]
+               ("reads-dropped", os.path.join(fx, "live-reads", "display.pcap"), 16),
+               # Playback bodies without their header; a type spice-protocol
+               # does not name (399), in a ring and in socket reads.
+               ("bodies", os.path.join(fx, "ryll", "autosnapshot-audio.zip"), 1),
+               ("unknown-ring", os.path.join(fx, "ryll", "unknown-type-ring.pcap"), 1 | 8)]
+    # Socket reads cutting a message of a type spice-protocol does not name.
+    seeds["unknown-reads-crafted"] = bytes([1, 1]) + as_chunks([(1, read) for read in unknown_type_reads()])
     # One read of 65482 bytes, whose 65536-byte record ryll's writer drops
     # (snaplen loss, flag 8), cuts a draw_copy; the next read ends it and
     # holds a mark (under libFuzzer's 64 KiB max_len).
@@ -168,6 +223,10 @@ def stream_seeds(src):
             # The channel byte: ryll's port says it; a real capture's link
             # message says it, and the recorded port then is 10099's.
             channel = port - 10000 if 10001 <= port <= 10009 else 9
+            if label == "bodies":
+                if port != 10099:
+                    continue  # the report's other rings: the desktop seeds have them
+                channel = 5  # playback, on ryll's port 10099
             seeds["%s-port%d" % (label, port)] = bytes([channel - 1, flags]) + as_chunks(chunks)
     return seeds
 
@@ -276,7 +335,14 @@ def recorded_flow_seeds(src):
         "flow-ring-lying-size": recorded_flow_seed(os.path.join(fx, "faults", "lying-size.pcap"), 10002, count=8),
         "flow-reads-queue-overflow": recorded_flow_seed(
             os.path.join(fx, "ryll", "live-queue-overflow", "display.pcap"), 10002, count=11, cap=1 << 16),
+        # Playback bodies without their header; a type spice-protocol does
+        # not name (399), in a ring and across socket reads.
+        "flow-ring-bodies": recorded_flow_seed(os.path.join(fx, "ryll", "autosnapshot-audio.zip"), 10099, count=8),
+        "flow-ring-unknown-type": recorded_flow_seed(os.path.join(fx, "ryll", "unknown-type-ring.pcap"), 10002,
+                                                     first=5, count=6),
     }
+    seeds["flow-reads-unknown-type"] = bytes([PORT_INDEX[10002], 8]) + b"".join(
+        recorded_flow_chunk(1, 0, read) for read in unknown_type_reads())
     # A ring's draw_copy of 70000 bytes whose first segment (65495 bytes,
     # its header with it) was over the snaplen, then a draw_fill; and a
     # message cut in its middle by two records' loss less 13 bytes.

@@ -28,6 +28,11 @@ typedef struct spicecap_message_view {
 proto_tree *spicecap_dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                                      const spicecap_message_view *v, proto_item **top);
 
+/* A playback body ryll recorded without its header (the walker's
+ * body_only): tvb is the body, whose type is unknown. */
+proto_tree *spicecap_dissect_body_only(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
+                                       const spicecap_message_view *v, proto_item **top);
+
 /* The message's name on its channel and direction, or "unknown". */
 const char *spicecap_message_label(unsigned channel, spicecap_direction direction, guint16 type);
 

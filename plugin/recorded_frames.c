@@ -115,6 +115,7 @@ static void from_message(rec_flow *f, spicecap_rec_entry *e, const spicecap_walk
     e->wire_size = m->wire_size;
     e->chunks = m->chunks;
     e->header_known = m->wire_size != 0;
+    e->body_only = m->body_only;
 }
 
 /* ---- the bytes kept ---- */
@@ -355,6 +356,12 @@ static void on_finding(void *ctx, spicecap_walk_finding kind, const spicecap_wal
     case SPICECAP_WALK_TRUNCATED:
     case SPICECAP_WALK_NO_RESYNC:
         break; /* only at the stream's end, which a dissector never sees */
+    case SPICECAP_WALK_HEADERLESS:
+        e = push(f, SPICECAP_REC_HEADERLESS, m->offset);
+        from_message(f, e, m);
+        break;
+    case SPICECAP_WALK_UNKNOWN_TYPE:
+        break; /* the message shows its type is not named (message.c) */
     }
 }
 
@@ -572,6 +579,17 @@ static void feed(rec_flow *f, tvbuff_t *tvb, packet_info *pinfo, const struct tc
         gap(f, reported - fed_end, true, &sink);
 }
 
+/* What the walk said of this frame, kept with it for every later pass. */
+static const spicecap_rec_frame *store(packet_info *pinfo, int proto, const rec_flow *f)
+{
+    spicecap_rec_frame *stored = wmem_alloc(wmem_file_scope(), sizeof *stored + f->count * sizeof f->entries[0]);
+    stored->count = f->count;
+    if (f->count > 0)
+        memcpy(stored->entries, f->entries, f->count * sizeof f->entries[0]);
+    p_add_proto_data(wmem_file_scope(), pinfo, proto, REC_KEY, stored);
+    return stored;
+}
+
 const spicecap_rec_frame *spicecap_recorded_frame(tvbuff_t *tvb, packet_info *pinfo, const struct tcpinfo *tcp,
                                                   int proto, unsigned channel, spicecap_direction d)
 {
@@ -580,10 +598,28 @@ const spicecap_rec_frame *spicecap_recorded_frame(tvbuff_t *tvb, packet_info *pi
         return stored;
     rec_flow *f = &conv_of(pinfo, proto, channel)->flow[d];
     feed(f, tvb, pinfo, tcp);
-    stored = wmem_alloc(wmem_file_scope(), sizeof *stored + f->count * sizeof f->entries[0]);
-    stored->count = f->count;
-    if (f->count > 0)
-        memcpy(stored->entries, f->entries, f->count * sizeof f->entries[0]);
-    p_add_proto_data(wmem_file_scope(), pinfo, proto, REC_KEY, stored);
-    return stored;
+    return store(pinfo, proto, f);
+}
+
+const spicecap_rec_frame *spicecap_recorded_empty_frame(packet_info *pinfo, int proto, spicecap_direction d)
+{
+    spicecap_rec_frame *stored = p_get_proto_data(wmem_file_scope(), pinfo, proto, REC_KEY);
+    if (stored != NULL || pinfo->fd->visited)
+        return stored;
+    conversation_t *conv = find_conversation_pinfo(pinfo, 0);
+    rec_conv *rc = conv != NULL ? conversation_get_proto_data(conv, proto) : NULL;
+    if (rc == NULL || !rc->flow[d].started) /* a flow's first record decides what it is: not one of no bytes */
+        return NULL;
+    rec_flow *f = &rc->flow[d];
+    static const spicecap_walk_sink sink_template = {NULL, on_message, on_finding, NULL};
+    spicecap_walk_sink sink = sink_template;
+    sink.ctx = f;
+    f->prev_frame = f->frame;
+    f->frame = pinfo->num;
+    f->count = 0;
+    f->fs = f->fe = f->next;
+    f->data = NULL;
+    f->skip = 0;
+    spicecap_walker_empty(&f->walker, pinfo->num, &sink);
+    return store(pinfo, proto, f);
 }

@@ -39,6 +39,7 @@ typedef enum spicecap_rec_kind {
     SPICECAP_REC_UNFRAMED,   /* bytes of this frame in no message (cut_tail: the rest of a cut message) */
     SPICECAP_REC_PART,       /* bytes of this frame carrying a message that ends in a later frame */
     SPICECAP_REC_OLD,        /* bytes of this frame fed before (a retransmission or an overlap) */
+    SPICECAP_REC_HEADERLESS, /* the flow's records are playback bodies without their header (once a flow) */
 } spicecap_rec_kind;
 
 typedef struct spicecap_rec_entry {
@@ -65,6 +66,7 @@ typedef struct spicecap_rec_entry {
     bool cut_tail;       /* UNFRAMED: the rest of the cut message (frame, type, wire_size) */
     bool snapped;        /* CUT, GAP: the bytes are past this record's captured length (a snaplen cut
                             it): not lost to the recorder; RESYNC: after such a cut */
+    bool body_only;      /* MESSAGE: a playback body ryll recorded without its header (wire_size: the body's) */
 } spicecap_rec_entry;
 
 typedef struct spicecap_rec_frame {
@@ -79,6 +81,12 @@ typedef struct spicecap_rec_frame {
  * dissector data (seq), or NULL: the payload then follows what came before. */
 const spicecap_rec_frame *spicecap_recorded_frame(tvbuff_t *tvb, packet_info *pinfo, const struct tcpinfo *tcp,
                                                   int proto, unsigned channel, spicecap_direction d);
+
+/* First pass: a record of this recorded flow with no TCP payload, which TCP
+ * hands no dissector (the postdissector sees it). In a flow of playback
+ * bodies it is one empty body (spicecap_walker_empty). NULL when the flow
+ * has not started (nothing is created for it). */
+const spicecap_rec_frame *spicecap_recorded_empty_frame(packet_info *pinfo, int proto, spicecap_direction d);
 
 /* A conversation's recorded flows are forgotten (their walkers freed, the
  * conversation's data dropped); a no-op for one that holds none. */

@@ -16,10 +16,10 @@ static int proto_spicecap = -1, spicecap_tap = -1;
 static int hf_cut = -1, hf_gap = -1, hf_gap_seq = -1, hf_gap_seq_end = -1, hf_gap_records = -1, hf_lost = -1,
            hf_desync = -1, hf_desync_type = -1, hf_desync_size = -1, hf_suspect = -1, hf_resync_skipped = -1,
            hf_size_held = -1, hf_size_past = -1,
-           hf_mid_start = -1, hf_not_captured = -1;
+           hf_mid_start = -1, hf_not_captured = -1, hf_headerless = -1;
 static int ett_gap = -1, ett_desync = -1, ett_passing = -1;
 static expert_field ei_cut = EI_INIT, ei_gap = EI_INIT, ei_desync = EI_INIT, ei_suspect = EI_INIT,
-                    ei_size_short = EI_INIT, ei_size_long = EI_INIT;
+                    ei_size_short = EI_INIT, ei_size_long = EI_INIT, ei_headerless = EI_INIT;
 
 typedef struct show_ctx {
     tvbuff_t *tvb;
@@ -88,6 +88,42 @@ static proto_tree *show_message(const show_ctx *c, const spicecap_rec_entry *e, 
     }
     ENDTRY;
     return t;
+}
+
+/* A playback body ryll recorded without its header: one record, the body
+ * alone (never a header to read), shown as such. The flow's first body is
+ * known to be one only at the second record (walk_bodies.c): shown there,
+ * from the bytes kept, with the frame it is in. */
+static void show_body(const show_ctx *c, const spicecap_rec_entry *e)
+{
+    spicecap_message_view v = {c->channel, c->direction, false, true, e->chunks,
+                               e->frame != c->pinfo->num ? e->frame : 0, SPICECAP_TAP_MESSAGE};
+    tvbuff_t *b;
+    if (e->at >= 0) {
+        b = tvb_new_subset_length_caplen(c->tvb, e->at, (gint)e->len, (gint)e->wire_size);
+    } else if (e->kept != NULL) {
+        b = tvb_new_child_real_data(c->tvb, e->kept, e->len, (gint)e->wire_size);
+        add_new_data_source(c->pinfo, b, "SPICE playback body (bytes kept)");
+    } else {
+        b = tvb_new_subset_length_caplen(c->tvb, 0, 0, (gint)e->wire_size);
+    }
+    spicecap_dissect_body_only(b, c->pinfo, c->tree, &v, NULL);
+}
+
+/* The flow's records are bodies without their header: said once, in the
+ * first one's frame, as a note (ryll's doing, not a loss). */
+static void show_headerless(const show_ctx *c, const spicecap_rec_entry *e)
+{
+    proto_item *top;
+    proto_tree *t = spicecap_message_stub(c->tvb, 0, 0, c->pinfo, c->tree, c->channel, c->direction,
+                                          "bodies without their header (ryll's playback.rs)", &top);
+    proto_item_set_generated(proto_tree_add_boolean(t, hf_headerless, c->tvb, 0, 0, TRUE));
+    expert_add_info_format(c->pinfo, top, &ei_headerless,
+                           "From seq %u on, each record of this flow is one message's body without its 6-byte mini "
+                           "header: ryll's playback.rs records what it received without the header "
+                           "(record_received(&payload)), so the types are not known. The fix, on ryll's side: pass "
+                           "the whole message, header included, to record_received",
+                           e->seq);
 }
 
 /* Why a gap of len bytes: ryll's snaplen rule when its length fits. */
@@ -371,9 +407,16 @@ void spicecap_recorded_show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
         proto_tree *t;
         switch ((spicecap_rec_kind)e->kind) {
         case SPICECAP_REC_MESSAGE:
+            if (e->body_only) {
+                show_body(&c, e);
+                break;
+            }
             t = show_message(&c, e, SPICECAP_TAP_MESSAGE, &top);
             if (e->suspect)
                 flag_suspect(&c, t, top, e);
+            break;
+        case SPICECAP_REC_HEADERLESS:
+            show_headerless(&c, e);
             break;
         case SPICECAP_REC_CUT:
             show_cut(&c, e);
@@ -423,6 +466,7 @@ void spicecap_recorded_show_register(int proto, int tap)
         {&hf_not_captured, {"Bytes not captured", "spicecap.not_captured", FT_UINT64, BASE_DEC, NULL, 0, "Bytes past the record's captured length (the capture's snaplen cut it): on the wire, not lost to the recorder", HFILL}},
         {&hf_size_held, {"Bytes its records hold", "spicecap.size_held", FT_UINT64, BASE_DEC, NULL, 0, NULL, HFILL}},
         {&hf_size_past, {"Bytes past its end", "spicecap.size_past", FT_UINT64, BASE_DEC, NULL, 0, NULL, HFILL}},
+        {&hf_headerless, {"Bodies without their header", "spicecap.headerless", FT_BOOLEAN, BASE_NONE, NULL, 0, "The flow's records are message bodies without their mini header (ryll's playback ring)", HFILL}},
     };
     static int *ett[] = {&ett_gap, &ett_desync, &ett_passing};
     static ei_register_info ei[] = {
@@ -432,6 +476,7 @@ void spicecap_recorded_show_register(int proto, int tap)
         {&ei_suspect, {"spicecap.message_suspect", PI_SEQUENCE, PI_WARN, "Message likely not whole: bytes vanished inside it", EXPFILL}},
         {&ei_size_short, {"spicecap.size_short", PI_MALFORMED, PI_ERROR, "Message size past the records that hold it", EXPFILL}},
         {&ei_size_long, {"spicecap.size_long", PI_MALFORMED, PI_ERROR, "Bytes after a message in its last record", EXPFILL}},
+        {&ei_headerless, {"spicecap.headerless_bodies", PI_PROTOCOL, PI_NOTE, "Playback bodies recorded without their header", EXPFILL}},
     };
     proto_spicecap = proto;
     spicecap_tap = tap;

@@ -135,13 +135,37 @@ static int dissect_real(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, spi
     return (int)tvb_captured_length(tvb);
 }
 
+/* A recorded frame (Ethernet, IPv4, TCP, as ryll builds them) whose TCP
+ * segment carries no byte: TCP calls no dissector for it. */
+static bool recorded_without_payload(tvbuff_t *tvb, packet_info *pinfo)
+{
+    if (pinfo->ptype != PT_TCP || !is_recorded(pinfo) || tvb_captured_length(tvb) < SPICECAP_FRAME_HDR_LEN ||
+        tvb_get_ntohs(tvb, 12) != 0x0800)
+        return false;
+    guint ihl = (tvb_get_uint8(tvb, 14) & 15u) * 4u, total = tvb_get_ntohs(tvb, 16);
+    if (ihl < 20 || tvb_captured_length(tvb) < 14 + ihl + 20)
+        return false;
+    guint data_offset = (tvb_get_uint8(tvb, 14 + ihl + 12) >> 4) * 4u;
+    return total == ihl + data_offset;
+}
+
 /* Postdissector: a record with no bytes at all is how ryll's ring wrote a
- * message too big for one frame before the fix (the K2 bug). */
+ * message too big for one frame before the fix (the K2 bug). A recorded
+ * segment of no payload is, in ryll's playback ring of bodies, an empty
+ * body (stop): the walk of its flow says so. */
 static int dissect_dropped(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
     (void)data;
-    if (tvb_reported_length(tvb) != 0)
+    if (tvb_reported_length(tvb) != 0) {
+        if (recorded_without_payload(tvb, pinfo)) {
+            spicecap_direction d = recorded_direction(pinfo);
+            const spicecap_rec_frame *fr = spicecap_recorded_empty_frame(pinfo, proto_spicecap, d);
+            if (fr != NULL && fr->count > 0)
+                spicecap_recorded_show(tvb_new_subset_length_caplen(tvb, 0, 0, 0), pinfo, tree, fr,
+                                       recorded_channel(pinfo), d);
+        }
         return 0;
+    }
     spicecap_recorded_empty_record(pinfo);
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "SPICEcap");
     col_set_str(pinfo->cinfo, COL_INFO, "0-byte record: message dropped by the recorder");

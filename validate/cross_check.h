@@ -28,6 +28,7 @@ typedef struct cross_flow {
     GArray *differ;     /* uint64_t report frames: a live message of its type and size in its place differs */
     GArray *ring_lacks; /* uint64_t live frames: whole in the live file inside the ring's window, not in the ring */
     uint64_t live_window_first, live_window_last; /* live frames where the ring's window starts and ends (0: none) */
+    bool no_live_pcap; /* the directory has no pcap of the channel (ryll writes none for playback): not checked */
 } cross_flow;
 
 typedef struct cross_writer {

@@ -27,6 +27,7 @@ static const char *const kind_names[FINDING_KIND_COUNT] = {
     [FINDING_SNAPLEN_LOSS] = "snaplen-loss",
     [FINDING_DESYNC] = "desync",
     [FINDING_REPORT_CHANNEL_EMPTY] = "report-channel-empty",
+    [FINDING_HEADERLESS_PLAYBACK] = "headerless-playback",
 };
 
 const char *finding_kind_name(finding_kind kind)

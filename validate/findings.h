@@ -30,6 +30,7 @@ typedef enum finding_kind {
     FINDING_SNAPLEN_LOSS,     /* a gap of records ryll's writer never wrote: over its 65535-byte snaplen */
     FINDING_DESYNC,           /* a SPICE header that cannot be, no gap to explain it: bytes vanished under the seq */
     FINDING_REPORT_CHANNEL_EMPTY, /* a bug report whose pcap holds no traffic of the channel its metadata names */
+    FINDING_HEADERLESS_PLAYBACK, /* a playback flow of bodies without their header (ryll's playback.rs), once per flow */
     FINDING_KIND_COUNT
 } finding_kind;
 
@@ -40,6 +41,7 @@ typedef struct finding {
     char *flow;     /* "10.0.0.2:5900 -> 10.0.0.1:10002", or NULL */
     int has_seq;
     uint32_t seq_start, seq_end; /* [start, end) */
+    uint32_t messages_cut; /* messages this loss cut (a gap's, a desync's suspect), for the grouped report */
     char *detail;
 } finding;
 

@@ -38,6 +38,7 @@ static const char usage[] =
     "      --junit FILE.xml      also write a JUnit report for CI\n"
     "      --html FILE.html      also write a self-contained HTML page (timeline, chains, findings)\n"
     "      --window SECS         a bug report's trigger window: the SECS before the trigger (default 5)\n"
+    "  -v, --verbose             list every finding (the text report groups them by kind and flow)\n"
     "  -h, --help                print this help and exit\n"
     "      --version             print the version and the libraries built with, and exit\n"
     "\n"
@@ -123,16 +124,19 @@ int main(int argc, char **argv)
         {"manifest", required_argument, 0, 'm'}, {"json", no_argument, 0, 'j'},
         {"junit", required_argument, 0, 'J'},    {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, 'V'},        {"window", required_argument, 0, 'W'},
-        {"html", required_argument, 0, 'H'},
+        {"html", required_argument, 0, 'H'},     {"verbose", no_argument, 0, 'v'},
         {0, 0, 0, 0},
     };
     const char *manifest = NULL, *junit = NULL, *html = NULL;
-    bool json = false;
+    bool json = false, each_finding = false;
     double window_secs = TRIGGER_WINDOW_DEFAULT_SECS;
     char *end;
     int c;
-    while ((c = getopt_long(argc, argv, "m:h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "m:hv", longopts, NULL)) != -1) {
         switch (c) {
+        case 'v':
+            each_finding = true;
+            break;
         case 'm':
             manifest = optarg;
             break;
@@ -222,7 +226,7 @@ int main(int argc, char **argv)
     if (json) {
         report_json_write(&v, metadata, stdout);
     } else {
-        report_human(&v, metadata, stdout);
+        report_human(&v, metadata, each_finding, stdout);
     }
     if (junit) {
         char *error = NULL;

@@ -231,6 +231,8 @@ void reassembly_segment(reassembly *v, flow *f, uint64_t frame, uint32_t seq, ui
         } else {
             hold(v, f, frame, seq, payload, len);
         }
+    } else if (d == 0 && f->held.length == 0 && !(flags & TCP_FIN) && v->empty) {
+        v->empty(v->ctx, f, frame, seq);
     }
     if ((flags & TCP_FIN) && seq_diff(seq + len, f->next_seq) == 0 && f->held.length == 0)
         f->next_seq++; /* FIN takes one seq number */

@@ -29,6 +29,9 @@ typedef struct reassembly {
     /* missing bytes from seq on will never come; g is the gap's finding (or
      * the 0-byte record's that explains it), NULL when only counted. */
     void (*gap)(void *ctx, flow *f, uint32_t seq, uint32_t missing, finding *g);
+    /* A segment of no payload at the chain's next seq (not a SYN): in a
+     * recorded flow, a record of nothing (ryll's empty playback bodies). */
+    void (*empty)(void *ctx, flow *f, uint64_t frame, uint32_t seq);
     void (*note)(void *ctx, const char *text);
 } reassembly;
 

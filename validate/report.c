@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report_groups.h"
+
 static int by_place(gconstpointer a, gconstpointer b)
 {
     const finding *x = *(finding *const *)a, *y = *(finding *const *)b;
@@ -33,20 +35,9 @@ static const input_metadata *metadata_of(const GPtrArray *inputs, const char *pa
     return NULL;
 }
 
-static void print_finding(const finding *f, FILE *out)
+void report_human(const validation *v, const GPtrArray *inputs, bool each_finding, FILE *out)
 {
-    fprintf(out, "  %s: ", finding_kind_name(f->kind));
-    if (f->frame)
-        fprintf(out, "frame %" G_GUINT64_FORMAT ": ", f->frame);
-    if (f->flow)
-        fprintf(out, "%s: ", f->flow);
-    if (f->has_seq)
-        fprintf(out, "seq %u-%u: ", f->seq_start, f->seq_end);
-    fprintf(out, "%s\n", f->detail);
-}
-
-void report_human(const validation *v, const GPtrArray *inputs, FILE *out)
-{
+    bool grouped = false;
     for (guint i = 0; i < v->files->len; i++) {
         const file_summary *s = g_ptr_array_index(v->files, i);
         /* What metadata.json says, once, before the first file it describes. */
@@ -81,14 +72,23 @@ void report_human(const validation *v, const GPtrArray *inputs, FILE *out)
         if (s->unfollowed)
             fprintf(out, "  not followed: %" G_GUINT64_FORMAT " frames of flows past the limit of %u\n", s->unfollowed,
                     VALIDATE_MAX_FLOWS);
+        if (s->unknown_types)
+            fprintf(out, "  unknown types: %" G_GUINT64_FORMAT " message%s of types this spice-protocol does not name, "
+                    "framed by their sizes (not findings)\n", s->unknown_types, s->unknown_types == 1 ? "" : "s");
         for (guint n = 0; n < s->notes->len; n++)
             fprintf(out, "  note: %s\n", (const char *)g_ptr_array_index(s->notes, n));
+        if (!each_finding) {
+            grouped = report_print_grouped(v->findings.list, s->path, out) || grouped;
+            continue;
+        }
         for (guint k = 0; k < v->findings.list->len; k++) {
             const finding *f = g_ptr_array_index(v->findings.list, k);
             if (strcmp(f->file, s->path) == 0)
-                print_finding(f, out);
+                report_print_finding(f, out);
         }
     }
+    if (grouped)
+        fprintf(out, "(findings of one kind and flow are one line: -v lists each)\n");
     /* Findings about no file read (a manifest naming nothing). */
     if (v->findings.total > v->findings.list->len)
         fprintf(out, "(%" G_GUINT64_FORMAT " more findings counted but not listed)\n",
@@ -119,6 +119,8 @@ static void build_file(JsonBuilder *b, const file_summary *s, const input_metada
     add_int(b, "retransmissions", (gint64)s->retransmissions);
     add_int(b, "keepalives", (gint64)s->keepalives);
     add_int(b, "unfollowed_frames", (gint64)s->unfollowed);
+    if (s->unknown_types) /* only then: the files of every earlier capture read as they did */
+        add_int(b, "unknown_type_messages", (gint64)s->unknown_types);
     json_builder_set_member_name(b, "channels");
     json_builder_begin_object(b);
     for (unsigned c = 0; c < SPICECAP_CHANNEL_SLOTS; c++) {

@@ -12,7 +12,9 @@
 
 /* Findings are reported in file and frame order. */
 void report_sort(validation *v);
-void report_human(const validation *v, const GPtrArray *inputs, FILE *out);
+/* each_finding: every finding on its own line (-v); else one line per
+ * finding kind and flow (report_groups.h). */
+void report_human(const validation *v, const GPtrArray *inputs, bool each_finding, FILE *out);
 /* --json, written to out item by item (memory stays that of the findings). */
 void report_json_write(const validation *v, const GPtrArray *inputs, FILE *out);
 /* The same as a NULL-terminated string (g_free it). */

@@ -90,6 +90,13 @@ void report_channel_check(validation *v, const input_metadata *m, const file_sum
     char *type = metadata_report_type(m);
     const char *port_note = slot != ANY_CHANNEL && slot != spicecap_channel_from_name(name)
                                 ? " (it is recorded on the shared port 10099)" : "";
+    /* ryll gives its usbredir channel no ring handle (usbredir.rs): the
+     * ring stays empty, so a Usb report can never hold that traffic. */
+    const char *why = slot == SPICE_CHANNEL_USBREDIR
+                          ? "; ryll records no usbredir traffic into its rings (its usbredir channel has no ring "
+                            "handle), so a Usb report cannot carry any: the fix, on ryll's side, is to record the "
+                            "usbredir channel's messages into its ring as the other channels do"
+                          : "";
     if (slot == ANY_CHANNEL)
         findings_add(&v->findings, FINDING_REPORT_CHANNEL_EMPTY, s->path, 0, NULL,
                      "the bug report (%s) names every channel ('all'), but its pcap holds no SPICE traffic at all: "
@@ -97,8 +104,8 @@ void report_channel_check(validation *v, const input_metadata *m, const file_sum
     else
         findings_add(&v->findings, FINDING_REPORT_CHANNEL_EMPTY, s->path, 0, NULL,
                      "the bug report (%s) is about the %s channel%s, but its pcap holds no traffic of it (messages "
-                     "by channel: %s): the report shows nothing of what it reports",
-                     type ? type : "type not given", name, port_note, holds);
+                     "by channel: %s): the report shows nothing of what it reports%s",
+                     type ? type : "type not given", name, port_note, holds, why);
     g_free(type);
     g_free(holds);
 }

@@ -39,7 +39,7 @@ static void note(const walk_context *c, const char *fmt, ...)
 static void on_message(void *ctx, const spicecap_walk_message *m)
 {
     const walk_context *c = ctx;
-    walked_message w = {m->tag, seq_of(c->flow, m->offset), m->type, m->wire_size, m->chunks};
+    walked_message w = {m->tag, seq_of(c->flow, m->offset), m->type, m->wire_size, m->chunks, m->body_only};
     if (c->report->message)
         c->report->message(c->report->ctx, c->flow, &w);
 }
@@ -101,6 +101,8 @@ static void bad_header(const walk_context *c, finding_kind kind, const spicecap_
         d->seq_start = d->seq_end = seq;
     }
     if (f->have_suspect) {
+        if (d)
+            d->messages_cut++;
         char before[96];
         type_label(before, sizeof before, f, f->suspect.type);
         append(d, "; the message before it (%s, %" G_GUINT64_FORMAT " bytes, seq %u, frame %" G_GUINT64_FORMAT
@@ -131,7 +133,7 @@ static void on_finding(void *ctx, spicecap_walk_finding kind, const spicecap_wal
     case SPICECAP_WALK_SUSPECT: {
         f->have_suspect = true;
         f->suspect = *m;
-        walked_message w = {m->tag, seq, m->type, m->wire_size, m->chunks};
+        walked_message w = {m->tag, seq, m->type, m->wire_size, m->chunks, m->body_only};
         if (c->report->retract)
             c->report->retract(c->report->ctx, f, &w);
         break;
@@ -171,6 +173,24 @@ static void on_finding(void *ctx, spicecap_walk_finding kind, const spicecap_wal
                    type);
         f->loss = NULL;
         break;
+    case SPICECAP_WALK_HEADERLESS:
+        findings_add(out, FINDING_HEADERLESS_PLAYBACK, path, m->tag, f->name,
+                     "playback bodies without their header: from seq %u on, each record of this flow is the body "
+                     "of one message, without its 6-byte mini header (likely cause: ryll's playback.rs records what "
+                     "it received without the header, record_received(&payload)); each record is counted as one "
+                     "playback message of unknown type, and the flow's seq chain is still checked. The fix, on "
+                     "ryll's side: pass the whole message, header included, to record_received",
+                     seq);
+        break;
+    case SPICECAP_WALK_UNKNOWN_TYPE: {
+        walked_message w = {m->tag, seq, m->type, m->wire_size, m->chunks, m->body_only};
+        bool told = !(f->unknown_noted && f->unknown_type == m->type);
+        f->unknown_noted = true;
+        f->unknown_type = m->type;
+        if (c->report->unknown_type)
+            c->report->unknown_type(c->report->ctx, f, &w, told);
+        break;
+    }
     case SPICECAP_WALK_NO_RESYNC:
         append(f->loss, "; the %" G_GUINT64_FORMAT " bytes after it, to the end of the flow, could not be framed",
                extra);
@@ -232,6 +252,8 @@ void spice_stream_gap(const stream_report *r, flow *f, uint32_t seq, uint32_t mi
     f->loss = gap;
     bool was_lost = spicecap_walker_lost(&f->walker);
     const spicecap_walk_message *cut = spicecap_walker_gap(&f->walker, missing, &sink);
+    if (cut != NULL && gap != NULL)
+        gap->messages_cut++;
     if (cut != NULL && cut->wire_size > 0) {
         /* The gap's finding says which message it cuts: not a second finding. */
         char type[96];
@@ -246,6 +268,14 @@ void spice_stream_gap(const stream_report *r, flow *f, uint32_t seq, uint32_t mi
         append(gap, "; the walk goes on at the cut message's end, seq %u", seq_of(f, cut->offset + cut->wire_size));
     if (!spicecap_walker_lost(&f->walker))
         f->loss = NULL;
+}
+
+void spice_stream_empty(const stream_report *r, flow *f, uint64_t frame)
+{
+    walk_context c = {r, f};
+    spicecap_walk_sink sink = sink_for(&c);
+    if (f->walking) /* a flow's first record decides what it is: one of no bytes cannot */
+        spicecap_walker_empty(&f->walker, frame, &sink);
 }
 
 void spice_stream_end(const stream_report *r, flow *f)

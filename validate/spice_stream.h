@@ -19,6 +19,7 @@ typedef struct walked_message {
     uint16_t type;
     uint64_t wire_size;
     uint32_t segments;
+    bool body_only; /* a playback body recorded without its header: type unknown, wire_size the body's */
 } walked_message;
 
 typedef struct stream_report {
@@ -32,6 +33,10 @@ typedef struct stream_report {
      * inside it): it is taken back. */
     void (*retract)(void *ctx, const flow *f, const walked_message *m);
     void (*note)(void *ctx, const char *text);
+    /* A message of a type spice-protocol does not name, believed for its
+     * size (a newer server); told: the first of its type in a run of the
+     * flow's unknown types (to be noted). */
+    void (*unknown_type)(void *ctx, const flow *f, const walked_message *m, bool told);
 } stream_report;
 
 /* Contiguous bytes of f from seq on, one TCP segment (frame) at a time;
@@ -41,6 +46,8 @@ void spice_stream_bytes(const stream_report *r, flow *f, uint64_t frame, uint32_
 /* missing bytes from seq on will never come; gap is the gap's finding
  * (NULL when only counted), told which message the gap cuts. */
 void spice_stream_gap(const stream_report *r, flow *f, uint32_t seq, uint32_t missing, finding *gap);
+/* A record of no bytes at seq, in step with the chain (spicecap_walker_empty). */
+void spice_stream_empty(const stream_report *r, flow *f, uint64_t frame);
 /* The flow's end: a message still open is cut. */
 void spice_stream_end(const stream_report *r, flow *f);
 

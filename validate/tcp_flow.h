@@ -49,6 +49,11 @@ typedef struct flow {
     struct finding *loss;
     bool have_suspect; /* the walker's SUSPECT message, told in the desync's finding */
     spicecap_walk_message suspect;
+    /* The last type spice-protocol does not name that this flow noted (a
+     * note per flow and type; a run of one type is noted once without
+     * searching the file's notes). */
+    bool unknown_noted;
+    uint16_t unknown_type;
 } flow;
 
 #define FLOW_WINDOW ((size_t)64 << 10)

@@ -105,7 +105,7 @@ static void on_message(void *ctx, const flow *f, const walked_message *m)
         v->observer->message(v->observer->ctx, channel, m->wire_size);
     if (v->messages) {
         seen_message kept = {v->file->path, m->frame, (uint8_t)channel, (uint8_t)f->direction, m->type, m->wire_size,
-                             m->seq, m->segments};
+                             m->seq, m->segments, m->body_only};
         g_array_append_val(v->messages, kept);
     }
 }
@@ -140,6 +140,23 @@ static void on_note(void *ctx, const char *text)
     validation_note(ctx, "%s", text);
 }
 
+/* A message of a type spice-protocol does not name: not a loss (its size
+ * led to the next header), but what a newer server may send. */
+static void on_unknown_type(void *ctx, const flow *f, const walked_message *m, bool told)
+{
+    validation *v = ctx;
+    v->file->unknown_types++;
+    if (!told)
+        return;
+    validation_note(v,
+                    "%s: %s %s message type %u is unknown to this spice-protocol (frame %" G_GUINT64_FORMAT
+                    ", seq %u, %" G_GUINT64_FORMAT " bytes): framed by its size, which ends where the next header "
+                    "(or its record) begins; "
+                    "the capture may come from a server newer than the spice-protocol this tool was built with",
+                    f->name, spicecap_channel_label(f->conn->link.channel), spicecap_direction_name(f->direction),
+                    m->type, m->frame, m->seq, m->wire_size);
+}
+
 /* The seq chains hand their bytes and gaps to the SPICE walk (which keeps
  * references to bytes that last instead of copies). */
 static void on_bytes(void *ctx, flow *f, uint64_t frame, uint32_t seq, const uint8_t *data, uint32_t len,
@@ -147,6 +164,15 @@ static void on_bytes(void *ctx, flow *f, uint64_t frame, uint32_t seq, const uin
 {
     validation *v = ctx;
     spice_stream_bytes(&v->stream, f, frame, seq, data, len, lasting);
+}
+
+/* A record of no bytes in step: only a recorded flow's walk can tell what it is. */
+static void on_empty(void *ctx, flow *f, uint64_t frame, uint32_t seq)
+{
+    validation *v = ctx;
+    (void)seq;
+    if (f->recorded)
+        spice_stream_empty(&v->stream, f, frame);
 }
 
 static void on_gap(void *ctx, flow *f, uint32_t seq, uint32_t missing, finding *g)
@@ -368,10 +394,11 @@ bool validation_run_file(validation *v, const char *path, char **error)
      * reports back here: data flows one way, as from TCP to a dissector. */
     g_queue_clear(&v->reassembly.pending_k2);
     v->reassembly = (reassembly){.findings = &v->findings, .path = s->path, .snaplen = capture_reader_snaplen(r),
-                                 .ctx = v, .bytes = on_bytes, .gap = on_gap, .note = on_note};
+                                 .ctx = v, .bytes = on_bytes, .gap = on_gap, .empty = on_empty,
+                                 .note = on_note};
     g_queue_init(&v->reassembly.pending_k2);
     v->stream = (stream_report){.findings = &v->findings, .path = s->path, .ctx = v, .message = on_message,
-                                .retract = on_retract, .note = on_note,
+                                .retract = on_retract, .note = on_note, .unknown_type = on_unknown_type,
                                 .snaplen_rule = spicecap_snaplen_drops_records(v->reassembly.snaplen)};
 
     /* A plain file that shrinks under the reader faults in its mapping: the

@@ -23,6 +23,7 @@ typedef struct seen_message {
     uint64_t wire_size;
     uint32_t seq;
     uint32_t segments;
+    bool body_only; /* a playback body recorded without its header (walked_message) */
 } seen_message;
 
 typedef struct channel_stats {
@@ -37,6 +38,7 @@ typedef struct file_summary {
     uint64_t findings_before; /* findings total when the file started */
     bool truncated;           /* the file ends inside a record */
     uint64_t unfollowed;      /* frames of flows past VALIDATE_MAX_FLOWS: counted, not checked */
+    uint64_t unknown_types;   /* messages of a type spice-protocol does not name, framed by their size */
     channel_stats channels[SPICECAP_CHANNEL_SLOTS]; /* [0]: flows of unknown channel */
     GPtrArray *notes; /* char *: unframeable flows, skipped traffic */
 } file_summary;

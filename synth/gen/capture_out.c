@@ -136,13 +136,13 @@ static bool take_one_off(capture_out *out, fault_kind kind)
 }
 
 int capture_out_message(capture_out *out, uint64_t ts_us, unsigned channel, unsigned direction, uint16_t type,
-                        uint32_t wire_size, const spicecap_segments *segments)
+                        uint32_t wire_size, bool headerless, const spicecap_segments *segments)
 {
     uint32_t count = spicecap_segments_count(segments);
     uint32_t seq = segments->first->seq;
     manifest_message entry = {.ts_us = ts_us, .channel = (uint8_t)channel, .direction = (uint8_t)direction,
                               .type = type, .wire_size = wire_size, .seq = seq, .segments = count,
-                              .frame = out->frames + 1, .file = out->file_name};
+                              .frame = out->frames + 1, .file = out->file_name, .headerless = headerless};
     if (out->track)
         return tracked_message(out, &entry, segments);
     int rc = SPICECAP_OK;

@@ -46,9 +46,12 @@ void capture_out_init(capture_out *out, spicecap_pcap_writer *pcap, const char *
 void capture_out_track(capture_out *out, uint16_t track, bool snaplen_rule, uint32_t snaplen);
 
 /* Write one message: its meta (channel, direction, type, wire size, seq,
- * timestamp) and its frames. Returns 0 or a negative spicecap_status. */
+ * timestamp) and its frames. headerless: the segments hold its body alone
+ * (ryll recorded no mini header), wire_size still counts the header; only
+ * tracked outputs have such messages. Returns 0 or a negative
+ * spicecap_status. */
 int capture_out_message(capture_out *out, uint64_t ts_us, unsigned channel, unsigned direction, uint16_t type,
-                        uint32_t wire_size, const spicecap_segments *segments);
+                        uint32_t wire_size, bool headerless, const spicecap_segments *segments);
 
 /* Write what is held back, finish the file; on failure the file is gone. */
 int capture_out_finish(capture_out *out);

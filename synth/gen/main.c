@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bugreport.h"
@@ -16,9 +15,11 @@
 #include "error.h"
 #include "faults.h"
 #include "format.h"
-#include "ryll_metadata.h"
+#include "live_out.h"
 #include "scenario.h"
 #include "sink.h"
+#include "spice_names.h"
+#include "unknown_type.h"
 #include "version.h"
 
 #define EXIT_BAD 2
@@ -47,9 +48,15 @@ static const char usage[] =
     "      --ring-cap BYTES     ring byte cap (default ryll's per channel; ring scenario 512K)\n"
     "      --ryll-compat        what ryll really writes: its header (big-endian, snaplen\n"
     "                           65535), and no record longer than the snaplen (pcap-file\n"
-    "                           2.0.0 refuses it, ryll ignores the error: the seq advances)\n"
+    "                           2.0.0 refuses it, ryll ignores the error: the seq advances);\n"
+    "                           rings hold playback's received bodies without their header\n"
+    "                           and no usbredir; --live makes DIR and writes main, display,\n"
+    "                           cursor, inputs and usbredir .pcap (ryll's channel code)\n"
     "      --ryll-intent        ryll's Phase 08 intent: its header, 65549-byte records\n"
     "                           kept, --live written per message\n"
+    "      --unknown-type[=TYPE] one display message from the server of a type\n"
+    "                           spice-protocol does not name (default 399), after\n"
+    "                           the session's (3 + seed % 7)th display message\n"
     "  -m, --manifest FILE.json every message written, and every fault, as JSON\n"
     "  -f, --fault NAME         inject a fault (repeatable): k2, drop-segment,\n"
     "                           duplicate-segment, reorder-segments, bad-checksum,\n"
@@ -129,8 +136,9 @@ static int parse_options(int argc, char **argv, options *o)
         {"bugreport", required_argument, 0, 'B'}, {"manifest", required_argument, 0, 'm'},
         {"ryll-compat", no_argument, 0, 'y'},    {"ryll-intent", no_argument, 0, 'Y'},
         {"fault", required_argument, 0, 'f'},    {"report-type", required_argument, 0, 'T'},
-        {"max-image", required_argument, 0, 'I'}, {"help", no_argument, 0, 'h'},
-        {"version", no_argument, 0, 'V'},        {0, 0, 0, 0},
+        {"max-image", required_argument, 0, 'I'}, {"unknown-type", optional_argument, 0, 'U'},
+        {"help", no_argument, 0, 'h'},           {"version", no_argument, 0, 'V'},
+        {0, 0, 0, 0},
     };
     const char *scenario = NULL;
     o->scenario.seed = 1;
@@ -204,6 +212,22 @@ static int parse_options(int argc, char **argv, options *o)
         case 'm':
             o->manifest_path = optarg;
             break;
+        case 'U': {
+            unsigned long type = UNKNOWN_TYPE_DEFAULT;
+            if (optarg != NULL) {
+                errno = 0;
+                type = strtoul(optarg, &end, 10);
+                if (errno || *end || end == optarg || optarg[0] == '-' || type > UINT16_MAX)
+                    return bad("--unknown-type: '%s' is not a message type (0..65535)", optarg);
+            }
+            const char *known = spicecap_message_name(SPICE_CHANNEL_DISPLAY, SPICECAP_DIR_RECEIVED, (uint16_t)type);
+            if (known != NULL)
+                return bad("--unknown-type: %lu is display's %s; give a type spice-protocol does not name", type,
+                           known);
+            o->scenario.unknown = true;
+            o->scenario.unknown_type = (uint16_t)type;
+            break;
+        }
         case 'y':
         case 'Y':
             if (o->ryll != RYLL_NONE && o->ryll != (c == 'y' ? RYLL_COMPAT : RYLL_INTENT))
@@ -262,7 +286,7 @@ static int parse_options(int argc, char **argv, options *o)
 
 /* The pcap goes to a temporary file first; for a bug report it is then read
  * back into memory for the zip. */
-static int write_captures(const options *o, sink *s, manifest *m)
+static int write_captures(const options *o, sink *s, manifest *m, GPtrArray *made_dirs)
 {
     spicecap_pcap_options pcap_options = {.ryll_compat = o->ryll != RYLL_NONE};
     uint32_t snaplen = o->ryll != RYLL_NONE ? SPICECAP_RYLL_PCAP_SNAPLEN : SPICECAP_PCAP_SNAPLEN;
@@ -270,52 +294,16 @@ static int write_captures(const options *o, sink *s, manifest *m)
     m->snaplen_rule = o->ryll == RYLL_COMPAT;
     m->received_records = "messages";
     if (o->live_dir) {
-        struct stat st;
-        if (stat(o->live_dir, &st) != 0 || !S_ISDIR(st.st_mode))
-            return bad("--live: '%s' is not a directory", o->live_dir);
-        /* ryll writes metadata.json before it opens the pcaps. */
-        char *metadata_path = g_build_filename(o->live_dir, "metadata.json", NULL);
-        char *metadata = ryll_capture_metadata();
-        GError *gerr = NULL;
-        gboolean written = g_file_set_contents(metadata_path, metadata, -1, &gerr);
-        g_free(metadata);
-        g_free(metadata_path);
-        if (!written) {
-            int rc = bad("%s", gerr->message);
-            g_error_free(gerr);
-            return rc;
-        }
-        /* Phase 08's intent writes per message; ryll writes socket reads. */
-        s->mode = o->ryll == RYLL_INTENT ? SINK_LIVE : SINK_LIVE_READS;
-        s->live_dir = o->live_dir;
-        s->pcap_options = &pcap_options;
-        s->snaplen_rule = o->ryll == RYLL_COMPAT;
-        s->snaplen = snaplen;
-        s->read_rng.state = o->scenario.seed * 0xD1B54A32D192ED03ull + 0x5265616473ull;
-        s->queue_fault = (o->faults & FAULT_BIT(FAULT_QUEUE_OVERFLOW)) != 0;
-        s->queue_fault_read = 3 + o->scenario.seed % 7;
-        m->output_kind = "live";
-        m->received_records = "reads";
-        int rc = scenario_run(&o->scenario, sink_emit, s);
-        if (rc == 0 && s->mode == SINK_LIVE_READS)
-            rc = sink_finish_reads(s);
-        if (rc != 0)
-            return bad("%s", spicecap_last_error());
-        if (s->queue_fault) {
-            /* Nothing asked for was written: leave no files behind. */
-            char *metadata_path = g_build_filename(o->live_dir, "metadata.json", NULL);
-            unlink(metadata_path);
-            g_free(metadata_path);
-            for (unsigned c = 0; c < SPICECAP_CHANNEL_SLOTS; c++)
-                if (s->reads[c] != NULL) {
-                    char *path = g_strdup_printf("%s/%s", o->live_dir, s->live_names[c]);
-                    unlink(path);
-                    g_free(path);
-                }
-            return bad("--fault queue-overflow: the session has no display read of 64 bytes or more from read %" PRIu64
-                       " on to drop", s->queue_fault_read);
-        }
-        return 0;
+        live_request req = {.dir = o->live_dir, .scenario = &o->scenario, .pcap_options = &pcap_options,
+                            .snaplen = snaplen, .ryll_compat = o->ryll == RYLL_COMPAT,
+                            .per_message = o->ryll == RYLL_INTENT,
+                            .queue_fault = (o->faults & FAULT_BIT(FAULT_QUEUE_OVERFLOW)) != 0};
+        char *error = NULL;
+        if (live_out_write(&req, s, m, made_dirs, &error) == 0)
+            return 0;
+        int rc = bad("%s", error);
+        g_free(error);
+        return rc;
     }
 
     FILE *traffic = NULL;
@@ -344,6 +332,7 @@ static int write_captures(const options *o, sink *s, manifest *m)
         capture_out_track(&out, manifest_track_file(m, file_name, snaplen), true, snaplen);
     int use_rings = o->bugreport || o->ring_channel || o->scenario.kind == SCENARIO_RING;
     s->mode = use_rings ? SINK_RINGS : SINK_DIRECT;
+    s->ryll_rings = o->ryll == RYLL_COMPAT;
     s->out = &out;
     /* A report of one channel drains that channel's ring only, as ryll's
      * drain_channel_pcap_bytes does; an auto-snapshot merges every ring. */
@@ -403,6 +392,8 @@ int main(int argc, char **argv)
     manifest_init(&m);
     m.scenario = scenario_name(o.scenario.kind);
     m.seed = o.scenario.seed;
+    m.has_unknown_type = o.scenario.unknown;
+    m.unknown_type = o.scenario.unknown_type;
     sink s = {.manifest = &m};
     scenario_initial_seqs(o.scenario.kind, &s.client_seq, &s.server_seq);
     /* All or nothing: a capture without the manifest asked for is a partial
@@ -417,7 +408,8 @@ int main(int argc, char **argv)
         o.output_name = o.output;
         *target = staged;
     }
-    rc = write_captures(&o, &s, &m);
+    GPtrArray *made_dirs = g_ptr_array_new_with_free_func(g_free);
+    rc = write_captures(&o, &s, &m, made_dirs);
     if (rc == 0)
         manifest_resolve(&m);
     GError *error = NULL;
@@ -427,6 +419,7 @@ int main(int argc, char **argv)
     }
     if (sink_close(&s) != SPICECAP_OK && rc == 0)
         rc = bad("%s", spicecap_last_error());
+    g_ptr_array_free(made_dirs, TRUE);
     if (staged) {
         if (rc == 0 && rename(staged, final_path) != 0)
             rc = bad("rename to %s: %s", final_path, strerror(errno));

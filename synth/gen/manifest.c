@@ -63,7 +63,8 @@ void manifest_resolve(manifest *m)
         for (guint i = 0; i < list->len; i++) {
             const manifest_message *msg = &g_array_index(m->messages, manifest_message, g_array_index(list, guint, i));
             off[i] = msg->off;
-            len[i] = msg->wire_size;
+            /* A headerless message took only its body's length of seq. */
+            len[i] = msg->headerless ? msg->wire_size - SPICECAP_MINI_HDR_LEN : msg->wire_size;
         }
         track_resolve(manifest_tracked(m, (uint16_t)(key >> 16)), (uint16_t)(key & 0xFFFF), list->len, off, len, res);
         for (guint i = 0; i < list->len; i++) {
@@ -130,6 +131,40 @@ static void add_message(JsonBuilder *b, const manifest_message *msg)
         add_ranges(b, "missing", msg->missing);
         add_ranges(b, "vanished", msg->vanished);
     }
+    if (msg->headerless) {
+        /* Only on such messages, so that every other manifest reads as before. */
+        json_builder_set_member_name(b, "header_recorded");
+        json_builder_add_boolean_value(b, FALSE);
+        json_builder_set_member_name(b, "recorded_size");
+        json_builder_add_int_value(b, msg->wire_size - SPICECAP_MINI_HDR_LEN);
+    }
+    json_builder_end_object(b);
+}
+
+/* --unknown-type: the type, where it went, and the index of its message
+ * in messages (null when the file does not list it: evicted from a ring). */
+static void add_unknown_type(JsonBuilder *b, const manifest *m)
+{
+    json_builder_set_member_name(b, "unknown_type");
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, "type");
+    json_builder_add_int_value(b, m->unknown_type);
+    json_builder_set_member_name(b, "channel");
+    json_builder_add_string_value(b, spicecap_channel_name(SPICE_CHANNEL_DISPLAY));
+    json_builder_set_member_name(b, "direction");
+    json_builder_add_string_value(b, spicecap_direction_name(SPICECAP_DIR_RECEIVED));
+    json_builder_set_member_name(b, "message");
+    guint i = 0;
+    for (; i < m->messages->len; i++) {
+        const manifest_message *msg = &g_array_index(m->messages, manifest_message, i);
+        if (msg->channel == SPICE_CHANNEL_DISPLAY && msg->direction == SPICECAP_DIR_RECEIVED &&
+            msg->type == m->unknown_type)
+            break;
+    }
+    if (i < m->messages->len)
+        json_builder_add_int_value(b, i);
+    else
+        json_builder_add_null_value(b);
     json_builder_end_object(b);
 }
 
@@ -170,6 +205,8 @@ static JsonNode *build(const manifest *m)
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
+    if (m->has_unknown_type)
+        add_unknown_type(b, m);
     if (m->files->len > 0) {
         json_builder_set_member_name(b, "writer");
         json_builder_begin_object(b);

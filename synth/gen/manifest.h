@@ -25,7 +25,10 @@ typedef struct manifest_message {
     uint64_t off;
     uint16_t flowdir;
     uint16_t track;
-    uint8_t held;    /* track_held */
+    uint8_t held;    /* track_held: of the bytes recorded (a headerless message's: its body) */
+    /* ryll recorded its body alone, without the mini header (playback in
+     * a --ryll-compat ring): the file holds wire_size - 6 bytes of it. */
+    uint8_t headerless;
     GArray *missing; /* track_range */
     GArray *vanished;
 } manifest_message;
@@ -40,6 +43,10 @@ typedef struct manifest_fault {
 
 typedef struct manifest {
     const char *scenario;
+    /* --unknown-type: the type of the message the tables do not name, on
+     * display server to client (has_unknown_type 0: none asked for). */
+    int has_unknown_type;
+    uint16_t unknown_type;
     uint64_t seed;
     const char *output_kind; /* "pcap", "ring", "live", "bugreport" */
     const char *ring_channel; /* ring output only */

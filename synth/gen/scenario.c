@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bodies.h"
+#include "unknown_type.h"
 
 static const char *const scenario_names[] = {"desktop", "video", "seq-wrap", "ring"};
 
@@ -288,6 +289,12 @@ static void seq_wrap(session *s, const scenario_params *p)
 
 int scenario_run(const scenario_params *p, scenario_emit emit, void *sink)
 {
+    unknown_type_emitter unknown;
+    if (p->unknown) {
+        unknown_type_init(&unknown, p->unknown_type, p->seed, emit, sink);
+        emit = unknown_type_emit;
+        sink = &unknown;
+    }
     session s = {.emit = emit, .sink = sink, .rng = {p->seed}, .max_image = p->max_image};
     if (body_pool_init(&s.pool, p->seed) != 0)
         return -1;
@@ -309,5 +316,7 @@ int scenario_run(const scenario_params *p, scenario_emit emit, void *sink)
     }
     msgbuf_free(&s.msg);
     body_pool_free(&s.pool);
+    if (s.error == 0 && p->unknown)
+        s.error = unknown_type_finish(&unknown);
     return s.error;
 }

@@ -3,6 +3,7 @@
 #ifndef SPICECAP_SYNTH_SCENARIO_H
 #define SPICECAP_SYNTH_SCENARIO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,6 +17,8 @@ typedef struct scenario_params {
     uint64_t duration_us;   /* session length */
     uint64_t video_rate;    /* video: bytes per second of stream data */
     uint32_t max_image;     /* desktop: the largest draw_copy bitmap, bytes */
+    bool unknown;           /* --unknown-type: one display message of a type the tables do not name */
+    uint16_t unknown_type;
 } scenario_params;
 
 /* Receives each message; a non-zero return stops the scenario and is

@@ -9,6 +9,7 @@
 #include "bytes.h"
 #include "error.h"
 #include "format.h"
+#include "ryll_records.h"
 
 static uint16_t message_type(const uint8_t *msg, size_t len)
 {
@@ -28,7 +29,8 @@ static int emit_direct(sink *s, uint64_t ts_us, unsigned channel, spicecap_direc
     int rc = spicecap_flow_segment(flow, direction, msg, len, &segments);
     if (rc != SPICECAP_OK)
         return rc;
-    rc = capture_out_message(s->out, ts_us, channel, direction, message_type(msg, len), (uint32_t)len, &segments);
+    rc = capture_out_message(s->out, ts_us, channel, direction, message_type(msg, len), (uint32_t)len, false,
+                             &segments);
     spicecap_segments_release(&segments);
     return rc;
 }
@@ -38,13 +40,29 @@ static int emit_ring(sink *s, uint64_t ts_us, unsigned channel, spicecap_directi
 {
     if (s->only_channel ? channel != s->only_channel : spicecap_channel_ring_cap(channel) == 0)
         return SPICECAP_OK; /* ryll keeps rings for its six channels only */
+    ryll_recorded recorded = s->ryll_rings ? ryll_ring_records(channel, direction) : RYLL_RECORDS_MESSAGE;
+    if (recorded == RYLL_RECORDS_NOTHING)
+        return SPICECAP_OK;
     if (s->rings[channel] == NULL) {
         s->rings[channel] = spicecap_ring_new(channel, s->ring_cap);
         if (s->rings[channel] == NULL)
             return spicecap_last_status();
         spicecap_ring_set_next_seq(s->rings[channel], s->client_seq, s->server_seq);
     }
-    return spicecap_ring_record(s->rings[channel], ts_us, direction, msg, len);
+    if (recorded == RYLL_RECORDS_MESSAGE)
+        return spicecap_ring_record(s->rings[channel], ts_us, direction, msg, len);
+    /* The body alone, as playback.rs hands it over: the seq advances by the
+     * body's length, and the ring counts the shorter frames. What the
+     * message was is kept beside the ring for the manifest. */
+    if (len < SPICECAP_MINI_HDR_LEN)
+        return spicecap_fail(SPICECAP_ERR_INVALID, "record: a %zu-byte %s message has no mini header", len,
+                             spicecap_channel_name(channel));
+    if (s->bodies[channel] == NULL)
+        s->bodies[channel] = g_array_new(FALSE, FALSE, sizeof(ring_body));
+    ring_body body = {.wire_size = (uint32_t)len, .type = message_type(msg, len)};
+    g_array_append_val(s->bodies[channel], body);
+    return spicecap_ring_record(s->rings[channel], ts_us, direction, msg + SPICECAP_MINI_HDR_LEN,
+                                len - SPICECAP_MINI_HDR_LEN);
 }
 
 static int emit_live(sink *s, uint64_t ts_us, unsigned channel, spicecap_direction direction, const uint8_t *msg,
@@ -103,6 +121,16 @@ static size_t draw_read_size(synth_prng *rng)
 static int reads_open(sink *s, unsigned channel)
 {
     reads_channel *c = g_new0(reads_channel, 1);
+    c->unread = g_array_new(FALSE, FALSE, sizeof(guint));
+    if (s->ryll_live && !ryll_live_writes(channel)) {
+        /* ryll reads the channel's socket but has no writer for it (no
+         * playback.pcap): the reads are drawn as for any channel, so the
+         * other files are those of a session that writes it, and nothing
+         * is written or listed. */
+        spicecap_flow_init(&c->flow, channel);
+        s->reads[channel] = c;
+        return SPICECAP_OK;
+    }
     s->live_names[channel] = g_strdup_printf("%s.pcap", spicecap_channel_name(channel));
     char *path = g_strdup_printf("%s/%s", s->live_dir, s->live_names[channel]);
     c->pcap = spicecap_pcap_create_live(path, s->pcap_options);
@@ -114,9 +142,17 @@ static int reads_open(sink *s, unsigned channel)
     spicecap_flow_init(&c->flow, channel);
     spicecap_flow_set_next_seq(&c->flow, s->client_seq, s->server_seq);
     c->track = manifest_track_file(s->manifest, s->live_names[channel], s->snaplen);
-    c->unread = g_array_new(FALSE, FALSE, sizeof(guint));
     s->reads[channel] = c;
     return SPICECAP_OK;
+}
+
+int sink_open_ryll_live(sink *s)
+{
+    int rc = SPICECAP_OK;
+    for (unsigned i = 0; rc == SPICECAP_OK && i < RYLL_LIVE_CHANNEL_COUNT; i++)
+        if (s->reads[ryll_live_channels[i]] == NULL)
+            rc = reads_open(s, ryll_live_channels[i]);
+    return rc;
 }
 
 /* Write bytes as one item of ryll's writer (a read, or a sent message):
@@ -124,6 +160,8 @@ static int reads_open(sink *s, unsigned channel)
 static int reads_write(sink *s, reads_channel *c, unsigned channel, spicecap_direction direction, uint64_t ts_us,
                        uint64_t off, const uint8_t *data, size_t len)
 {
+    if (c->pcap == NULL)
+        return SPICECAP_OK; /* a channel ryll has no writer for */
     track_file *track = manifest_tracked(s->manifest, c->track);
     uint16_t flowdir = track_flowdir(channel, direction);
     spicecap_segments segments;
@@ -152,7 +190,8 @@ static int reads_read(sink *s, reads_channel *c, unsigned channel, uint64_t ts_u
 {
     int rc = SPICECAP_OK;
     c->reads++;
-    if (s->queue_fault && channel == SPICE_CHANNEL_DISPLAY && c->reads >= s->queue_fault_read && n >= 64) {
+    if (s->queue_fault && channel == SPICE_CHANNEL_DISPLAY && c->pcap != NULL && c->reads >= s->queue_fault_read &&
+        n >= 64) {
         s->queue_fault = 0;
         track_file *track = manifest_tracked(s->manifest, c->track);
         uint32_t seq = c->flow.next_seq[SPICECAP_DIR_RECEIVED];
@@ -218,9 +257,11 @@ static int emit_reads(sink *s, uint64_t ts_us, unsigned channel, spicecap_direct
                               .type = message_type(msg, len), .wire_size = (uint32_t)len,
                               .file = s->live_names[channel], .flowdir = track_flowdir(channel, direction),
                               .track = c->track};
+    bool listed = c->pcap != NULL; /* the manifest lists what a file was written for */
     if (direction == SPICECAP_DIR_SENT) {
         entry.off = c->tx_off;
-        g_array_append_val(s->manifest->messages, entry);
+        if (listed)
+            g_array_append_val(s->manifest->messages, entry);
         rc = reads_write(s, c, channel, direction, ts_us, c->tx_off, msg, len);
         c->tx_off += len;
         return rc;
@@ -245,9 +286,11 @@ static int emit_reads(sink *s, uint64_t ts_us, unsigned channel, spicecap_direct
     memcpy(c->buf + c->head + c->len, msg, len);
     entry.off = c->rx_off + c->len;
     c->len += len;
-    guint index = s->manifest->messages->len;
-    g_array_append_val(s->manifest->messages, entry);
-    g_array_append_val(c->unread, index);
+    if (listed) {
+        guint index = s->manifest->messages->len;
+        g_array_append_val(s->manifest->messages, entry);
+        g_array_append_val(c->unread, index);
+    }
     return reads_some(s, c, channel, ts_us, false);
 }
 
@@ -320,7 +363,22 @@ int sink_drain_rings(sink *s, capture_out *out)
         qsort(order, n, sizeof *order, by_time);
     for (size_t i = 0; rc == SPICECAP_OK && i < n; i++) {
         const spicecap_entry *e = order[i].entry;
-        rc = capture_out_message(out, e->ts_us, e->channel, e->direction, e->msg_type, e->wire_size, &e->segments);
+        const GArray *bodies = s->bodies[e->channel];
+        if (bodies == NULL) {
+            rc = capture_out_message(out, e->ts_us, e->channel, e->direction, e->msg_type, e->wire_size, false,
+                                     &e->segments);
+            continue;
+        }
+        /* Entry i of the snapshot is the ring's record number evicted + i. */
+        uint64_t number = spicecap_ring_evicted(snapshots[order[i].ring_order]) + order[i].index;
+        if (number >= bodies->len) {
+            rc = spicecap_fail(SPICECAP_ERR_INVALID, "drain: %s ring entry %" PRIu64 " has no recorded body",
+                               spicecap_channel_name(e->channel), number);
+            break;
+        }
+        const ring_body *body = &g_array_index(bodies, ring_body, number);
+        rc = capture_out_message(out, e->ts_us, e->channel, e->direction, body->type, body->wire_size, true,
+                                 &e->segments);
     }
     free(order);
     for (unsigned r = 0; r < SPICECAP_RING_CHANNEL_COUNT; r++)
@@ -337,9 +395,11 @@ int sink_close(sink *s)
             rc = closed;
         spicecap_ring_free(s->rings[c]);
         g_free(s->live_names[c]);
+        if (s->bodies[c] != NULL)
+            g_array_free(s->bodies[c], TRUE);
         reads_channel *r = s->reads[c];
         if (r != NULL) {
-            closed = spicecap_pcap_finish(r->pcap);
+            closed = r->pcap ? spicecap_pcap_finish(r->pcap) : SPICECAP_OK;
             if (rc == SPICECAP_OK)
                 rc = closed;
             free(r->buf);

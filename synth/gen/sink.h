@@ -40,6 +40,11 @@ typedef struct sink {
     spicecap_ring *rings[SPICECAP_CHANNEL_SLOTS];
     unsigned only_channel; /* 0: every ring channel */
     size_t ring_cap;       /* 0: ryll's default per channel */
+    int ryll_rings;        /* rings hold what ryll hands them (ryll_records.h), not every message whole */
+    /* Rings of bodies without their header: each body's ring_body (its
+     * message's type and wire size, which the bytes no longer say), in
+     * record order, so a ring entry i is number evicted + i. */
+    GArray *bodies[SPICECAP_CHANNEL_SLOTS];
     /* live */
     const char *live_dir;
     const spicecap_pcap_options *pcap_options;
@@ -47,6 +52,7 @@ typedef struct sink {
     uint64_t live_frames[SPICECAP_CHANNEL_SLOTS];
     manifest *manifest;
     char *live_names[SPICECAP_CHANNEL_SLOTS];
+    int ryll_live; /* capture.rs's five writers; other channels are read, not written */
     /* live, socket reads */
     reads_channel *reads[SPICECAP_CHANNEL_SLOTS];
     synth_prng read_rng;       /* read sizes and timing: apart from the scenario's own */
@@ -56,6 +62,17 @@ typedef struct sink {
     uint64_t queue_fault_read; /* the first display read it may hit (1-based) */
     uint64_t last_ts_us;
 } sink;
+
+/* What a body recorded alone was, before its header was left off. */
+typedef struct ring_body {
+    uint32_t wire_size;
+    uint16_t type;
+} ring_body;
+
+/* Live socket reads as ryll's capture mode: open DIR/<channel>.pcap for
+ * each of capture.rs's channels now, before any traffic, as
+ * CaptureSession::new does (a channel with no traffic keeps an empty pcap). */
+int sink_open_ryll_live(sink *s);
 
 /* scenario_emit-compatible: record one message. */
 int sink_emit(void *sink, uint64_t ts_us, unsigned channel, spicecap_direction direction, const uint8_t *msg,

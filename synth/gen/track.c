@@ -96,17 +96,33 @@ void track_resolve(const track_file *file, uint16_t flowdir, size_t count, const
         res->missing = g_array_new(FALSE, FALSE, sizeof(track_range));
         res->vanished = g_array_new(FALSE, FALSE, sizeof(track_range));
         uint64_t a = off[m], b = off[m] + len[m];
+        /* A message of no bytes (a headerless body of 0 bytes: ryll still
+         * writes a record, with no payload) is held by the record of no
+         * payload at its offset; messages with bytes never count such a
+         * record. */
+        bool empty = a == b;
         while (j < mine->len) {
             const track_record *r = &g_array_index(file->records, track_record, g_array_index(mine, guint, j));
-            if (r->off + r->len > a)
+            if (r->off + r->len > a || (empty && r->len == 0 && r->off == a))
                 break;
             j++;
         }
         bool have_seq = false, have_frame = false;
-        for (guint k = j; k < mine->len; k++) {
+        if (empty && j < mine->len) {
+            const track_record *r = &g_array_index(file->records, track_record, g_array_index(mine, guint, j));
+            if (r->off == a && r->len == 0 && r->fate == TRACK_WRITTEN) {
+                res->seq = r->seq;
+                res->segments = 1;
+                res->frame = r->frame;
+                j++; /* claimed: a second empty message here needs a record of its own */
+            }
+        }
+        for (guint k = j; !empty && k < mine->len; k++) {
             const track_record *r = &g_array_index(file->records, track_record, g_array_index(mine, guint, k));
             if (r->off >= b)
                 break;
+            if (r->len == 0)
+                continue;
             uint64_t lo = r->off > a ? r->off : a, hi = r->off + r->len < b ? r->off + r->len : b;
             if (!have_seq) {
                 res->seq = r->fate == TRACK_QUEUE ? r->seq : r->seq + (uint32_t)(a - r->off);

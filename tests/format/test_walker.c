@@ -139,7 +139,7 @@ static void on_message(void *ctx, const spicecap_walk_message *m)
     side_report *s = ctx;
     s->r->messages++;
     say(s->r, "%c msg @%llu type %u wire %llu hdr %s\n", s->side, (unsigned long long)m->offset, m->type,
-        (unsigned long long)m->wire_size, m->data_header ? "data" : "mini");
+        (unsigned long long)m->wire_size, m->body_only ? "none" : m->data_header ? "data" : "mini");
 }
 
 static void on_finding(void *ctx, spicecap_walk_finding kind, const spicecap_walk_message *m, uint64_t extra,
@@ -469,13 +469,18 @@ typedef struct recorded_run {
     spicecap_walk_sink sink;
 } recorded_run;
 
-static void recorded_begin(recorded_run *run)
+static void recorded_begin_on(recorded_run *run, uint8_t channel)
 {
     memset(run, 0, sizeof *run);
     run->side = (side_report){&run->r, 'S'};
     run->sink = (spicecap_walk_sink){&run->side, on_message, on_finding, on_note};
-    spicecap_link_init_recorded(&run->link, SPICE_CHANNEL_DISPLAY);
+    spicecap_link_init_recorded(&run->link, channel);
     spicecap_walker_init(&run->w, &run->link, SPICECAP_DIR_RECEIVED, SPICECAP_WALK_RECORDED);
+}
+
+static void recorded_begin(recorded_run *run)
+{
+    recorded_begin_on(run, SPICE_CHANNEL_DISPLAY);
 }
 
 /* A message of wire bytes in chunks of 65495 bytes but its last. */
@@ -577,6 +582,245 @@ static void test_recorded_insane_header_resyncs_at_next_chunk(void)
     CU_ASSERT_STRING_EQUAL(run.r.text, want);
 }
 
+
+/* ---- ryll's playback ring: bodies without their header ---- */
+
+/* What ryll's playback.rs gives its ring: each message's body, no header.
+ * set_ack's body (generation 1, window 20), start's (2 channels, s16,
+ * 48000 Hz, time), then data bodies (time, samples). */
+static size_t playback_bodies(stream *s, size_t *ends, unsigned data_frames)
+{
+    size_t n = 0;
+    put32(s, 1), put32(s, 20);
+    ends[n++] = s->len;
+    put32(s, 2), put16(s, SPICE_AUDIO_FMT_S16), put32(s, 48000), put32(s, 0x00123456);
+    ends[n++] = s->len;
+    for (unsigned i = 0; i < data_frames; i++) {
+        put32(s, 0x00123456 + 20 * i);
+        put_body(s, 96);
+        ends[n++] = s->len;
+    }
+    return n;
+}
+
+static void test_playback_bodies_without_header(void)
+{
+    static stream s;
+    size_t ends[16];
+    memset(&s, 0, sizeof s);
+    size_t bodies = playback_bodies(&s, ends, 4);
+    recorded_run run;
+    recorded_begin_on(&run, SPICE_CHANNEL_PLAYBACK);
+    uint64_t tag = 1;
+    size_t at = 0;
+    for (size_t i = 0; i < bodies; i++) {
+        spicecap_walker_feed(&run.w, s.data + at, ends[i] - at, tag++, &run.sink);
+        at = ends[i];
+    }
+    /* A body of 65495 + 422 bytes: its full segment over the snaplen is
+     * not in the file, its last 422 bytes are: the rest of a cut body. */
+    CU_ASSERT_PTR_NULL(spicecap_walker_gap(&run.w, SPICECAP_MAX_SEGMENT_PAYLOAD, &run.sink));
+    spicecap_walker_feed(&run.w, s.data, s.len, tag++, &run.sink); /* (its bytes: any will do) */
+    /* A body of 65490 bytes, one record over the snaplen, lost whole: the
+     * next record is a body again. */
+    spicecap_walker_gap(&run.w, 65490, &run.sink);
+    spicecap_walker_feed(&run.w, s.data + ends[1], ends[2] - ends[1], tag++, &run.sink);
+    spicecap_walker_end(&run.w, false, &run.sink);
+    char want[1024];
+    uint64_t after = s.len + SPICECAP_MAX_SEGMENT_PAYLOAD + s.len + 65490;
+    snprintf(want, sizeof want,
+             "S finding %d @0 type 0 extra 0\nS msg @0 type 0 wire 8 hdr none\nS msg @8 type 0 wire 14 hdr none\n"
+             "S msg @22 type 0 wire 100 hdr none\nS msg @122 type 0 wire 100 hdr none\n"
+             "S msg @222 type 0 wire 100 hdr none\nS msg @322 type 0 wire 100 hdr none\n"
+             "S msg @%llu type 0 wire 100 hdr none\n",
+             SPICECAP_WALK_HEADERLESS, (unsigned long long)after);
+    if (strcmp(run.r.text, want) != 0)
+        fprintf(stderr, "walked:\n%swanted:\n%s", run.r.text, want);
+    CU_ASSERT_STRING_EQUAL(run.r.text, want);
+    spicecap_walker_clear(&run.w);
+}
+
+/* The same channel with its headers (a ring whose records start with
+ * them, and socket reads): walked as messages, with today's checks. */
+static void test_playback_with_headers_is_walked(void)
+{
+    static stream s;
+    memset(&s, 0, sizeof s);
+    put_mini(&s, SPICE_MSG_SET_ACK, 8);
+    put_mini(&s, SPICE_MSG_PLAYBACK_START, 14);
+    put_mini(&s, SPICE_MSG_PLAYBACK_DATA, 100);
+    put_mini(&s, SPICE_MSG_PLAYBACK_DATA, 100);
+    size_t ends[4] = {14, 34, 140, 246};
+    /* A ring: one message a record, then a gap that takes a header. */
+    recorded_run run;
+    recorded_begin_on(&run, SPICE_CHANNEL_PLAYBACK);
+    uint64_t tag = 1;
+    size_t at = 0;
+    for (size_t i = 0; i < 4; i++) {
+        spicecap_walker_feed(&run.w, s.data + at, ends[i] - at, tag++, &run.sink);
+        at = ends[i];
+    }
+    spicecap_walker_gap(&run.w, SPICECAP_MAX_SEGMENT_PAYLOAD, &run.sink);
+    spicecap_walker_feed(&run.w, s.data + 50, 60, tag++, &run.sink); /* the rest of the cut message */
+    spicecap_walker_feed(&run.w, s.data + 140, 106, tag++, &run.sink);
+    spicecap_walker_end(&run.w, false, &run.sink);
+    char want[1024];
+    uint64_t resume = 246 + SPICECAP_MAX_SEGMENT_PAYLOAD + 60;
+    snprintf(want, sizeof want,
+             "S msg @0 type %u wire 14 hdr mini\nS msg @14 type %u wire 20 hdr mini\n"
+             "S msg @34 type %u wire 106 hdr mini\nS msg @140 type %u wire 106 hdr mini\n"
+             "S finding %d @%llu type %u extra 60\nS msg @%llu type %u wire 106 hdr mini\n",
+             SPICE_MSG_SET_ACK, SPICE_MSG_PLAYBACK_START, SPICE_MSG_PLAYBACK_DATA, SPICE_MSG_PLAYBACK_DATA,
+             SPICECAP_WALK_RESYNC, (unsigned long long)resume, SPICE_MSG_PLAYBACK_DATA, (unsigned long long)resume,
+             SPICE_MSG_PLAYBACK_DATA);
+    if (strcmp(run.r.text, want) != 0)
+        fprintf(stderr, "ring walked:\n%swanted:\n%s", run.r.text, want);
+    CU_ASSERT_STRING_EQUAL(run.r.text, want);
+    spicecap_walker_clear(&run.w);
+    /* Socket reads: the first read holds two messages and the start of a third. */
+    recorded_begin_on(&run, SPICE_CHANNEL_PLAYBACK);
+    spicecap_walker_feed(&run.w, s.data, 100, 1, &run.sink);
+    spicecap_walker_feed(&run.w, s.data + 100, s.len - 100, 2, &run.sink);
+    spicecap_walker_end(&run.w, false, &run.sink);
+    CU_ASSERT_EQUAL(run.r.messages, 4);
+    CU_ASSERT_EQUAL(run.r.findings, 0);
+    CU_ASSERT_EQUAL(spicecap_walker_layout(&run.w), SPICECAP_LAYOUT_READS);
+    spicecap_walker_clear(&run.w);
+}
+
+/* ---- a type spice-protocol does not name ---- */
+
+#define UNNAMED_TYPE 399u /* no display message has it */
+
+/* Socket reads of a display flow: two marks in the first read (the layout
+ * is then known), a message of type 399, a draw_fill, a mark. Fed with the
+ * rest cut at every point: the 399 is a message whose type is noted,
+ * whether the header after it is in its read or comes later. */
+static void test_unknown_type_in_socket_reads(void)
+{
+    static stream s;
+    memset(&s, 0, sizeof s);
+    put_mini(&s, SPICE_MSG_DISPLAY_MARK, 0);
+    put_mini(&s, SPICE_MSG_DISPLAY_MARK, 0);
+    size_t first = s.len;
+    put_mini(&s, UNNAMED_TYPE, 20);
+    put_mini(&s, SPICE_MSG_DISPLAY_DRAW_FILL, 40);
+    put_mini(&s, SPICE_MSG_DISPLAY_MARK, 0);
+    char want[1024];
+    snprintf(want, sizeof want,
+             "S msg @0 type %u wire 6 hdr mini\nS msg @6 type %u wire 6 hdr mini\n"
+             "S finding %d @12 type %u extra 20\nS msg @12 type %u wire 26 hdr mini\n"
+             "S msg @38 type %u wire 46 hdr mini\nS msg @84 type %u wire 6 hdr mini\n",
+             SPICE_MSG_DISPLAY_MARK, SPICE_MSG_DISPLAY_MARK, SPICECAP_WALK_UNKNOWN_TYPE, UNNAMED_TYPE, UNNAMED_TYPE,
+             SPICE_MSG_DISPLAY_DRAW_FILL, SPICE_MSG_DISPLAY_MARK);
+    for (size_t split = first + 1; split < s.len; split++) {
+        recorded_run run;
+        recorded_begin(&run);
+        spicecap_walker_feed(&run.w, s.data, first + 1, 1, &run.sink);
+        if (split > first + 1)
+            spicecap_walker_feed(&run.w, s.data + first + 1, split - first - 1, 2, &run.sink);
+        spicecap_walker_feed(&run.w, s.data + split, s.len - split, 3, &run.sink);
+        spicecap_walker_end(&run.w, false, &run.sink);
+        if (strcmp(run.r.text, want) != 0) {
+            fprintf(stderr, "split at %zu walked:\n%swanted:\n%s", split, run.r.text, want);
+            CU_FAIL("an unknown type is not a message at every split");
+            spicecap_walker_clear(&run.w);
+            return;
+        }
+        spicecap_walker_clear(&run.w);
+    }
+}
+
+/* Two messages of unnamed types in a row, the first waiting for the second
+ * (its header in the next read), whose own size leads to a named header in
+ * that read: both are messages. */
+static void test_two_unknown_types_in_a_row(void)
+{
+    static stream s;
+    memset(&s, 0, sizeof s);
+    put_mini(&s, SPICE_MSG_DISPLAY_MARK, 0);
+    put_mini(&s, SPICE_MSG_DISPLAY_MARK, 0);
+    size_t first = s.len;
+    put_mini(&s, UNNAMED_TYPE, 20);
+    size_t second = s.len;
+    put_mini(&s, UNNAMED_TYPE - 1, 10);
+    put_mini(&s, SPICE_MSG_DISPLAY_MARK, 0);
+    recorded_run run;
+    recorded_begin(&run);
+    spicecap_walker_feed(&run.w, s.data, first + 1, 1, &run.sink);
+    spicecap_walker_feed(&run.w, s.data + first + 1, second - first - 1, 2, &run.sink);
+    spicecap_walker_feed(&run.w, s.data + second, s.len - second, 3, &run.sink);
+    spicecap_walker_end(&run.w, false, &run.sink);
+    char want[1024];
+    snprintf(want, sizeof want,
+             "S msg @0 type %u wire 6 hdr mini\nS msg @6 type %u wire 6 hdr mini\n"
+             "S finding %d @12 type %u extra 20\nS msg @12 type %u wire 26 hdr mini\n"
+             "S finding %d @38 type %u extra 10\nS msg @38 type %u wire 16 hdr mini\n"
+             "S msg @54 type %u wire 6 hdr mini\n",
+             SPICE_MSG_DISPLAY_MARK, SPICE_MSG_DISPLAY_MARK, SPICECAP_WALK_UNKNOWN_TYPE, UNNAMED_TYPE, UNNAMED_TYPE,
+             SPICECAP_WALK_UNKNOWN_TYPE, UNNAMED_TYPE - 1, UNNAMED_TYPE - 1, SPICE_MSG_DISPLAY_MARK);
+    if (strcmp(run.r.text, want) != 0)
+        fprintf(stderr, "walked:\n%swanted:\n%s", run.r.text, want);
+    CU_ASSERT_STRING_EQUAL(run.r.text, want);
+    spicecap_walker_clear(&run.w);
+}
+
+/* Bytes vanished inside a draw_fill (a dropped read): its size leads into
+ * the next draw_fill, to bytes that read as a header of type 400 with a
+ * sane size, whose size leads to bytes that cannot be a header. That is a
+ * desync at the type-400 header, as before unknown types were believed,
+ * whether its size is checked in its read or at the next one; the search
+ * back finds the draw_fill the vanished bytes hid. */
+static void test_unknown_type_that_does_not_chain_is_a_desync(void)
+{
+    static stream s;
+    memset(&s, 0, sizeof s);
+    put_mini(&s, SPICE_MSG_DISPLAY_MARK, 0);
+    put_mini(&s, SPICE_MSG_DISPLAY_MARK, 0);
+    size_t first = s.len;
+    put16(&s, SPICE_MSG_DISPLAY_DRAW_FILL), put32(&s, 40); /* B: says 40 */
+    put_body(&s, 30);                                          /* 10 bytes of it vanished */
+    size_t e = s.len;                                          /* E: a draw_fill of 60 */
+    put16(&s, SPICE_MSG_DISPLAY_DRAW_FILL), put32(&s, 60);
+    uint8_t body[60];
+    memset(body, 0x11, sizeof body);
+    /* B's size ends at e + 10, E's body byte 4: type 400, size 20, then at
+     * E's body byte 30 (10 + 26 - 6) six bytes that cannot be a header. */
+    body[4] = 400 & 0xff, body[5] = 400 >> 8, body[6] = 20, body[7] = 0, body[8] = 0, body[9] = 0;
+    memset(body + 30, 0xff, 6);
+    put(&s, body, sizeof body);
+    size_t f = s.len;
+    put_mini(&s, SPICE_MSG_DISPLAY_MARK, 0);
+    put_mini(&s, SPICE_MSG_DISPLAY_MARK, 0);
+    char want[1024];
+    snprintf(want, sizeof want,
+             "S msg @0 type %u wire 6 hdr mini\nS msg @6 type %u wire 6 hdr mini\n"
+             "S msg @12 type %u wire 46 hdr mini\nS finding %d @12 type %u extra 0\n"
+             "S finding %d @%zu type 400 extra 20\nS finding %d @%zu type %u extra 30\n"
+             "S msg @%zu type %u wire 66 hdr mini\nS msg @%zu type %u wire 6 hdr mini\n"
+             "S msg @%zu type %u wire 6 hdr mini\n",
+             SPICE_MSG_DISPLAY_MARK, SPICE_MSG_DISPLAY_MARK, SPICE_MSG_DISPLAY_DRAW_FILL, SPICECAP_WALK_SUSPECT,
+             SPICE_MSG_DISPLAY_DRAW_FILL, SPICECAP_WALK_DESYNC, e + 10, SPICECAP_WALK_RESYNC, e,
+             SPICE_MSG_DISPLAY_DRAW_FILL, e, SPICE_MSG_DISPLAY_DRAW_FILL, f, SPICE_MSG_DISPLAY_MARK, f + 6,
+             SPICE_MSG_DISPLAY_MARK);
+    for (size_t split = first + 1; split < s.len; split++) {
+        recorded_run run;
+        recorded_begin(&run);
+        spicecap_walker_feed(&run.w, s.data, first + 1, 1, &run.sink);
+        if (split > first + 1)
+            spicecap_walker_feed(&run.w, s.data + first + 1, split - first - 1, 2, &run.sink);
+        spicecap_walker_feed(&run.w, s.data + split, s.len - split, 3, &run.sink);
+        spicecap_walker_end(&run.w, false, &run.sink);
+        if (strcmp(run.r.text, want) != 0) {
+            fprintf(stderr, "split at %zu walked:\n%swanted:\n%s", split, run.r.text, want);
+            CU_FAIL("a type-400 header that does not chain is not the same desync at every split");
+            spicecap_walker_clear(&run.w);
+            return;
+        }
+        spicecap_walker_clear(&run.w);
+    }
+}
+
 int main(void)
 {
     if (CU_initialize_registry() != CUE_SUCCESS)
@@ -595,5 +839,10 @@ int main(void)
     CU_add_test(rec, "messages, a long and a short lie", test_recorded_messages_and_lies);
     CU_add_test(rec, "a gap cuts a message; resync on a known type", test_recorded_gap_and_resync);
     CU_add_test(rec, "an insane header: resync at the next chunk", test_recorded_insane_header_resyncs_at_next_chunk);
+    CU_add_test(rec, "playback bodies without their header", test_playback_bodies_without_header);
+    CU_add_test(rec, "playback with its headers is walked as before", test_playback_with_headers_is_walked);
+    CU_add_test(rec, "an unknown type in socket reads, every split", test_unknown_type_in_socket_reads);
+    CU_add_test(rec, "an unknown type that does not chain: the same desync", test_unknown_type_that_does_not_chain_is_a_desync);
+    CU_add_test(rec, "two unknown types in a row", test_two_unknown_types_in_a_row);
     return spicecap_cunit_run();
 }

@@ -47,7 +47,15 @@ def fixtures(fixtures_dir):
     out = [("ryll/display-ring", "ryll/display-ring.pcap", "ryll/display-ring.json"),
            ("ryll/video-ring", "ryll/video-ring.pcap", "ryll/video-ring.json"),
            ("ryll/bugreport", "ryll/bugreport.zip", "ryll/bugreport.json")]
-    for d in ("ryll/live", "ryll/live-queue-overflow", "live-reads"):
+    for ident, pcap, manifest in (("ryll/autosnapshot-audio", "ryll/autosnapshot-audio.zip",
+                                   "ryll/autosnapshot-audio.json"),
+                                  ("ryll/unknown-type-ring", "ryll/unknown-type-ring.pcap",
+                                   "ryll/unknown-type-ring.json")):
+        if os.path.exists(os.path.join(fixtures_dir, pcap)):
+            out.append((ident, pcap, manifest))
+    for d in ("ryll/live", "ryll/live-queue-overflow", "ryll/live-unknown-type", "live-reads"):
+        if not os.path.isdir(os.path.join(fixtures_dir, d)):
+            continue
         for name in sorted(os.listdir(os.path.join(fixtures_dir, d))):
             if name.endswith(".pcap"):
                 out.append(("%s/%s" % (d, name[:-5]), "%s/%s" % (d, name), "%s/manifest.json" % d))
@@ -164,10 +172,13 @@ def capture(request, ts, fixtures_dir):
 
 
 def whole_shown(items):
-    """The messages shown whole, per (channel, direction): (type, wire size)."""
+    """The messages shown whole, per (channel, direction): (type, wire size), or ("body", its size) for
+    a body ryll recorded without its header."""
     got = collections.defaultdict(list)
     for _, f, _ in items:
-        if "spicecap.name" in f and not {"spicecap.cut", "spicecap.suspect", "spicecap.size_held"} & set(f):
+        if "spicecap.header_not_recorded" in f:
+            got[f["spicecap.channel"], f["spicecap.direction"]].append(("body", int(f["spicecap.body_size"])))
+        elif "spicecap.name" in f and not {"spicecap.cut", "spicecap.suspect", "spicecap.size_held"} & set(f):
             got[f["spicecap.channel"], f["spicecap.direction"]].append((int(f["spicecap.type"]),
                                                                         int(f["spicecap.wire_size"])))
     return got
@@ -185,7 +196,9 @@ def test_whole_messages_shown(capture):
     ident, c = capture
     want = collections.defaultdict(list)
     for x in c.messages:
-        if x["held"] == "whole":
+        if x["held"] == "whole" and x.get("header_recorded") is False:
+            want[x["channel"], x["direction"]].append(("body", x["recorded_size"]))
+        elif x["held"] == "whole":
             want[x["channel"], x["direction"]].append((x["type"], x["wire_size"]))
     got = whole_shown(c.items)
     for key in set(want) | set(got):

@@ -54,5 +54,12 @@ expect_2 "unknown report type" "unknown type 'dispaly'" --scenario desktop --rep
 expect_2 "report type without a bug report" "--report-type is the type" --scenario desktop --report-type display -o "$o"
 expect_2 "queue overflow, session too short" "no display read" --scenario desktop -d 0.01 -f queue-overflow \
   --live "$work/o"
+expect_2 "known type as unknown" "302 is display's draw_fill" --scenario desktop --unknown-type=302 -o "$o"
+expect_2 "base type as unknown" "3 is display's set_ack" --scenario desktop --unknown-type=3 -o "$o"
+expect_2 "type too large" "--unknown-type: '70000' is not a message type" --scenario desktop --unknown-type=70000 -o "$o"
+expect_2 "type not a number" "--unknown-type: 'x'" --scenario desktop --unknown-type=x -o "$o"
+touch "$work/file"
+expect_2 "ryll live dir under a file" "cannot make the directory '$work/file'" --scenario desktop --ryll-compat \
+  --live "$work/file/sub"
 echo "$((cases - failures)) passed, $failures failed"
 [ "$failures" -eq 0 ]

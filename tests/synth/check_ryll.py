@@ -3,7 +3,7 @@
 outputs: walks every pcap record itself and proves the file holds exactly
 what the manifest says.
 
-Usage: check_ryll.py MANIFEST.json CAPTURE [--same-as MANIFEST.json CAPTURE] [--reads]
+Usage: check_ryll.py MANIFEST.json CAPTURE [--same-as MANIFEST.json CAPTURE] [--reads] [--walk]
 
 CAPTURE is a .pcap, a bug-report .zip or a live capture directory.
 --same-as names the same session written with every record kept (the Phase
@@ -13,6 +13,19 @@ for a queue-overflow drop (whose read is missing and whose following seqs
 are shifted down by its length).
 --reads requires received data written per socket read: records that span
 message boundaries, reads of at most 256 KiB, sent data per message.
+--walk requires every flow direction's chain to have no gap, walks its mini
+headers from its first byte, and requires exactly the manifest's messages
+(type, size, seq) in each flow that records whole messages.
+
+What ryll hands to its recorders (its channel code, capture.rs) is checked
+for --ryll-compat output: a ring holds main, display, inputs and cursor
+messages whole both ways, playback's received bodies without their mini
+header (one record each, the seq advancing by the body) and nothing playback
+sends, and nothing of usbredir; a live directory holds exactly main, display,
+cursor, inputs and usbredir .pcap. A --same-as capture that records every
+message whole (the Phase 08 intent, or live reads with every channel) is
+first cut down by these rules: a ring's playback bodies must be its
+messages' bytes after the header.
 
 Checked from the bytes alone: the header (byte order, version, snaplen,
 link type), every record (caplen = origlen <= snaplen, checksums, at most
@@ -43,6 +56,15 @@ RYLL_SNAPLEN = 65535
 OUR_SNAPLEN = 262144
 READ_MAX = 256 * 1024
 BASE_SEQ = {"sent": 1000, "received": 2000}
+MINI_HEADER = 6
+# What ryll's channels hand to their rings; a flow not listed is never recorded.
+RING_RECORDS = {("main", "sent"): "message", ("main", "received"): "message",
+                ("display", "sent"): "message", ("display", "received"): "message",
+                ("inputs", "sent"): "message", ("inputs", "received"): "message",
+                ("cursor", "sent"): "message", ("cursor", "received"): "message",
+                ("playback", "received"): "body"}
+# The pcaps ryll's capture mode writes (capture.rs CHANNELS).
+LIVE_FILES = {"main.pcap", "display.pcap", "cursor.pcap", "inputs.pcap", "usbredir.pcap"}
 
 problems = []
 
@@ -189,8 +211,12 @@ def check_losses(name, records, entry, manifest_messages, live):
 
 
 def overlap(r, start, span):
-    """The part of record r inside seq range [start, start + span), relative to start, or None."""
+    """The part of record r inside seq range [start, start + span), relative to start, or None.
+    A message of no bytes (a body of 0 bytes ryll recorded alone) is held by a
+    record of no payload at its seq."""
     n = len(r["payload"])
+    if span == 0:
+        return (0, 0) if n == 0 and r["seq"] == start else None
     rel = mod(r["seq"] - start)
     if rel < span:
         return rel, min(rel + n, span)
@@ -210,12 +236,14 @@ def check_messages(files, manifest):
     for i, m in enumerate(manifest["messages"]):
         flow = (m["channel"], m["direction"])
         vanished = sum(b for _, b in m["vanished"])
-        span = m["wire_size"] - vanished  # the seq space the message takes in this file
+        headerless = m.get("header_recorded", True) is False
+        recorded = m["wire_size"] - MINI_HEADER if headerless else m["wire_size"]
+        span = recorded - vanished  # the seq space the message takes in this file
         start = m["seq"]
         covered = []
         for r in streams.get((m["file"], flow), []):
             part = overlap(r, start, span)
-            if part is not None and part[1] > part[0]:
+            if part is not None and (part[1] > part[0] or span == 0):
                 covered.append((part[0], part[1], r))
         covered.sort(key=lambda c: c[0])
         missing, at = [], 0
@@ -233,7 +261,14 @@ def check_messages(files, manifest):
                 where, held, len(covered), missing[:3], m["held"], m["segments"], m["missing"][:3]))
         if covered and min(r["n"] for _, _, r in covered) != m["frame"]:
             problem("%s: first record %d, manifest %d" % (where, min(r["n"] for _, _, r in covered), m["frame"]))
-        if held == "whole":
+        if headerless and m.get("recorded_size") != recorded:
+            problem("%s: recorded_size %s, its body is %d bytes" % (where, m.get("recorded_size"), recorded))
+        if held == "whole" and headerless:
+            data = b"".join(r["payload"] for _, _, r in covered)
+            if len(covered) != 1 or len(data) != recorded:
+                problem("%s: a body recorded alone is one record of its %d bytes, not %s" % (
+                    where, recorded, [len(r["payload"]) for _, _, r in covered]))
+        elif held == "whole":
             data = b"".join(r["payload"][mod(start + a - r["seq"]):mod(start + a - r["seq"]) + (b - a)]
                             for a, b, r in covered)
             if len(data) != m["wire_size"]:
@@ -279,7 +314,129 @@ def check_reads(files, manifest):
     return spanning, reads
 
 
-def compare_same(files, manifest, base_files):
+def ryll_kind(manifest):
+    """'ring' or 'live' for --ryll-compat output, else None."""
+    if not manifest.get("writer", {}).get("snaplen_rule"):  # untracked outputs have no writer
+        return None
+    return "live" if manifest["output"] == "live" else "ring"
+
+
+def check_ryll_rules(files, manifest):
+    """What ryll hands to its recorders, from the records themselves."""
+    kind = ryll_kind(manifest)
+    if kind == "live":
+        if set(files) != LIVE_FILES:
+            problem("a ryll capture directory holds %s, not %s" % (sorted(files), sorted(LIVE_FILES)))
+        return
+    for m in manifest["messages"]:
+        flow = (m["channel"], m["direction"])
+        want = RING_RECORDS.get(flow) if kind == "ring" else "message"
+        if want is None:
+            problem("the manifest lists a %s message, which ryll never records in a ring" % (flow,))
+        elif (m.get("header_recorded", True) is False) != (want == "body"):
+            problem("%s %s type %d: header_recorded %s" % (flow + (m["type"], m.get("header_recorded"))))
+    if kind != "ring":
+        return
+    for name, (_, records) in files.items():
+        flows = {}
+        for r in records:
+            flows.setdefault(r["flow"], []).append(r)
+        for flow, recs in flows.items():
+            if flow not in RING_RECORDS:
+                problem("%s: %d records on %s, which ryll never records in a ring" % (name, len(recs), flow))
+            elif RING_RECORDS[flow] == "body":
+                # One record per body, each counted as one message.
+                listed = [m for m in manifest["messages"] if (m["channel"], m["direction"]) == flow and
+                          m["file"] == name]
+                if [len(r["payload"]) for r in recs] != [m["wire_size"] - MINI_HEADER for m in listed]:
+                    problem("%s: the %s records are not one body each of the manifest's messages" % (name, flow))
+
+
+def walk(records, skip):
+    """Every flow direction's mini headers from its first byte: {flow: [(seq, type, wire_size)]}.
+    The chain must have no gap and end on a message boundary. Flows in skip are not walked."""
+    streams = {}
+    for r in records:
+        if r["flow"] not in skip:
+            streams.setdefault(r["flow"], []).append(r)
+    walked = {}
+    for flow, recs in streams.items():
+        data = b"".join(r["payload"] for r in recs)
+        at, seq, out = 0, recs[0]["seq"], []
+        for prev, r in zip(recs, recs[1:]):
+            if r["seq"] != mod(prev["seq"] + len(prev["payload"])):
+                problem("%s: a gap at seq %d, cannot walk" % (flow, r["seq"]))
+                return walked
+        while at + MINI_HEADER <= len(data):
+            mtype, size = struct.unpack("<HI", data[at:at + MINI_HEADER])
+            out.append((mod(seq + at), mtype, MINI_HEADER + size))
+            at += MINI_HEADER + size
+        if at != len(data):
+            problem("%s: the walk ends %d bytes from the end of its stream" % (flow, at - len(data)))
+        walked[flow] = out
+    return walked
+
+
+def check_walk(files, manifest):
+    count = 0
+    # Bodies without their headers cannot be walked: check_ryll_rules counts them.
+    skip = {f for f, what in RING_RECORDS.items() if what == "body"} if ryll_kind(manifest) == "ring" else set()
+    for name, (_, records) in files.items():
+        for flow, got in walk(records, skip).items():
+            want = [(m["seq"], m["type"], m["wire_size"]) for m in manifest["messages"]
+                    if m["file"] == name and (m["channel"], m["direction"]) == flow]
+            if got != want:
+                problem("%s %s: walked %d messages %s, manifest %d %s" % (name, flow, len(got), got[:3], len(want),
+                                                                         want[:3]))
+            count += len(got)
+    return count
+
+
+def ryll_cut(base_files, base_manifest, kind):
+    """The complete capture as ryll would have recorded it: a live directory
+    without the channels it has no writer for; a ring without the flows it
+    never records, its bodies ({flow: [records]}) set apart."""
+    bodies = {}
+    if kind == "live":
+        files = {n: v for n, v in base_files.items() if n in LIVE_FILES}
+        messages = [m for m in base_manifest["messages"] if m["file"] in LIVE_FILES]
+        return files, messages, bodies
+    files = {}
+    for name, (header, records) in base_files.items():
+        kept = []
+        for r in records:
+            what = RING_RECORDS.get(r["flow"])
+            if what == "message":
+                kept.append(r)
+            elif what == "body":
+                bodies.setdefault(r["flow"], []).append(r)
+        files[name] = (header, kept)
+    messages = [m for m in base_manifest["messages"] if RING_RECORDS.get((m["channel"], m["direction"]))]
+    return files, messages, bodies
+
+
+def compare_bodies(files, base_bodies):
+    """Each body record is the message the complete capture holds whole
+    (one record each there), less its 6-byte header, at the same time; the
+    ring of bodies may keep older messages than the complete one (its
+    records are shorter, so it evicts fewer)."""
+    compared = 0
+    for name, (_, records) in files.items():
+        for flow, base in base_bodies.items():
+            mine = [r for r in records if r["flow"] == flow]
+            for b in base:
+                size = struct.unpack("<I", b["payload"][2:6])[0]
+                if len(b["payload"]) != MINI_HEADER + size:
+                    problem("%s: the complete capture's %s record %d is not one message" % (name, flow, b["n"]))
+            tail = mine[len(mine) - len(base):] if len(base) <= len(mine) else None
+            if tail is None or [(r["payload"], r["ts"]) for r in tail] != \
+                    [(b["payload"][MINI_HEADER:], b["ts"]) for b in base]:
+                problem("%s: the %s bodies are not the complete capture's messages less their headers" % (name, flow))
+            compared += len(base)
+    return compared
+
+
+def compare_same(files, manifest, base_files, skip=()):
     """files == base_files minus every record over 65535 bytes and, for a
     queue-overflow drop, minus the dropped read's records, with the seqs
     after it (and the acks of them) lower by its length."""
@@ -291,6 +448,7 @@ def compare_same(files, manifest, base_files):
     if len(files) == 1 and len(base_files) == 1:  # two single captures: the names may differ
         base_files = {next(iter(files)): next(iter(base_files.values()))}
     for name, (_, records) in files.items():
+        records = [r for r in records if r["flow"] not in skip]  # compared by compare_bodies
         base = [r for r in base_files[name][1] if r["caplen"] <= RYLL_SNAPLEN]
         d = drops.get(name)
         shifted = None
@@ -330,6 +488,9 @@ def main():
         i = args.index("--same-as")
         same = (args[i + 1], args[i + 2])
         del args[i:i + 3]
+    walk_all = "--walk" in args
+    if walk_all:
+        args.remove("--walk")
     manifest = json.load(open(args[0]))
     files = load(args[1])
     writer = manifest["writer"]
@@ -348,8 +509,13 @@ def main():
     if writer["snaplen_rule"] != (writer["header"] == "ryll") or (dropped and not writer["snaplen_rule"]):
         problem("writer %s with %d records left out" % (writer, dropped))
     counts = check_messages(files, manifest)
-    summary = "%d messages (%d whole, %d cut, %d absent), %d records left out over the snaplen, %d reads dropped" % (
-        len(manifest["messages"]), counts["whole"], counts["cut"], counts["absent"], dropped, qdrops)
+    check_ryll_rules(files, manifest)
+    headerless = sum(m.get("header_recorded", True) is False for m in manifest["messages"])
+    summary = "%d messages (%d whole, %d cut, %d absent; %d bodies without their header), %d records left out " \
+        "over the snaplen, %d reads dropped" % (len(manifest["messages"]), counts["whole"], counts["cut"],
+                                                 counts["absent"], headerless, dropped, qdrops)
+    if walk_all:
+        summary += "; %d messages walked from their mini headers" % check_walk(files, manifest)
     if reads:
         if writer["received_records"] != "reads":
             problem("manifest says received records are %s" % writer["received_records"])
@@ -357,10 +523,21 @@ def main():
         summary += "; %d reads, %d received records span message boundaries" % (len(all_reads), spanning)
     if same:
         base_manifest = json.load(open(same[0]))
-        if [(m["channel"], m["direction"], m["type"], m["wire_size"], m["ts_us"]) for m in base_manifest["messages"]] \
-                != [(m["channel"], m["direction"], m["type"], m["wire_size"], m["ts_us"]) for m in manifest["messages"]]:
+        base_files = load(same[1])
+        base_bodies = {}
+        kind = ryll_kind(manifest)
+        if kind is not None and ryll_kind(base_manifest) is None:
+            base_files, base_manifest["messages"], base_bodies = ryll_cut(base_files, base_manifest, kind)
+
+        def listed(messages, bodies):
+            return [(m["channel"], m["direction"], m["type"], m["wire_size"], m["ts_us"]) for m in messages
+                    if ((m["channel"], m["direction"]) in base_bodies) == bodies]
+        if listed(base_manifest["messages"], False) != listed(manifest["messages"], False):
             problem("the complete capture's manifest lists other messages")
-        compared = compare_same(files, manifest, load(same[1]))
+        mine, base = listed(manifest["messages"], True), listed(base_manifest["messages"], True)
+        if len(base) > len(mine) or mine[len(mine) - len(base):] != base:
+            problem("the complete capture's bodies are not the last of those the manifest lists")
+        compared = compare_same(files, manifest, base_files, set(base_bodies)) + compare_bodies(files, base_bodies)
         summary += "; %d records equal to %s's" % (compared, os.path.basename(os.path.normpath(same[1])))
     for p in problems[:20]:
         print(p)

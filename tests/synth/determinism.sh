@@ -21,6 +21,11 @@ run() {
     --live "$work/$tag/live-q" -m "$work/$tag/live-q.json"
   "$synth" --scenario desktop --seed "$seed" -d 1 --max-image 64K --ryll-intent --live "$work/$tag/live-intent"
   "$synth" --scenario desktop --seed "$seed" -d 1 --max-image 256K --ryll-compat --bugreport "$work/$tag/br.zip"
+  # what ryll's channels hand over (playback bodies, no usbredir), a type spice-protocol does not name
+  "$synth" --scenario desktop --seed "$seed" -d 1 --max-image 64K --ryll-compat --unknown-type \
+    --live "$work/$tag/live-u" -m "$work/$tag/live-u.json"
+  "$synth" --scenario desktop --seed "$seed" -d 1 --max-image 64K --ryll-compat --unknown-type=1234 \
+    --bugreport "$work/$tag/bu.zip" -m "$work/$tag/bu.json"
 }
 run a 42; run b 42; run c 43
 diff -r "$work/a" "$work/b"
