@@ -106,13 +106,15 @@ char *report_trigger_comment(const input_metadata *m, const report_trigger_place
         g_string_append_printf(out, "ryll bug report triggered here: %s", what);
     g_free(what);
     const char *at = metadata_string(m, "triggered_at");
-    g_string_append_printf(out, "\nTriggered at %s (wall clock), %.6f s into traffic.pcap's clock (triggered_uptime_secs)",
+    /* One line: Wireshark 4.4 shows a comment's lines as items of their own. */
+    g_string_append_printf(out, " (triggered at %s, wall clock, %.6f s into traffic.pcap's clock, triggered_uptime_secs",
                            at ? at : "(time not given)", (double)trigger / 1e9);
     GDateTime *zero = clock_zero(m);
     char *frame_wall = wall_clock(zero, place->frame_ns), *zero_wall = wall_clock(zero, 0);
     g_string_append_printf(out, "; this frame is at %.6f s", (double)place->frame_ns / 1e9);
     if (frame_wall)
         g_string_append_printf(out, " (%s); t=0 is %s", frame_wall, zero_wall);
+    g_string_append_c(out, ')');
     g_free(frame_wall);
     g_free(zero_wall);
     if (zero)
