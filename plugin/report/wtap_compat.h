@@ -4,17 +4,24 @@
  * 4.6 ships wiretap/wtap_module.h, which declares struct wtap and the file
  * readers: it is used as it is. Debian's 4.0 and 4.4 dev packages ship no
  * wtap-int.h (nor wiretap/file_wrappers.h's wsutil/file_util.h), so struct
- * wtap is mirrored here for those two, member for member as each version's
- * wtap-int.h declares it (4.0.17 and 4.4.19; the offsets the plugin uses
- * were checked against Debian's own usbdump.so and libwiretap's wtap_close:
- * priv 0x50 / 0x60, subtype_read 0x60 / 0x70, file_encap 0x80 / 0x90).
+ * wtap is mirrored here for those two, member for member: 4.4's as
+ * wireshark's wiretap/wtap-int.h of the 4.4 branch declares it; 4.0's as
+ * 3.6's wtap-int.h declares it plus the two members 4.0 adds after
+ * interface_data and dsbs (next_interface_data, pathname), every offset
+ * checked against Debian's 4.0.17 binaries: its usbdump.so writes
+ * file_type_subtype at 0x14, priv at 0x50, subtype_read/seek_read at
+ * 0x60/0x68, file_encap/file_tsprec at 0x80; its libwiretap's wtap_close
+ * frees shb_hdrs 0x20, interface_data 0x28, nrbs 0x38, dsbs 0x40, pathname
+ * 0x48, priv 0x50, fast_seek 0xa0 and calls subtype_close at 0x78 (4.4:
+ * priv 0x60, file_encap 0x90, as its usbdump.so).
  * report_wtap.c checks the mirror at registration against libwiretap's
- * public accessors (spicecap_wtap_mirror_check) and registers nothing on a
+ * public accessors (mirror_check) and registers nothing on a
  * mismatch. 4.2 was never built here: it is refused at compile time. */
 #ifndef SPICECAP_REPORT_WTAP_COMPAT_H
 #define SPICECAP_REPORT_WTAP_COMPAT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <ws_version.h>
 
@@ -92,6 +99,9 @@ struct wtap {
     wtap_new_secrets_callback_t add_new_secrets;
     GPtrArray *fast_seek;
 };
+/* The offsets Debian's 4.4.19 usbdump.so uses. */
+_Static_assert(offsetof(struct wtap, priv) == 0x60 && offsetof(struct wtap, file_encap) == 0x90,
+               "struct wtap mirror (4.4)");
 #elif WIRESHARK_VERSION_MAJOR == 4 && WIRESHARK_VERSION_MINOR == 0
 /* 4.0's wtap-int.h. */
 struct wtap {
@@ -119,6 +129,12 @@ struct wtap {
     wtap_new_secrets_callback_t add_new_secrets;
     GPtrArray *fast_seek;
 };
+/* The offsets Debian's 4.0.17 usbdump.so and wtap_close use. */
+_Static_assert(offsetof(struct wtap, file_type_subtype) == 0x14 && offsetof(struct wtap, pathname) == 0x48 &&
+                   offsetof(struct wtap, priv) == 0x50 && offsetof(struct wtap, subtype_read) == 0x60 &&
+                   offsetof(struct wtap, subtype_close) == 0x78 && offsetof(struct wtap, file_encap) == 0x80 &&
+                   offsetof(struct wtap, fast_seek) == 0xa0,
+               "struct wtap mirror (4.0)");
 #else
 #error "spicecap_report.so knows struct wtap of Wireshark 4.0, 4.4 and 4.6 only (wtap_compat.h)"
 #endif
