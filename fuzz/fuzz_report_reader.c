@@ -39,19 +39,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     touch(r->os, &sink);
     touch(r->application, &sink);
     touch(r->trigger_comment, &sink);
+    const report_source *traffic = report_traffic(r, &src);
     uint64_t offset = pcap_records_first(&r->pcap);
     pcap_record rec, again;
     char *why = NULL;
-    while (pcap_records_at(&r->pcap, offset, &rec, &why) == PCAP_RECORD_OK) {
+    uint8_t *bytes = g_malloc(PCAP_RECORDS_MAX_CAPLEN);
+    while (pcap_records_at(&r->pcap, traffic, offset, &rec, &why) == PCAP_RECORD_OK) {
+        if (!pcap_records_read(&r->pcap, traffic, &rec, bytes, &why))
+            abort(); /* a record whose header was read lies inside the file */
         if (rec.caplen)
-            sink += rec.bytes[0] ^ rec.bytes[rec.caplen - 1];
+            sink += bytes[0] ^ bytes[rec.caplen - 1];
         touch(report_comment_at(r, offset), &sink);
-        if (pcap_records_at(&r->pcap, offset, &again, &why) != PCAP_RECORD_OK || again.next != rec.next ||
+        if (pcap_records_at(&r->pcap, traffic, offset, &again, &why) != PCAP_RECORD_OK || again.next != rec.next ||
             again.caplen != rec.caplen || pcap_record_time_ns(&again) != pcap_record_time_ns(&rec))
             abort(); /* a random-access read that differs from the sequential one */
         offset = rec.next;
     }
     g_free(why);
+    g_free(bytes);
     (void)sink;
     report_free(r);
     return 0;

@@ -60,15 +60,16 @@ static JsonObject *optional_object(const report_source *src, const zip_directory
 
 /* The first record at or after the trigger, else the last record. A record
  * that cannot be read ends the search (the read reports it there). */
-static void place_trigger(report *r)
+static void place_trigger(report *r, const report_source *file)
 {
+    const report_source *src = report_traffic(r, file);
     uint64_t trigger;
     if (!report_trigger_ns(r->metadata, &trigger))
         return;
     uint64_t offset = pcap_records_first(&r->pcap), frame = 0;
     pcap_record rec;
     char *error = NULL;
-    while (pcap_records_at(&r->pcap, offset, &rec, &error) == PCAP_RECORD_OK) {
+    while (pcap_records_at(&r->pcap, src, offset, &rec, &error) == PCAP_RECORD_OK) {
         frame++;
         r->trigger.found = true;
         r->trigger.frame = frame;
@@ -81,6 +82,25 @@ static void place_trigger(report *r)
     g_free(error);
     r->trigger.frames_read = frame;
     r->trigger.after_end = r->trigger.found && r->trigger.frame_ns < trigger;
+}
+
+/* traffic.pcap checked and its header read: in place when stored, else
+ * inflated into r->traffic. */
+static bool load_traffic(report *r, const report_source *src, const zip_member *m, char **why)
+{
+    uint64_t data_at;
+    if (!zip_member_data(src, m, REPORT_MAX_PCAP_BYTES, &data_at, why))
+        return false;
+    if (zip_member_stored(m)) {
+        if (!zip_member_check_stored(src, m, data_at, why))
+            return false;
+        return pcap_records_open(&r->pcap, src, data_at, m->size, why);
+    }
+    size_t len = 0;
+    if (!zip_member_read(src, m, REPORT_MAX_PCAP_BYTES, &r->traffic, &len, why))
+        return false;
+    report_source_memory(&r->traffic_source, &r->traffic_memory, r->traffic, len);
+    return pcap_records_open(&r->pcap, &r->traffic_source, 0, len, why);
 }
 
 static report_open_status broken(report *r, char **error, char *why)
@@ -129,8 +149,7 @@ report_open_status report_open(const report_source *src, const char *name, repor
         report_free(r);
         return REPORT_NOT_MINE;
     }
-    if (!zip_member_read(src, traffic_member, REPORT_MAX_PCAP_BYTES, &r->traffic, &r->traffic_len, &why) ||
-        !pcap_records_open(&r->pcap, r->traffic, r->traffic_len, &why)) {
+    if (!load_traffic(r, src, traffic_member, &why)) {
         zip_directory_clear(&dir);
         return broken(r, error, why);
     }
@@ -138,7 +157,7 @@ report_open_status report_open(const report_source *src, const char *name, repor
     JsonObject *session = optional_object(src, &dir, REPORT_MEMBER_SESSION, notes);
     JsonObject *disconnect = optional_object(src, &dir, REPORT_MEMBER_DISCONNECT, notes);
     zip_directory_clear(&dir);
-    place_trigger(r);
+    place_trigger(r, src);
     r->section_comment = report_section_comment(r->metadata, session, disconnect, &r->trigger, notes->str);
     if (r->trigger.found)
         r->trigger_comment = report_trigger_comment(r->metadata, &r->trigger);
@@ -164,6 +183,11 @@ void report_free(report *r)
     g_free(r->application);
     g_free(r->trigger_comment);
     g_free(r);
+}
+
+const report_source *report_traffic(const report *r, const report_source *file)
+{
+    return r->traffic ? &r->traffic_source : file;
 }
 
 const char *report_comment_at(const report *r, uint64_t offset)

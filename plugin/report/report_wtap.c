@@ -14,16 +14,20 @@
 
 static int report_file_type = -1;
 
-/* Per open file, in wth->priv (which wtap_close() g_free()s after
- * subtype_close has freed what it holds). */
-typedef struct report_state {
-    report *report;
-    uint64_t next; /* the next record's offset in traffic.pcap, for sequential reads */
-} report_state;
-
 typedef struct fh_source {
     FILE_T fh;
 } fh_source;
+
+/* Per open file, in wth->priv (which wtap_close() g_free()s after
+ * subtype_close has freed what it holds). A stored traffic.pcap is read in
+ * place: sequential reads through wth->fh, random-access reads through
+ * wth->random_fh, as Wireshark's own readers do (the GUI interleaves them). */
+typedef struct report_state {
+    report *report;
+    fh_source sequential_fh, random_fh;
+    report_source sequential, random;
+    uint64_t next; /* the next record's offset in traffic.pcap, for sequential reads */
+} report_state;
 
 static int fh_read_at(void *ctx, uint64_t offset, void *buf, size_t len, char **error)
 {
@@ -52,13 +56,22 @@ static int fh_read_at(void *ctx, uint64_t offset, void *buf, size_t len, char **
     return 0;
 }
 
-/* One record into rec (and buf before 4.6), with the trigger comment. */
-static spicecap_wtap_bool put_record(wtap *wth, const report *r, uint64_t offset, wtap_rec *rec, Buffer *bytes,
-                                     int *err, char **err_info, uint64_t *next)
+static void fh_source_init(report_source *src, fh_source *fs, FILE_T fh, uint64_t size)
 {
+    fs->fh = fh;
+    src->ctx = fs;
+    src->size = size;
+    src->read_at = fh_read_at;
+}
+
+/* One record into rec (and buf before 4.6), with the trigger comment. */
+static spicecap_wtap_bool put_record(wtap *wth, const report *r, const report_source *file, uint64_t offset,
+                                     wtap_rec *rec, Buffer *bytes, int *err, char **err_info, uint64_t *next)
+{
+    const report_source *src = report_traffic(r, file);
     pcap_record pr;
     char *why = NULL;
-    switch (pcap_records_at(&r->pcap, offset, &pr, &why)) {
+    switch (pcap_records_at(&r->pcap, src, offset, &pr, &why)) {
     case PCAP_RECORD_OK:
         break;
     case PCAP_RECORD_END:
@@ -83,7 +96,12 @@ static spicecap_wtap_bool put_record(wtap *wth, const report *r, uint64_t offset
     rec->rec_header.packet_header.caplen = pr.caplen;
     rec->rec_header.packet_header.len = pr.len;
     ws_buffer_assure_space(bytes, pr.caplen);
-    memcpy(ws_buffer_start_ptr(bytes), pr.bytes, pr.caplen);
+    if (!pcap_records_read(&r->pcap, src, &pr, ws_buffer_start_ptr(bytes), &why)) {
+        *err = WTAP_ERR_BAD_FILE;
+        *err_info = g_strdup_printf("spicecap_report: %s", why);
+        g_free(why);
+        return FALSE;
+    }
 #if SPICECAP_WTAP_AT_LEAST(4, 6)
     ws_buffer_increase_length(bytes, pr.caplen);
 #endif
@@ -103,15 +121,16 @@ static spicecap_wtap_bool report_read(wtap *wth, wtap_rec *rec, SPICECAP_WTAP_BU
 {
     report_state *s = wth->priv;
     *data_offset = (int64_t)s->next;
-    return put_record(wth, s->report, s->next, rec, spicecap_wtap_record_bytes(rec, buf), err, err_info, &s->next);
+    return put_record(wth, s->report, &s->sequential, s->next, rec, spicecap_wtap_record_bytes(rec, buf), err,
+                      err_info, &s->next);
 }
 
 static spicecap_wtap_bool report_seek_read(wtap *wth, int64_t seek_off, wtap_rec *rec,
                                            SPICECAP_WTAP_BUFFER_PARAM int *err, char **err_info)
 {
     report_state *s = wth->priv;
-    if (!put_record(wth, s->report, (uint64_t)seek_off, rec, spicecap_wtap_record_bytes(rec, buf), err, err_info,
-                    NULL)) {
+    if (!put_record(wth, s->report, &s->random, (uint64_t)seek_off, rec, spicecap_wtap_record_bytes(rec, buf), err,
+                    err_info, NULL)) {
         if (*err == 0) { /* a random read at the end: the offset was no record's */
             *err = WTAP_ERR_BAD_FILE;
             *err_info = g_strdup_printf("spicecap_report: no record at offset %" PRId64, seek_off);
@@ -153,14 +172,17 @@ static wtap_open_return_val report_open_file(wtap *wth, int *err, spicecap_errin
     int64_t size = wtap_file_size(wth, err);
     if (size < 0)
         return WTAP_OPEN_ERROR;
-    fh_source fs = {wth->fh};
-    report_source src = {.ctx = &fs, .size = (uint64_t)size, .read_at = fh_read_at};
+    report_state *s = g_new0(report_state, 1);
+    fh_source_init(&s->sequential, &s->sequential_fh, wth->fh, (uint64_t)size);
+    fh_source_init(&s->random, &s->random_fh, wth->random_fh, (uint64_t)size);
     report *r = NULL;
     char *why = NULL;
-    switch (report_open(&src, "the report", &r, &why)) {
+    switch (report_open(&s->sequential, "the report", &r, &why)) {
     case REPORT_NOT_MINE:
+        g_free(s);
         return WTAP_OPEN_NOT_MINE;
     case REPORT_BROKEN:
+        g_free(s);
         *err = WTAP_ERR_BAD_FILE;
         *err_info = g_strdup_printf("spicecap_report: %s", why);
         g_free(why);
@@ -174,9 +196,9 @@ static wtap_open_return_val report_open_file(wtap *wth, int *err, spicecap_errin
         *err_info = g_strdup_printf("spicecap_report: traffic.pcap's link type %u is not one Wireshark knows",
                                     r->pcap.linktype);
         report_free(r);
+        g_free(s);
         return WTAP_OPEN_ERROR;
     }
-    report_state *s = g_new0(report_state, 1);
     s->report = r;
     s->next = pcap_records_first(&r->pcap);
     wth->priv = s;

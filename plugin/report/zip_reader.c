@@ -238,11 +238,8 @@ static bool inflate_member(const report_source *src, const zip_member *m, uint64
     return ok;
 }
 
-bool zip_member_read(const report_source *src, const zip_member *m, uint64_t max, uint8_t **out, size_t *len,
-                     char **error)
+bool zip_member_data(const report_source *src, const zip_member *m, uint64_t max, uint64_t *data_at, char **error)
 {
-    *out = NULL;
-    *len = 0;
     if (m->zip64) {
         *error = g_strdup_printf("%s is a zip64 member, which ryll never writes and this reader does not read",
                                  m->name);
@@ -271,21 +268,73 @@ bool zip_member_read(const report_source *src, const zip_member *m, uint64_t max
         return false;
     }
     uint8_t local[LOCAL_LEN];
+    char *why = NULL;
     if (m->local_offset > src->size || src->size - m->local_offset < LOCAL_LEN ||
-        src->read_at(src->ctx, m->local_offset, local, sizeof local, error) != 0 ||
+        src->read_at(src->ctx, m->local_offset, local, sizeof local, &why) != 0 ||
         memcmp(local, ZIP_LOCAL_MAGIC, 4) != 0) {
-        g_free(*error);
+        g_free(why);
         *error = g_strdup_printf("%s: no local header at offset %" G_GUINT64_FORMAT " (corrupt or truncated zip)",
                                  m->name, m->local_offset);
         return false;
     }
-    uint64_t data_at = m->local_offset + LOCAL_LEN + spicecap_le16(local + 26) + spicecap_le16(local + 28);
-    if (data_at > src->size || m->compressed > src->size - data_at) {
+    *data_at = m->local_offset + LOCAL_LEN + spicecap_le16(local + 26) + spicecap_le16(local + 28);
+    if (*data_at > src->size || m->compressed > src->size - *data_at) {
         *error = g_strdup_printf("%s: its %" G_GUINT64_FORMAT " bytes at offset %" G_GUINT64_FORMAT
                                  " run past the end of the %" G_GUINT64_FORMAT "-byte file (truncated zip)",
-                                 m->name, m->compressed, data_at, src->size);
+                                 m->name, m->compressed, *data_at, src->size);
         return false;
     }
+    return true;
+}
+
+bool zip_member_stored(const zip_member *m)
+{
+    return m->method == METHOD_STORED;
+}
+
+/* zlib's crc32 takes uInt lengths: in steps. */
+static uLong crc_add(uLong crc, const uint8_t *bytes, uint64_t len)
+{
+    for (uint64_t at = 0; at < len;) {
+        uInt step = (uInt)MIN((uint64_t)1 << 30, len - at);
+        crc = crc32(crc, bytes + at, step);
+        at += step;
+    }
+    return crc;
+}
+
+static bool crc_matches(const zip_member *m, uLong crc, char **error)
+{
+    if (crc == m->crc32)
+        return true;
+    *error = g_strdup_printf("%s: CRC-32 %08lx, not the %08x its directory entry states (corrupt)", m->name,
+                             (unsigned long)crc, m->crc32);
+    return false;
+}
+
+bool zip_member_check_stored(const report_source *src, const zip_member *m, uint64_t data_at, char **error)
+{
+    uint8_t *chunk = g_malloc(INFLATE_CHUNK);
+    uLong crc = crc32(0L, Z_NULL, 0);
+    bool ok = true;
+    for (uint64_t at = 0; ok && at < m->size;) {
+        size_t step = (size_t)MIN((uint64_t)INFLATE_CHUNK, m->size - at);
+        ok = src->read_at(src->ctx, data_at + at, chunk, step, error) == 0;
+        crc = crc_add(crc, chunk, step);
+        at += step;
+    }
+    g_free(chunk);
+    return ok && crc_matches(m, crc, error);
+}
+
+bool zip_member_read(const report_source *src, const zip_member *m, uint64_t max, uint8_t **out, size_t *len,
+                     char **error)
+{
+    *out = NULL;
+    *len = 0;
+    uint64_t data_at;
+    if (!zip_member_data(src, m, max, &data_at, error))
+        return false;
     uint8_t *bytes = g_try_malloc(m->size ? m->size : 1);
     if (bytes == NULL) {
         *error = g_strdup_printf("%s: no memory for its %" G_GUINT64_FORMAT " bytes", m->name, m->size);
@@ -293,21 +342,7 @@ bool zip_member_read(const report_source *src, const zip_member *m, uint64_t max
     }
     bool ok = m->method == METHOD_STORED ? src->read_at(src->ctx, data_at, bytes, m->size, error) == 0
                                          : inflate_member(src, m, data_at, bytes, error);
-    if (ok) {
-        /* zlib's crc32 takes uInt lengths: in steps. */
-        uLong crc = crc32(0L, Z_NULL, 0);
-        for (uint64_t at = 0; at < m->size;) {
-            uInt step = (uInt)MIN((uint64_t)1 << 30, m->size - at);
-            crc = crc32(crc, bytes + at, step);
-            at += step;
-        }
-        if (crc != m->crc32) {
-            *error = g_strdup_printf("%s: CRC-32 %08lx, not the %08x its directory entry states (corrupt)", m->name,
-                                     (unsigned long)crc, m->crc32);
-            ok = false;
-        }
-    }
-    if (!ok) {
+    if (!ok || !crc_matches(m, crc_add(crc32(0L, Z_NULL, 0), bytes, m->size), error)) {
         g_free(bytes);
         return false;
     }

@@ -46,6 +46,16 @@ const zip_member *zip_directory_find(const zip_directory *dir, const char *name)
  * there is none): known even when the directory at the end is not. */
 char *zip_first_member_name(const report_source *src);
 
+/* Where a member's bytes start (*data_at), once it is known to be one this
+ * reader reads: not zip64, not encrypted, stored or deflated, at most max
+ * bytes, sizes that can be, and lying inside the file. false with *error. */
+bool zip_member_data(const report_source *src, const zip_member *m, uint64_t max, uint64_t *data_at, char **error);
+bool zip_member_stored(const zip_member *m);
+/* A stored member's CRC-32, read through a small buffer: true when it
+ * matches its directory entry. (A stored traffic.pcap is then read in
+ * place, never copied.) */
+bool zip_member_check_stored(const report_source *src, const zip_member *m, uint64_t data_at, char **error);
+
 /* The bytes of a member, inflated and checked against its CRC-32, at most
  * max bytes (a larger member is refused): true with *out (g_free it) and
  * *len, or false with *error. */
