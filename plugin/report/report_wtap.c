@@ -95,6 +95,10 @@ static spicecap_wtap_bool put_record(wtap *wth, const report *r, const report_so
     rec->ts.nsecs = (int)pr.nanoseconds;
     rec->rec_header.packet_header.caplen = pr.caplen;
     rec->rec_header.packet_header.len = pr.len;
+#if SPICECAP_WTAP_AT_LEAST(4, 6)
+    /* The record's own buffer holds this record's bytes and no others. */
+    ws_buffer_clean(bytes);
+#endif
     ws_buffer_assure_space(bytes, pr.caplen);
     if (!pcap_records_read(&r->pcap, src, &pr, ws_buffer_start_ptr(bytes), &why)) {
         *err = WTAP_ERR_BAD_FILE;

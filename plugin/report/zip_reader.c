@@ -2,6 +2,7 @@
 
 #include <glib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <zlib.h>
 
 #include "bytes.h"
@@ -327,6 +328,24 @@ bool zip_member_check_stored(const report_source *src, const zip_member *m, uint
     return ok && crc_matches(m, crc, error);
 }
 
+/* A buffer for a member's bytes, g_free()d by its owner. A large one (an
+ * inflated traffic.pcap) is asked to be backed by huge pages where the
+ * kernel has them: filling 50 MB of fresh 4 KiB pages cost 100-300 ms of
+ * page faults on the project's machine, against 10 ms with huge pages. */
+static uint8_t *member_buffer(uint64_t size)
+{
+    uint8_t *bytes = g_try_malloc(size ? size : 1);
+#ifdef MADV_HUGEPAGE
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    if (bytes && size >= 2 * huge) {
+        uintptr_t start = ((uintptr_t)bytes + huge - 1) & ~(huge - 1), end = ((uintptr_t)bytes + size) & ~(huge - 1);
+        if (end > start)
+            (void)madvise((void *)start, end - start, MADV_HUGEPAGE); /* advice only: refused is fine */
+    }
+#endif
+    return bytes;
+}
+
 bool zip_member_read(const report_source *src, const zip_member *m, uint64_t max, uint8_t **out, size_t *len,
                      char **error)
 {
@@ -335,7 +354,7 @@ bool zip_member_read(const report_source *src, const zip_member *m, uint64_t max
     uint64_t data_at;
     if (!zip_member_data(src, m, max, &data_at, error))
         return false;
-    uint8_t *bytes = g_try_malloc(m->size ? m->size : 1);
+    uint8_t *bytes = member_buffer(m->size);
     if (bytes == NULL) {
         *error = g_strdup_printf("%s: no memory for its %" G_GUINT64_FORMAT " bytes", m->name, m->size);
         return false;
