@@ -349,3 +349,13 @@ def test_hostile_report_gives_an_error(rt, reports, case):
         assert len(out.splitlines()) == len(timestamps_ns(dict(items)["traffic.pcap"])) - 1
     else:
         assert "damaged or corrupt" in err and "spicecap_report" in err and reason in err, err
+
+
+def test_trigger_in_expert_info(rt, reports):
+    """The trigger comment is Expert Information's one comment (-z expert)."""
+    items, data = variant(reports, "synth-display")
+    meta = json.loads(dict(items)["metadata.json"])
+    rc, out, err = rt.run("-q", "-z", "expert,comment", capture=put(rt, "expert.zip", data))
+    assert rc == 0, err
+    section = out[out.index("Comments (1)"):]
+    assert "ryll bug report triggered here: %s report on %s" % (report_type_text(meta), meta["channel"]) in section
