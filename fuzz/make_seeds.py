@@ -2,9 +2,11 @@
 """Writes the seed corpora of the fuzz targets from fixtures/, cut small.
 
 Usage: make_seeds.py SOURCE_DIR [BODIES.pcap...]
+       make_seeds.py SOURCE_DIR --only TARGET
   writes SOURCE_DIR/fuzz/corpus/<target>/; each BODIES.pcap (a recorded
   capture, e.g. the one tests/plugin/make_body_capture writes with one of
   each body the plugin decodes) adds its messages to plugin_dissect's seeds.
+  --only writes that target's seeds alone (report_reader needs no BODIES).
 
 Seeds are the starting points libFuzzer mutates: each shows a target one
 shape of valid input (a file format, a wrapper, a link stage, a message
@@ -192,6 +194,47 @@ def flow_pcap(path, port, first=0, count=None, budget=4 * CAPTURE_BUDGET):
     return b"".join(out)
 
 
+def report_zip(members, compress=zipfile.ZIP_STORED):
+    """A zip of (name, bytes) members, in order, with fixed dates (same bytes each run)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, body in members:
+            z.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), body, compress_type=compress)
+    return buf.getvalue()
+
+
+def report_seeds(src):
+    """Name -> bytes: ryll bug reports as the file-type plugin reads them
+    (stored as ryll writes them, deflated, either pcap byte order and
+    resolution, with the optional members), and the zips it must refuse or
+    leave to other readers."""
+    with zipfile.ZipFile(os.path.join(src, "fixtures", "bugreport", "bugreport.zip")) as z:
+        members = [(i.filename, z.read(i)) for i in z.infolist()]
+    members = [(n, cut_pcap(b, 4 * 1024) if n == "traffic.pcap" else b) for n, b in members]
+    pcap = dict(members)["traffic.pcap"]
+    seeds = {"stored.zip": report_zip(members), "deflated.zip": report_zip(members, zipfile.ZIP_DEFLATED)}
+    other = pcapio.read_pcap(pcap)
+    other.byteorder = ">" if other.byteorder == "<" else "<"
+    other.magic = pcapio.MAGIC_NSEC
+    swapped = other.header() + b"".join(other.record_bytes(rec) for rec in other.records)
+    seeds["swapped-nsec.zip"] = report_zip([(n, swapped if n == "traffic.pcap" else b) for n, b in members])
+    extra = [("session.json", b'{"fps": 29.5, "video_drop_count": 3, "display_lag_recent_min_us": 100, '
+                              b'"display_lag_recent_mean_us": 250, "display_lag_recent_max_us": 900}'),
+             ("disconnect-cause.json", b'{"channel": "display", "error_message": "connection reset", '
+                                       b'"error_kind": "Io", "keepalive_timeout_fired": false}')]
+    names = {n for n, _ in extra}
+    seeds["with-session-disconnect.zip"] = report_zip([m for m in members if m[0] not in names] + extra)
+    late = [(n, b.replace(b'"triggered_uptime_secs"', b'"triggered_uptime_secs": 99999.5, "x"')
+             if n == "metadata.json" else b) for n, b in members]
+    seeds["trigger-after-end.zip"] = report_zip(late)
+    seeds["not-ryll.zip"] = report_zip([("readme.txt", b"hello"), ("traffic.pcap", pcap)])
+    whole = seeds["stored.zip"]
+    seeds["truncated.zip"] = whole[: len(whole) // 2]
+    # General purpose bit 0 (encrypted) on every central directory entry.
+    seeds["encrypted.zip"] = whole.replace(b"PK\x01\x02\x14\x00\x00\x00", b"PK\x01\x02\x14\x00\x01\x00")
+    return seeds
+
+
 def stream_seeds(src):
     """spice_stream inputs: the SPICE bytes of one connection as chunks."""
     fx = os.path.join(src, "fixtures")
@@ -362,8 +405,13 @@ def main():
     captures = capture_seeds(src)
     plan = {"capture_reader": captures, "validation": captures,
             "spice_stream": stream_seeds(src),
-            "plugin_dissect": {**dissect_seeds(src, sys.argv[2:]), **recorded_flow_seeds(src)}}
+            "plugin_dissect": None, "report_reader": report_seeds(src)}
+    only = sys.argv[3] if sys.argv[2:3] == ["--only"] else None
+    if only is None:
+        plan["plugin_dissect"] = {**dissect_seeds(src, sys.argv[2:]), **recorded_flow_seeds(src)}
     for target, seeds in plan.items():
+        if only is not None and target != only:
+            continue
         shutil.rmtree(os.path.join(corpus, target), ignore_errors=True)
         for name, data in sorted(seeds.items()):
             write(os.path.join(corpus, target), name, data)

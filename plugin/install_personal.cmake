@@ -1,7 +1,7 @@
 # Run by `cmake --install` (plugin/CMakeLists.txt's install(CODE)), not at
 # configure time: installs the plugin into the personal plugin folder of the
 # user who runs the install,
-#   <home>/.local/lib/wireshark/plugins/<major.minor>/epan/spicecap.so
+#   <home>/.local/lib/wireshark/plugins/<major.minor>/<kind>/<plugin>.so
 # where <home> is
 #   - under sudo (root, with SUDO_USER another user): SUDO_USER's home, from
 #     the password database, and what is made there is given to that user
@@ -9,7 +9,9 @@
 #     of no use to the one who typed sudo);
 #   - otherwise $HOME, or the home of the running uid when HOME is unset.
 # In: SPICECAP_INSTALL_PLUGIN (the built .so), SPICECAP_INSTALL_WS_VERSION
-# (major.minor of the Wireshark built against), SPICECAP_INSTALL_BUILD_DIR
+# (major.minor of the Wireshark built against), SPICECAP_INSTALL_KIND (epan
+# for a dissector, wiretap for a file-type plugin; epan when unset),
+# SPICECAP_INSTALL_BUILD_DIR
 # (the top of the build tree). DESTDIR is honoured by
 # file(INSTALL), and the installed file is listed in install_manifest.txt.
 
@@ -55,7 +57,11 @@ function(spicecap_install_personal)
                         "set HOME, or configure with -DSPICECAP_PLUGIN_DIR=... or -DSPICECAP_SYSTEM_PLUGIN=ON")
   endif()
 
-  set(folder "${home}/.local/lib/wireshark/plugins/${SPICECAP_INSTALL_WS_VERSION}/epan")
+  set(kind "${SPICECAP_INSTALL_KIND}")
+  if(kind STREQUAL "")
+    set(kind epan)
+  endif()
+  set(folder "${home}/.local/lib/wireshark/plugins/${SPICECAP_INSTALL_WS_VERSION}/${kind}")
   message(STATUS "spicecap: the personal plugin folder of ${user}: ${folder}")
 
   # The folders that the install makes, to hand them to SUDO_USER afterwards.

@@ -7,7 +7,8 @@
 #   3. the plugin's dependency is the libwireshark ABI package of the build
 #      (libwireshark16 on 4.0, 18 on 4.4, 19 on 4.6);
 #   4. tshark -G plugins, as root and as a plain user (uid 65534), lists the
-#      plugin from the system folder with the project's version;
+#      plugins from the system folder with the project's version (spicecap.so
+#      in epan/, spicecap_report.so in wiretap/);
 #   5. man spicecap-validate and spicecap-synth; both tools' --version;
 #   6. the plugin's tshark tests against the installed plugin (pytest with
 #      --plugin installed; BUILD is a build tree of the same source, for the
@@ -80,6 +81,11 @@ for who in root user; do
   line=$("${run[@]}" tshark -G plugins 2>/dev/null | grep '^spicecap\.so' || true)
   echo "$who: ${line:-nothing}"
   [[ $line == *"$cmake_version"*"$plugin_dir/spicecap.so" ]] || fail "tshark -G plugins as $who does not list $plugin_dir/spicecap.so $cmake_version"
+  wiretap_dir=${plugin_dir%/epan}/wiretap
+  line=$("${run[@]}" tshark -G plugins 2>/dev/null | grep '^spicecap_report\.so' || true)
+  echo "$who: ${line:-nothing}"
+  [[ $line == *"$cmake_version"*"$wiretap_dir/spicecap_report.so" ]] ||
+    fail "tshark -G plugins as $who does not list $wiretap_dir/spicecap_report.so $cmake_version"
 done
 
 step "manual pages and --version"
@@ -98,9 +104,11 @@ done
 step "the plugin's tshark tests, against the installed plugin"
 export ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 pytest=$(command -v pytest-3 || command -v pytest) || { echo "package-check: no pytest (python3-pytest)" >&2; exit 2; }
-(cd "$work" && "$pytest" -q -rA --source-dir "$src" --build-dir "$build" --plugin installed --wireshark-version "$ws_major_minor" \
+(cd "$work" && "$pytest" -q -rA --source-dir "$src" --build-dir "$build" --plugin installed --report-plugin installed \
+  --wireshark-version "$ws_major_minor" \
   "$src/tests/plugin/test_dissect.py" "$src/tests/plugin/test_bodies.py" "$src/tests/plugin/test_real_capture.py" \
-  "$src/tests/plugin/test_tools_agree.py" "$src/tests/plugin/test_ryll_output.py") || fail "plugin tests against the installed plugin"
+  "$src/tests/plugin/test_tools_agree.py" "$src/tests/plugin/test_ryll_output.py" "$src/tests/plugin/test_report_zip.py") ||
+  fail "plugin tests against the installed plugins"
 
 step "apt remove leaves nothing behind"
 installed_files=$(dpkg-query -L "${packages[@]}" | sort -u)
@@ -117,6 +125,7 @@ for p in "${packages[@]}"; do
   case $status in "" | "un "*) ;; *) echo "$p still known to dpkg: '$status'"; left=1 ;; esac
 done
 [ -d "$plugin_dir" ] && [ -e "$plugin_dir/spicecap.so" ] && left=1
+[ -e "${plugin_dir%/epan}/wiretap/spicecap_report.so" ] && left=1
 [ "$left" -eq 0 ] || fail "apt remove left files behind"
 echo "removed: $(wc -l <<<"$installed_files") paths checked"
 

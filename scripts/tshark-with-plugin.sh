@@ -12,6 +12,10 @@
 #   --read FILE       tshark -r FILE, FILE first copied into the folder when the
 #                     user tshark runs as cannot read it
 #   --env NAME=VALUE  set for tshark alone (LD_PRELOAD, ASAN_OPTIONS, TZ, ...)
+#   --wiretap FILE.so a file-type plugin (spicecap_report.so) put beside it in
+#                     plugins/X.Y/wiretap; repeatable
+#   --program NAME    run NAME (capinfos, editcap) from tshark's folder
+#                     instead of tshark, with the same plugins
 #
 # The folder holds plugins/X.Y/epan/PLUGIN.so (WIRESHARK_PLUGIN_DIR) and
 # home/ (HOME, so no personal plugin or preference of the caller's is read).
@@ -24,9 +28,9 @@
 # /usr/bin/time applies to tshark itself. Exit status: tshark's, or 2 for a
 # usage error.
 set -euo pipefail
-usage() { sed -n '5,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '5,21p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
-tshark=${TSHARK:-tshark} version="" folder="" read="" envs=()
+tshark=${TSHARK:-tshark} version="" folder="" read="" envs=() wiretaps=() program=""
 while [ $# -gt 0 ]; do
   case $1 in
     --tshark) tshark=$2; shift 2 ;;
@@ -34,6 +38,8 @@ while [ $# -gt 0 ]; do
     --folder) folder=$2; shift 2 ;;
     --read) read=$2; shift 2 ;;
     --env) envs+=("$2"); shift 2 ;;
+    --wiretap) wiretaps+=("$2"); shift 2 ;;
+    --program) program=$2; shift 2 ;;
     -h | --help) usage ;;
     --) usage ;;
     -*) echo "tshark-with-plugin: unknown option $1" >&2; usage ;;
@@ -87,6 +93,21 @@ if ! $installed; then
   fi
   plugin_dir=(WIRESHARK_PLUGIN_DIR="$folder/plugins")
 fi
+if [ ${#wiretaps[@]} -gt 0 ]; then
+  wiretap=$folder/plugins/$version/wiretap
+  mkdir -p "$wiretap"
+  chmod 755 "$folder/plugins" "$folder/plugins/$version" "$wiretap"
+  for w in "${wiretaps[@]}"; do
+    [ -f "$w" ] || { echo "tshark-with-plugin: no wiretap plugin at $w" >&2; exit 2; }
+    target=$wiretap/$(basename "$w")
+    if ! cmp -s "$w" "$target"; then
+      cp "$w" "$target.$$"
+      chmod 644 "$target.$$"
+      mv -f "$target.$$" "$target"
+    fi
+  done
+  plugin_dir=(WIRESHARK_PLUGIN_DIR="$folder/plugins")
+fi
 [ -z "$owner" ] || chown "$owner" "$folder/home"
 
 args=()
@@ -99,8 +120,17 @@ if [ -n "$read" ]; then
   args=(-r "$read")
 fi
 
+run=$tshark
+if [ -n "$program" ]; then
+  # capinfos, editcap ...: beside tshark (the same Wireshark), else on PATH.
+  tshark_path=$(command -v "$tshark" || true)
+  run=$program
+  if [ -n "$tshark_path" ] && [ -x "$(dirname "$tshark_path")/$program" ]; then
+    run=$(dirname "$tshark_path")/$program
+  fi
+fi
 cmd=(${as_user[@]+"${as_user[@]}"} env HOME="$folder/home" ${plugin_dir[@]+"${plugin_dir[@]}"} ${envs[@]+"${envs[@]}"}
-     "$tshark" ${args[@]+"${args[@]}"} "$@")
+     "$run" ${args[@]+"${args[@]}"} "$@")
 if ! $temporary; then
   exec "${cmd[@]}"
 fi

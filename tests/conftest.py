@@ -33,6 +33,10 @@ def pytest_addoption(parser):
                          "Wireshark's system plugin folder (a package's, scripts/package-check.sh)")
     group.addoption("--wireshark-version", default=None,
                     help="the plugin folder's MAJOR.MINOR (default: from tshark --version)")
+    group.addoption("--report-plugin", default=None,
+                    help="spicecap_report.so, the file-type plugin (default: BUILD/plugin/report/spicecap_report.so), "
+                         "or 'installed': the one in Wireshark's system plugin folder")
+    group.addoption("--synth", default=None, help="spicecap-synth (default: BUILD/synth/gen/spicecap-synth)")
     group.addoption("--make-body-capture", default=None,
                     help="the make_body_capture program (default: BUILD/tests/plugin/make_body_capture)")
 
@@ -88,6 +92,18 @@ def plugin_so(pytestconfig):
     if pytestconfig.getoption("--plugin") == "installed":
         return "installed"
     return _tool(pytestconfig, "--plugin", "plugin", "spicecap.so")
+
+
+@pytest.fixture(scope="session")
+def report_plugin_so(pytestconfig):
+    if pytestconfig.getoption("--report-plugin") == "installed":
+        return "installed"
+    return _tool(pytestconfig, "--report-plugin", "plugin", "report", "spicecap_report.so")
+
+
+@pytest.fixture(scope="session")
+def synth_bin(pytestconfig):
+    return _tool(pytestconfig, "--synth", "synth", "gen", "spicecap-synth")
 
 
 @pytest.fixture(scope="session")

@@ -45,6 +45,14 @@ typedef struct input_metadata {
 input_metadata *metadata_for_input(const char *path);
 void metadata_free(input_metadata *m);
 
+/* An empty one (status READ, no members), and what a metadata.json's text
+ * says taken into it: ryll's members of the right type, the first wrong one
+ * as the problem (metadata_members.c, which needs no file or zip). */
+input_metadata *metadata_new(metadata_kind kind, const char *source, const char *file);
+void metadata_take_text(input_metadata *m, const char *text, size_t len);
+/* Sets status and problem ("<file>: <text>"). */
+void metadata_set_problem(input_metadata *m, metadata_status status, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
 /* "bug-report", "capture-directory"; "read", "absent", "unreadable", "malformed". */
 const char *metadata_kind_name(metadata_kind kind);
 const char *metadata_status_name(metadata_status status);

@@ -14,11 +14,13 @@ RUNNER = os.path.join(os.path.dirname(os.path.dirname(HERE)), "scripts", "tshark
 
 
 class Tshark:
-    def __init__(self, tshark, plugin, version):
+    def __init__(self, tshark, plugin, version, wiretaps=()):
         """tshark: the binary to run (a matrix run passes each version's);
-        version: its Wireshark major.minor, the plugin folder's name."""
+        version: its Wireshark major.minor, the plugin folder's name;
+        wiretaps: file-type plugins put in the folder's wiretap/ too."""
         self.tshark = tshark
         self.plugin = plugin
+        self.wiretaps = [w for w in wiretaps if w != "installed"]
         self.version = version
         self.work = tempfile.mkdtemp()
         os.chmod(self.work, 0o755)
@@ -27,14 +29,20 @@ class Tshark:
         """A path in the private folder that the user tshark runs as can read."""
         return os.path.join(self.work, name)
 
-    def run(self, *args, capture=None):
-        """(exit status, stdout, stderr) of tshark [-r capture] args."""
+    def run(self, *args, capture=None, program=None, timeout=600):
+        """(exit status, stdout, stderr) of tshark [-r capture] args, or of
+        program (capinfos, editcap: the same Wireshark's) with args."""
         read = []
         if capture is not None:
             read = ["--read", capture]
+        extra = []
+        for w in self.wiretaps:
+            extra += ["--wiretap", w]
+        if program:
+            extra += ["--program", program]
         cmd = [RUNNER, "--tshark", self.tshark, "--version", self.version, "--folder", self.work, "--env", "TZ=UTC",
-               *read, self.plugin, "--", *args]
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+               *read, *extra, self.plugin, "--", *args]
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         return p.returncode, p.stdout, p.stderr
 
     def close(self):

@@ -1,0 +1,196 @@
+#include "report_reader.h"
+
+#include <glib.h>
+#include <string.h>
+
+#include "report_limits.h"
+#include "report_members.h"
+#include "zip_reader.h"
+
+/* Is this zip ryll's? Its first member is one of ryll's (it writes
+ * metadata.json first): asked when the directory cannot be read, so that a
+ * truncated report gets its error rather than "not a capture file". */
+static bool first_member_is_ryll(const report_source *src)
+{
+    char *name = zip_first_member_name(src);
+    bool ryll = name && (strcmp(name, REPORT_MEMBER_METADATA) == 0 || strcmp(name, REPORT_MEMBER_TRAFFIC) == 0);
+    g_free(name);
+    return ryll;
+}
+
+/* metadata.json names ryll's report (its version or its report type). */
+static bool metadata_is_ryll(const input_metadata *m)
+{
+    return m->status == METADATA_READ || m->status == METADATA_MALFORMED
+               ? json_object_has_member(m->members, "ryll_version") || json_object_has_member(m->members, "report_type")
+               : false;
+}
+
+/* An optional JSON member (session.json, disconnect-cause.json): its object,
+ * or NULL with a note of why when it is there but cannot be read. */
+static JsonObject *optional_object(const report_source *src, const zip_directory *dir, const char *name,
+                                   GString *notes)
+{
+    const zip_member *m = zip_directory_find(dir, name);
+    if (m == NULL)
+        return NULL;
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    char *error = NULL;
+    if (!zip_member_read(src, m, METADATA_MAX_BYTES, &bytes, &len, &error)) {
+        g_string_append_printf(notes, "%s%s not read: %s", notes->len ? "\n" : "", name, error);
+        g_free(error);
+        return NULL;
+    }
+    JsonParser *parser = json_parser_new();
+    GError *gerr = NULL;
+    JsonObject *object = NULL;
+    if (!json_parser_load_from_data(parser, (const char *)bytes, (gssize)len, &gerr)) {
+        g_string_append_printf(notes, "%s%s not read: %s", notes->len ? "\n" : "", name, gerr->message);
+        g_error_free(gerr);
+    } else if (json_parser_get_root(parser) && JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {
+        object = json_object_ref(json_node_get_object(json_parser_get_root(parser)));
+    } else {
+        g_string_append_printf(notes, "%s%s not read: not a JSON object", notes->len ? "\n" : "", name);
+    }
+    g_object_unref(parser);
+    g_free(bytes);
+    return object;
+}
+
+/* The first record at or after the trigger, else the last record. A record
+ * that cannot be read ends the search (the read reports it there). */
+static void place_trigger(report *r, const report_source *file)
+{
+    const report_source *src = report_traffic(r, file);
+    uint64_t trigger;
+    if (!report_trigger_ns(r->metadata, &trigger))
+        return;
+    uint64_t offset = pcap_records_first(&r->pcap), frame = 0;
+    pcap_record rec;
+    char *error = NULL;
+    while (pcap_records_at(&r->pcap, src, offset, &rec, &error) == PCAP_RECORD_OK) {
+        frame++;
+        r->trigger.found = true;
+        r->trigger.frame = frame;
+        r->trigger.frame_ns = pcap_record_time_ns(&rec);
+        r->trigger_offset = offset;
+        if (r->trigger.frame_ns >= trigger)
+            break;
+        offset = rec.next;
+    }
+    g_free(error);
+    r->trigger.frames_read = frame;
+    r->trigger.after_end = r->trigger.found && r->trigger.frame_ns < trigger;
+}
+
+/* traffic.pcap checked and its header read: in place when stored, else
+ * inflated into r->traffic. */
+static bool load_traffic(report *r, const report_source *src, const zip_member *m, char **why)
+{
+    uint64_t data_at;
+    if (!zip_member_data(src, m, REPORT_MAX_PCAP_BYTES, &data_at, why))
+        return false;
+    if (zip_member_stored(m)) {
+        if (!zip_member_check_stored(src, m, data_at, why))
+            return false;
+        return pcap_records_open(&r->pcap, src, data_at, m->size, why);
+    }
+    size_t len = 0;
+    if (!zip_member_read(src, m, REPORT_MAX_PCAP_BYTES, &r->traffic, &len, why))
+        return false;
+    report_source_memory(&r->traffic_source, &r->traffic_memory, r->traffic, len);
+    return pcap_records_open(&r->pcap, &r->traffic_source, 0, len, why);
+}
+
+static report_open_status broken(report *r, char **error, char *why)
+{
+    *error = why;
+    report_free(r);
+    return REPORT_BROKEN;
+}
+
+report_open_status report_open(const report_source *src, const char *name, report **out, char **error)
+{
+    *out = NULL;
+    zip_directory dir;
+    char *why = NULL;
+    zip_status zs = zip_directory_read(src, &dir, &why);
+    if (zs != ZIP_READ) {
+        if (!first_member_is_ryll(src)) {
+            g_free(why);
+            return REPORT_NOT_MINE;
+        }
+        *error = g_strdup_printf("a ryll bug report whose zip directory cannot be read: %s",
+                                 zs == ZIP_NOT_ZIP ? "no end-of-central-directory record (the zip is truncated)" : why);
+        g_free(why);
+        return REPORT_BROKEN;
+    }
+    const zip_member *meta_member = zip_directory_find(&dir, REPORT_MEMBER_METADATA),
+                     *traffic_member = zip_directory_find(&dir, REPORT_MEMBER_TRAFFIC);
+    if (meta_member == NULL || traffic_member == NULL) {
+        zip_directory_clear(&dir);
+        return REPORT_NOT_MINE;
+    }
+    report *r = g_new0(report, 1);
+    uint8_t *text = NULL;
+    size_t text_len = 0;
+    if (!zip_member_read(src, meta_member, METADATA_MAX_BYTES, &text, &text_len, &why)) {
+        zip_directory_clear(&dir);
+        return broken(r, error, why);
+    }
+    char *file = g_strdup_printf(REPORT_MEMBER_METADATA " in %s", name);
+    r->metadata = metadata_new(METADATA_BUG_REPORT, name, file);
+    g_free(file);
+    metadata_take_text(r->metadata, (const char *)text, text_len);
+    g_free(text);
+    if (!metadata_is_ryll(r->metadata)) {
+        zip_directory_clear(&dir);
+        report_free(r);
+        return REPORT_NOT_MINE;
+    }
+    if (!load_traffic(r, src, traffic_member, &why)) {
+        zip_directory_clear(&dir);
+        return broken(r, error, why);
+    }
+    GString *notes = g_string_new(NULL);
+    JsonObject *session = optional_object(src, &dir, REPORT_MEMBER_SESSION, notes);
+    JsonObject *disconnect = optional_object(src, &dir, REPORT_MEMBER_DISCONNECT, notes);
+    zip_directory_clear(&dir);
+    place_trigger(r, src);
+    r->section_comment = report_section_comment(r->metadata, session, disconnect, &r->trigger, notes->str);
+    if (r->trigger.found)
+        r->trigger_comment = report_trigger_comment(r->metadata, &r->trigger);
+    r->os = report_os(r->metadata);
+    r->application = report_application(r->metadata);
+    if (session)
+        json_object_unref(session);
+    if (disconnect)
+        json_object_unref(disconnect);
+    g_string_free(notes, TRUE);
+    *out = r;
+    return REPORT_OPENED;
+}
+
+void report_free(report *r)
+{
+    if (r == NULL)
+        return;
+    metadata_free(r->metadata);
+    g_free(r->traffic);
+    g_free(r->section_comment);
+    g_free(r->os);
+    g_free(r->application);
+    g_free(r->trigger_comment);
+    g_free(r);
+}
+
+const report_source *report_traffic(const report *r, const report_source *file)
+{
+    return r->traffic ? &r->traffic_source : file;
+}
+
+const char *report_comment_at(const report *r, uint64_t offset)
+{
+    return r->trigger.found && offset == r->trigger_offset ? r->trigger_comment : NULL;
+}

@@ -1,0 +1,361 @@
+"""spicecap_report.so, the file-type plugin: ryll bug-report zips opened as
+capture files by tshark, capinfos and editcap.
+
+Every expected answer comes from elsewhere than the plugin: the frames from
+tshark reading the unzipped traffic.pcap, the report's facts from Python's
+zipfile and json reading its members, the trigger frame from tests/pcapio.py
+reading traffic.pcap's timestamps. Reports come from the generator
+(spicecap-synth --bugreport) and fixtures/, and are rewritten here with
+zipfile (deflated, another pcap byte order and resolution, another trigger
+time, hostile bytes)."""
+import datetime
+import io
+import json
+import os
+import re
+import struct
+import subprocess
+import sys
+import zipfile
+
+import pytest
+
+from tshark_env import Tshark
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+import pcapio  # noqa: E402
+
+FIELDS = ["frame.number", "frame.len", "frame.cap_len", "frame.time_epoch", "tcp.seq", "tcp.len",
+          "spicecap.channel", "spicecap.direction", "spicecap.name", "spicecap.wire_size", "spicecap.cut",
+          "spicecap.gap", "spicecap.desync"]
+DATE = (2026, 1, 1, 0, 0, 0)
+NOT_UNDERSTOOD = "isn't a capture file in a format"
+
+
+@pytest.fixture(scope="module")
+def rt(tshark_bin, plugin_so, report_plugin_so, wireshark_version):
+    """tshark (and capinfos, editcap) with both plugins."""
+    tshark = Tshark(tshark_bin, plugin_so, wireshark_version, wiretaps=[report_plugin_so])
+    yield tshark
+    tshark.close()
+
+
+def members(data):
+    """[(name, bytes)] of a zip, in its order."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return [(i.filename, z.read(i)) for i in z.infolist()]
+
+
+def make_zip(items, compress=zipfile.ZIP_STORED):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, body in items:
+            z.writestr(zipfile.ZipInfo(name, date_time=DATE), body, compress_type=compress)
+    return buf.getvalue()
+
+
+def replace(items, name, body):
+    return [(n, body if n == name else b) for n, b in items]
+
+
+def with_metadata(items, **changes):
+    meta = json.loads(dict(items)["metadata.json"])
+    meta.update(changes)
+    return replace(items, "metadata.json", json.dumps(meta, indent=2).encode())
+
+
+def put(rt, name, data):
+    """A file in the private folder, readable by the user tshark runs as."""
+    path = rt.path(name)
+    with open(path, "wb") as f:
+        f.write(data)
+    os.chmod(path, 0o644)
+    return path
+
+
+def timestamps_ns(pcap_bytes):
+    cap = pcapio.read_pcap(pcap_bytes)
+    scale = 1 if cap.nsec else 1000
+    return [r.ts_sec * 1000000000 + r.ts_frac * scale for r in cap.records]
+
+
+def report_type_text(meta):
+    t = meta["report_type"]
+    return t if isinstance(t, str) else next(iter(t))
+
+
+def fields(rt, path, two_pass=False):
+    args = ["-T", "fields", "-E", "header=y"] + [a for f in FIELDS for a in ("-e", f)]
+    rc, out, err = rt.run(*(["-2"] if two_pass else []), *args, capture=path)
+    assert rc == 0, err
+    return out
+
+
+def comments(rt, path, two_pass=False):
+    """{frame number: comment} of the frames with a comment."""
+    rc, out, err = rt.run(*(["-2"] if two_pass else []), "-Y", "frame.comment", "-T", "fields", "-e",
+                          "frame.number", "-e", "frame.comment", capture=path)
+    assert rc == 0, err
+    found = {}
+    for line in out.splitlines():
+        number, _, text = line.partition("\t")
+        found[int(number)] = text
+    return found
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory, synth_bin, fixtures_dir):
+    """name -> the bytes of a ryll report as ryll writes it (members stored)."""
+    out = {}
+    for kind in ("display", "auto-snapshot"):
+        path = str(tmp_path_factory.mktemp("synth") / ("%s.zip" % kind))
+        subprocess.run([synth_bin, "--scenario", "desktop", "--seed", "3", "--bugreport", path,
+                        "--report-type", kind], check=True, capture_output=True)
+        out["synth-" + kind] = open(path, "rb").read()
+    out["fixture-ryll"] = open(os.path.join(fixtures_dir, "ryll", "bugreport.zip"), "rb").read()
+    return out
+
+
+def variant(reports, name):
+    """The report's members, and the zip of the variant asked for: stored
+    (as ryll writes it), deflated, or stored with traffic.pcap in the other
+    byte order and nanoseconds."""
+    base, _, how = name.partition(":")
+    items = members(reports[base])
+    if how == "swapped-nsec":
+        cap = pcapio.read_pcap(dict(items)["traffic.pcap"])
+        cap.byteorder = ">" if cap.byteorder == "<" else "<"
+        if not cap.nsec:
+            cap.records = [r._replace(ts_frac=r.ts_frac * 1000) for r in cap.records]
+        cap.magic = pcapio.MAGIC_NSEC
+        items = replace(items, "traffic.pcap", cap.header() + b"".join(cap.record_bytes(r) for r in cap.records))
+    return items, make_zip(items, zipfile.ZIP_DEFLATED if how == "deflated" else zipfile.ZIP_STORED)
+
+
+VARIANTS = ["synth-display", "synth-display:deflated", "synth-auto-snapshot", "synth-auto-snapshot:deflated",
+            "fixture-ryll", "fixture-ryll:swapped-nsec"]
+
+
+@pytest.mark.parametrize("two_pass", [False, True], ids=["one-pass", "two-pass"])
+@pytest.mark.parametrize("name", VARIANTS)
+def test_frames_equal_unzipped(rt, reports, name, two_pass):
+    """The zip's frames are traffic.pcap's: lengths, times, TCP and SPICEcap fields."""
+    items, data = variant(reports, name)
+    safe = name.replace(":", "-")
+    zip_path = put(rt, safe + ".zip", data)
+    pcap_path = put(rt, safe + ".pcap", dict(items)["traffic.pcap"])
+    expected = fields(rt, pcap_path, two_pass)
+    assert len(expected.splitlines()) == 1 + len(timestamps_ns(dict(items)["traffic.pcap"]))
+    assert fields(rt, zip_path, two_pass) == expected
+
+
+@pytest.mark.parametrize("where", ["start", "middle", "after-end"])
+@pytest.mark.parametrize("name", ["synth-display", "fixture-ryll:deflated"])
+def test_trigger_comment_frame(rt, reports, name, where):
+    """The trigger comment is on the first frame at or after
+    triggered_uptime_secs, or on the last frame, saying so, after the end."""
+    items, _ = variant(reports, name)
+    ts = timestamps_ns(dict(items)["traffic.pcap"])
+    if where == "start":
+        trigger = 0.0
+    elif where == "middle":
+        k = next(i for i in range(len(ts) // 2, len(ts)) if ts[i] > ts[i - 1])
+        trigger = (ts[k - 1] + ts[k]) / 2e9
+    else:
+        trigger = ts[-1] / 1e9 + 12.5
+    items = with_metadata(items, triggered_uptime_secs=trigger)
+    trigger_ns = round(trigger * 1e9)
+    after = [i for i, t in enumerate(ts) if t >= trigger_ns]
+    frame = after[0] + 1 if after else len(ts)
+    meta = json.loads(dict(items)["metadata.json"])
+    compress = zipfile.ZIP_DEFLATED if name.endswith("deflated") else zipfile.ZIP_STORED
+    path = put(rt, "trigger-%s-%s.zip" % (name.replace(":", "-"), where), make_zip(items, compress))
+    what = "%s report on %s: %s" % (report_type_text(meta), meta["channel"], meta["description"])
+    for two_pass in (False, True):
+        found = comments(rt, path, two_pass)
+        assert list(found) == [frame]
+        text = found[frame]
+        if after:
+            assert text.startswith("ryll bug report triggered here: " + what)
+        else:
+            assert where == "after-end"
+            assert text.startswith("ryll bug report triggered %.6f s after this frame, the last in the capture: %s"
+                                   % ((trigger_ns - ts[-1]) / 1e9, what))
+        # Wall clock: t=0 is triggered_at minus triggered_uptime_secs.
+        at = datetime.datetime.fromisoformat(meta["triggered_at"].replace("Z", "+00:00"))
+        zero = at - datetime.timedelta(microseconds=trigger_ns // 1000)
+        frame_wall = zero + datetime.timedelta(microseconds=ts[frame - 1] // 1000)
+        assert "t=0 is %s UTC" % zero.strftime("%Y-%m-%d %H:%M:%S.%f") in text
+        assert "(%s UTC)" % frame_wall.strftime("%Y-%m-%d %H:%M:%S.%f") in text
+
+
+def capinfos(rt, path):
+    rc, out, err = rt.run(path, program="capinfos")
+    assert rc == 0, err
+    return out
+
+
+SESSION = {"fps": 29.5, "bandwidth_current": 1000, "last_latency_ms": 12, "frames_received": 300,
+           "video_drop_count": 7, "display_lag_recent_min_us": 100, "display_lag_recent_mean_us": 250,
+           "display_lag_recent_max_us": 900, "input_lag_recent_min_us": 5, "input_lag_recent_mean_us": 6,
+           "input_lag_recent_max_us": 8, "audio_volume_percent": 50}
+DISCONNECT = {"channel": "display", "error_message": "connection reset by peer", "error_kind": "Io",
+              "keepalive_timeout_fired": False, "session_uptime_secs": 3.5, "per_channel": {}}
+
+
+def disconnect_report(reports):
+    items, _ = variant(reports, "synth-display")
+    items = replace(items, "session.json", json.dumps(SESSION).encode())
+    items = with_metadata(items, report_type={"Disconnect": {"channel": "display"}})
+    return items + [("disconnect-cause.json", json.dumps(DISCONNECT).encode())]
+
+
+def test_capinfos_shows_the_report(rt, reports):
+    """File type, OS, application and the section comment, from metadata.json,
+    session.json and disconnect-cause.json."""
+    items = disconnect_report(reports)
+    meta = json.loads(dict(items)["metadata.json"])
+    out = capinfos(rt, put(rt, "disconnect.zip", make_zip(items)))
+    assert re.search(r"^File type:\s+ryll bug report \(zip\)$", out, re.M), out
+    assert re.search(r"^Capture oper-sys:\s+%s %s$" % (meta["platform_os"], meta["platform_arch"]), out, re.M), out
+    assert re.search(r"^Capture application:\s+ryll %s \(%s\)$" % (re.escape(meta["ryll_version"]),
+                                                                  re.escape(meta["ryll_git_sha"])), out, re.M), out
+    comment = out[out.index("Capture comment:"):]
+    for fact in ["report Disconnect channel=display", "channel " + meta["channel"], '"%s"' % meta["description"],
+                 "triggered " + meta["triggered_at"], "target %s:%s" % (meta["target_host"], meta["target_port"]),
+                 "fps 29.5", "video_drop_count 7", "display lag (recent) min/mean/max 100/250/900 us",
+                 "input lag (recent) min/mean/max 5/6/8 us", DISCONNECT["error_message"], "(Io) on channel display"]:
+        assert fact in comment, (fact, comment)
+    assert "Number of packets:   %d" % len(timestamps_ns(dict(items)["traffic.pcap"])) in out
+
+
+def test_editcap_keeps_comments(rt, reports):
+    """editcap -F pcapng keeps the section comment and the trigger comment."""
+    items, data = variant(reports, "synth-display:deflated")
+    src = put(rt, "to-edit.zip", data)
+    outdir = rt.path("edited")
+    os.makedirs(outdir, exist_ok=True)
+    if os.getuid() == 0:
+        os.chown(outdir, 65534, 65534)
+    out = os.path.join(outdir, "out.pcapng")
+    rc, _, err = rt.run("-F", "pcapng", src, out, program="editcap")
+    assert rc == 0, err
+    before, after = capinfos(rt, src), capinfos(rt, out)
+    comment = before[before.index("Capture comment:"):].split("\nNumber of interfaces")[0]
+    assert comment in after
+    assert re.search(r"^File type:\s+Wireshark/... - pcapng$", after, re.M), after
+    assert comments(rt, out) == comments(rt, src)
+    assert len(comments(rt, out)) == 1
+
+
+def test_not_ryll_zips_left_alone(rt, reports):
+    """Zips that are not ryll reports are not claimed: Wireshark says it does
+    not know the format, and the plugin says nothing."""
+    items, _ = variant(reports, "synth-display")
+    pcap = dict(items)["traffic.pcap"]
+    for name, data in [("plain.zip", make_zip([("readme.txt", b"hello"), ("traffic.pcap", pcap)])),
+                       ("other-json.zip", make_zip([("metadata.json", b'{"name": "other"}'),
+                                                    ("traffic.pcap", pcap)])),
+                       ("no-pcap.zip", make_zip([(n, b) for n, b in items if n != "traffic.pcap"]))]:
+        rc, out, err = rt.run("-c", "1", capture=put(rt, name, data), timeout=60)
+        assert rc != 0 and NOT_UNDERSTOOD in err and "spicecap_report" not in err, (name, err)
+
+
+def patch_central(data, member, **fields):
+    """A zip with fields of member's central directory entry changed
+    (flags, crc, csize, usize: APPNOTE 4.3.12 offsets)."""
+    offsets = {"flags": (8, "<H"), "crc": (16, "<I"), "csize": (20, "<I"), "usize": (24, "<I")}
+    out = bytearray(data)
+    at = out.find(b"PK\x01\x02")
+    while at >= 0:
+        name_len = struct.unpack_from("<H", out, at + 28)[0]
+        if out[at + 46:at + 46 + name_len] == member.encode():
+            for key, value in fields.items():
+                off, fmt = offsets[key]
+                struct.pack_into(fmt, out, at + off, value)
+            return bytes(out)
+        at = out.find(b"PK\x01\x02", at + 4)
+    raise AssertionError("no central entry for " + member)
+
+
+def central_field(data, member, key):
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        info = z.getinfo(member)
+    return {"flags": info.flag_bits, "crc": info.CRC, "csize": info.compress_size, "usize": info.file_size}[key]
+
+
+def zip64(data):
+    """The same zip as a zip64 archive (APPNOTE 4.3.14, 4.3.15): a zip64
+    end record and its locator before the end record, whose fields then say
+    "see zip64". Python's zipfile reads it."""
+    eocd = data.rindex(b"PK\x05\x06")
+    _, _, _, entries, _, cd_size, cd_offset, _ = struct.unpack_from("<IHHHHIIH", data, eocd)
+    end64 = struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 45, 45, 0, 0, entries, entries, cd_size, cd_offset)
+    locator = struct.pack("<IIQI", 0x07064B50, 0, eocd, 1)
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+    out = data[:eocd] + end64 + locator + end
+    with zipfile.ZipFile(io.BytesIO(out)) as z:
+        assert z.testzip() is None
+    return out
+
+
+def hostile_reports(reports):
+    items, stored = variant(reports, "synth-display")
+    deflated = make_zip(items, zipfile.ZIP_DEFLATED)
+    pcap = dict(items)["traffic.pcap"]
+    at = stored.index(pcap)
+    corrupt = stored[:at + len(pcap) // 2] + bytes([stored[at + len(pcap) // 2] ^ 0xFF]) + \
+        stored[at + len(pcap) // 2 + 1:]
+    z64 = zip64(stored)
+    usize = central_field(deflated, "traffic.pcap", "usize")
+    # More than deflate can make of its bytes (at most 1032:1), under the
+    # reader's 512 MiB bound: a report whose traffic.pcap keeps 20 small records.
+    cap = pcapio.read_pcap(pcap)
+    few = [r for r in cap.records if r.caplen < 200][:20]
+    small = make_zip(replace(items, "traffic.pcap", cap.header() + b"".join(map(cap.record_bytes, few))),
+                     zipfile.ZIP_DEFLATED)
+    ratio_lie = central_field(small, "traffic.pcap", "csize") * 1040
+    assert ratio_lie < 512 << 20
+    cut = pcap[:len(pcap) - 7]
+    return {
+        # (bytes, what the error says)
+        "truncated": (stored[:len(stored) * 2 // 3], "truncated"),
+        "crc": (corrupt, "CRC-32"),
+        "encrypted": (patch_central(stored, "traffic.pcap", flags=1), "encrypted"),
+        "zip64": (z64, "zip64"),
+        "bomb-lies": (patch_central(deflated, "traffic.pcap", usize=usize // 2), "inflates past"),
+        "bomb-ratio": (patch_central(small, "traffic.pcap", usize=ratio_lie), "zip bomb"),
+        "too-big": (patch_central(deflated, "traffic.pcap", usize=0xFFFFFFF0), "past the"),
+        "not-pcap": (make_zip(replace(items, "traffic.pcap", b"this is not a pcap file at all")), "not a pcap"),
+        "torn-record": (make_zip(replace(items, "traffic.pcap", cut)), None),
+    }
+
+
+HOSTILE = ["truncated", "crc", "encrypted", "zip64", "bomb-lies", "bomb-ratio", "too-big", "not-pcap",
+           "torn-record"]
+
+
+@pytest.mark.parametrize("case", HOSTILE)
+def test_hostile_report_gives_an_error(rt, reports, case):
+    """Wireshark's error with the reason, in bounded time, never a crash."""
+    data, reason = hostile_reports(reports)[case]
+    rc, out, err = rt.run(capture=put(rt, "hostile-%s.zip" % case, data), timeout=120)
+    assert rc not in (0, -6, -11, 134, 139), (rc, err)
+    assert "Segmentation" not in err and "Aborted" not in err
+    if reason is None:
+        # A record cut short: every whole record is read first, as from the pcap itself.
+        assert "cut short in the middle of a packet" in err, err
+        items, _ = variant(reports, "synth-display")
+        assert len(out.splitlines()) == len(timestamps_ns(dict(items)["traffic.pcap"])) - 1
+    else:
+        assert "damaged or corrupt" in err and "spicecap_report" in err and reason in err, err
+
+
+def test_trigger_in_expert_info(rt, reports):
+    """The trigger comment is Expert Information's one comment (-z expert)."""
+    items, data = variant(reports, "synth-display")
+    meta = json.loads(dict(items)["metadata.json"])
+    rc, out, err = rt.run("-q", "-z", "expert,comment", capture=put(rt, "expert.zip", data))
+    assert rc == 0, err
+    section = out[out.index("Comments (1)"):]
+    assert "ryll bug report triggered here: %s report on %s" % (report_type_text(meta), meta["channel"]) in section
