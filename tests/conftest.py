@@ -36,7 +36,6 @@ def pytest_addoption(parser):
     group.addoption("--report-plugin", default=None,
                     help="spicecap_report.so, the file-type plugin (default: BUILD/plugin/report/spicecap_report.so), "
                          "or 'installed': the one in Wireshark's system plugin folder")
-    group.addoption("--synth", default=None, help="spicecap-synth (default: BUILD/synth/gen/spicecap-synth)")
     group.addoption("--make-body-capture", default=None,
                     help="the make_body_capture program (default: BUILD/tests/plugin/make_body_capture)")
 
@@ -99,11 +98,6 @@ def report_plugin_so(pytestconfig):
     if pytestconfig.getoption("--report-plugin") == "installed":
         return "installed"
     return _tool(pytestconfig, "--report-plugin", "plugin", "report", "spicecap_report.so")
-
-
-@pytest.fixture(scope="session")
-def synth_bin(pytestconfig):
-    return _tool(pytestconfig, "--synth", "synth", "gen", "spicecap-synth")
 
 
 @pytest.fixture(scope="session")
