@@ -116,6 +116,10 @@ def test_playback_bodies_shown_as_bodies(ts, fixtures_dir, name):
             assert "spicecap.unframed" not in f and "spicecap.type" not in f, (frame, f)
     info = info_lines(ts, path)
     for frame, size in records[1:]:
+        if size == 0:
+            # An empty record (the stop message's body) carries no payload: on 4.4 and 4.6 TCP's
+            # analysis owns its Info column ("[TCP Dup ACK ...]"); the tree items above show the body.
+            continue
         assert "playback body (header not recorded by ryll), %d bytes" % size in info[str(frame)], info[str(frame)]
         assert not ERRORS.search(info[str(frame)])
 
