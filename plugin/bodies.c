@@ -22,11 +22,11 @@ static int ett_wait = -1;
 /* Server: wait_count u8, then (u8 channel type, u8 channel id, u64 serial). */
 static void wait_for_channels(const body_ctx *c)
 {
-    if (!body_have(c, 0, 1))
+    if (!body_have(c, 0, 1, "wait count"))
         return;
     guint8 count = tvb_get_uint8(c->tvb, 0);
     int o = body_add(c, hf_wait_count, 0, 1);
-    if (!body_have(c, o, count * 10)) /* u8 count: at most 2550 bytes */
+    if (!body_have_entries(c, o, count, 10, "wait count")) /* u8 count: at most 2550 bytes */
         return;
     for (guint8 i = 0; i < count; i++) {
         body_ctx entry = body_entry(c, o, 10, ett_wait, "Wait for channel", i);
@@ -42,11 +42,7 @@ static void notify(const body_ctx *c)
     if (o < 0)
         return;
     guint32 len = tvb_get_letohl(c->tvb, o - 4);
-    if (len > tvb_reported_length(c->tvb)) { /* checked before the int cast below */
-        body_short(c, (guint64)o + len);
-        return;
-    }
-    if (body_have(c, o, (int)len))
+    if (body_have_entries(c, o, len, 1, "message length"))
         proto_tree_add_item(c->tree, hf_notify_message, c->tvb, o, (int)len, ENC_UTF_8);
 }
 

@@ -27,7 +27,7 @@ static void volume(const body_ctx *c, const audio_fields *f)
     if (BODY_FIELDS(c, 0, {&f->volume_channels, 1}) < 0)
         return;
     guint8 n = tvb_get_uint8(c->tvb, 0);
-    if (!body_have(c, 1, n * 2))
+    if (!body_have_entries(c, 1, n, 2, "volume channel count"))
         return;
     body_ctx list = *c;
     list.tree = proto_tree_add_subtree(c->tree, c->tvb, 1, n * 2, ett_volume, NULL, "Volumes");

@@ -32,21 +32,17 @@ static int ett_head = -1;
  * (skipped, not looped over). Returns the offset after it or -1. */
 static int clip(const body_ctx *c, int o)
 {
-    if (!body_have(c, o, 1))
+    if (!body_have(c, o, 1, "clip type"))
         return -1;
     guint8 type = tvb_get_uint8(c->tvb, o);
     o = body_add(c, hf_clip_type, o, 1);
     if (type != SPICE_CLIP_TYPE_RECTS)
         return o;
-    if (!body_have(c, o, 4))
+    if (!body_have(c, o, 4, "clip rect count"))
         return -1;
     guint32 n = tvb_get_letohl(c->tvb, o);
     o = body_add(c, hf_clip_rects, o, 4);
-    if (n > tvb_reported_length(c->tvb) / 16) {
-        body_short(c, (guint64)o + (guint64)n * 16);
-        return -1;
-    }
-    return body_have(c, o, (int)n * 16) ? o + (int)n * 16 : -1;
+    return body_have_entries(c, o, n, 16, "clip rect count") ? o + (int)n * 16 : -1;
 }
 
 /* DisplayBase: surface_id, box, clip; returns the offset after it or -1. */
@@ -63,7 +59,7 @@ static void image_data_size(const body_ctx *c, guint8 type, int o)
     int at;
     switch (type) {
     case SPICE_IMAGE_TYPE_BITMAP:
-        if (body_have(c, o, 14)) {
+        if (body_have(c, o, 14, "bitmap header")) {
             guint64 size = (guint64)tvb_get_letohl(c->tvb, o + 10) * tvb_get_letohl(c->tvb, o + 6);
             proto_item_set_generated(proto_tree_add_uint64(c->tree, hf_image_data_size, c->tvb, o + 6, 8, size));
         }
@@ -87,20 +83,21 @@ static void image_data_size(const body_ctx *c, guint8 type, int o)
     default: /* from a cache or a surface: no data */
         return;
     }
-    if (body_have(c, at, 4))
+    if (body_have(c, at, 4, "image data size"))
         proto_tree_add_uint64(c->tree, hf_image_data_size, c->tvb, at, 4, tvb_get_letohl(c->tvb, at));
 }
 
 /* The image a draw_* message's pointer at pointer_offset points at. */
 static void image_at(const body_ctx *c, int pointer_offset)
 {
-    if (!body_have(c, pointer_offset, 4))
+    if (!body_have(c, pointer_offset, 4, "image pointer"))
         return;
     guint32 at = tvb_get_letohl(c->tvb, pointer_offset);
     if (at == 0) /* no image */
         return;
     if (at > tvb_reported_length(c->tvb)) {
-        body_short(c, (guint64)at + 18);
+        body_short(c, wmem_strdup_printf(c->pinfo->pool, "image pointer %u points past the end of the %u-byte body",
+                                         at, tvb_reported_length(c->tvb)));
         return;
     }
     int o = BODY_FIELDS(c, (int)at, {&hf_image_id, 8}, {&hf_image_type, 1}, {&hf_image_flags, 1},
@@ -125,7 +122,7 @@ static void monitors_config(const body_ctx *c)
     if (o < 0)
         return;
     guint32 count = tvb_get_letohs(c->tvb, 0);
-    if (!body_have(c, o, (int)count * 28)) /* u16 count: at most 1.8 MB */
+    if (!body_have_entries(c, o, count, 28, "monitor count")) /* u16 count: at most 1.8 MB */
         return;
     guint32 shown = body_list_shown(c, count);
     for (guint32 i = 0; i < shown; i++) {

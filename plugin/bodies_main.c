@@ -23,11 +23,7 @@ static void channels_list(const body_ctx *c)
     if (o < 0)
         return;
     guint32 count = tvb_get_letohl(c->tvb, 0);
-    if (count > tvb_reported_length(c->tvb) / 2) {
-        body_short(c, 4 + (guint64)count * 2);
-        return;
-    }
-    if (!body_have(c, o, (int)count * 2))
+    if (!body_have_entries(c, o, count, 2, "channel count"))
         return;
     guint32 shown = body_list_shown(c, count);
     for (guint32 i = 0; i < shown; i++) {
@@ -40,7 +36,7 @@ static void channels_list(const body_ctx *c)
  * chunks after it (a message over one chunk) carry only data. */
 static void agent_data(const body_ctx *c)
 {
-    if (!body_have(c, 0, 4) || tvb_get_letohl(c->tvb, 0) != VD_AGENT_PROTOCOL)
+    if (!body_have(c, 0, 4, "agent protocol") || tvb_get_letohl(c->tvb, 0) != VD_AGENT_PROTOCOL)
         return;
     BODY_FIELDS(c, 0, {NULL, 4} /* protocol */, {&hf_vdagent_type, 4}, {NULL, 8} /* opaque */, {&hf_vdagent_size, 4});
 }
@@ -75,14 +71,12 @@ static void main_server(const body_ctx *c, guint16 type)
         if (BODY_FIELDS(c, 0, {NULL, 4}) < 0)
             break;
         guint32 len = tvb_get_letohl(c->tvb, 0);
-        if (len > tvb_reported_length(c->tvb))
-            body_short(c, 4 + (guint64)len);
-        else if (body_have(c, 4, (int)len))
+        if (body_have_entries(c, 4, len, 1, "name length"))
             proto_tree_add_item(c->tree, hf_name, c->tvb, 4, (int)len, ENC_UTF_8);
         break;
     }
     case SPICE_MSG_MAIN_UUID:
-        if (body_have(c, 0, 16))
+        if (body_have(c, 0, 16, "UUID"))
             proto_tree_add_item(c->tree, hf_uuid, c->tvb, 0, 16, ENC_BIG_ENDIAN);
         break;
     }

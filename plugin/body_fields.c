@@ -8,23 +8,38 @@
 static int hf_list_not_shown = -1;
 static expert_field ei_short_body = EI_INIT;
 
-void body_short(const body_ctx *c, guint64 needed)
+void body_short(const body_ctx *c, const char *text)
 {
-    expert_add_info_format(c->pinfo, c->item, &ei_short_body,
-                           "Body of %u bytes is shorter than its structure (%" G_GUINT64_FORMAT " needed)",
-                           tvb_reported_length(c->tvb), needed);
+    expert_add_info_format(c->pinfo, c->item, &ei_short_body, "%s", text);
 }
 
-bool body_have(const body_ctx *c, int offset, int len)
+/* Whether [offset, offset + len) is past the body's end (a note is due),
+ * or only past what was captured of it (a snaplen: nothing malformed). */
+static bool past_body(const body_ctx *c, int offset, int len)
+{
+    return offset < 0 || len < 0 || (guint64)(gint64)offset + (guint64)(gint64)len > tvb_reported_length(c->tvb);
+}
+
+bool body_have(const body_ctx *c, int offset, int len, const char *what)
 {
     if (offset >= 0 && len >= 0 && tvb_bytes_exist(c->tvb, offset, len))
         return true;
-    guint64 needed = (guint64)(gint64)offset + (guint64)(gint64)len;
-    /* Within the message but not captured (a snaplen cut the records):
-     * nothing is malformed, the fields are just not there to show. */
-    if (offset < 0 || len < 0 || needed > tvb_reported_length(c->tvb))
-        body_short(c, needed);
+    if (past_body(c, offset, len))
+        body_short(c, wmem_strdup_printf(c->pinfo->pool, "%s (bytes %d to %" G_GINT64_FORMAT ") lies past the end "
+                                          "of the %u-byte body", what, offset, (gint64)offset + len - 1,
+                                          tvb_reported_length(c->tvb)));
     return false;
+}
+
+bool body_have_entries(const body_ctx *c, int offset, guint32 count, guint32 entry_size, const char *count_name)
+{
+    guint64 needed = (guint64)count * entry_size;
+    if (offset < 0 || (guint64)offset + needed > tvb_reported_length(c->tvb)) {
+        body_short(c, wmem_strdup_printf(c->pinfo->pool, "%s %u needs more than the %u-byte body", count_name, count,
+                                         tvb_reported_length(c->tvb)));
+        return false;
+    }
+    return body_have(c, offset, (int)needed, count_name); /* in the body: false only when not captured */
 }
 
 int body_add(const body_ctx *c, int hf, int offset, int len)
@@ -38,8 +53,21 @@ int body_fields(const body_ctx *c, int offset, const body_field *fields, size_t 
     int len = 0;
     for (size_t i = 0; i < count; i++)
         len += fields[i].len;
-    if (!body_have(c, offset, len))
-        return -1;
+    if (offset >= 0 && tvb_bytes_exist(c->tvb, offset, len)) {
+        /* all there */
+    } else {
+        /* The first field past the body's end is the one named. */
+        int at = offset;
+        for (size_t i = 0; i < count; i++) {
+            if (past_body(c, at, fields[i].len)) {
+                body_have(c, at, fields[i].len, fields[i].hf != NULL ? proto_registrar_get_name(*fields[i].hf)
+                                                                     : "a reserved field");
+                return -1;
+            }
+            at += fields[i].len;
+        }
+        return -1; /* within the body, not captured */
+    }
     for (size_t i = 0; i < count; i++) {
         if (fields[i].hf != NULL)
             body_add(c, *fields[i].hf, offset, fields[i].len);

@@ -30,13 +30,18 @@ typedef struct body_ctx {
 void spicecap_body_fields_register(int proto);
 
 /* True when len bytes exist at offset; otherwise returns false (the caller
- * stops decoding there), with the short-body expert note when the body is
- * shorter than offset + len, and without it when the body has those bytes
- * but the capture cut them off (a snaplen). */
-bool body_have(const body_ctx *c, int offset, int len);
+ * stops decoding there), with the short-body expert note naming what
+ * ("Clip type", "image pointer") when the body is shorter than offset +
+ * len, and without it when the body has those bytes but the capture cut
+ * them off (a snaplen). */
+bool body_have(const body_ctx *c, int offset, int len, const char *what);
 
-/* Adds the short-body expert note: the structure needs `needed` bytes. */
-void body_short(const body_ctx *c, guint64 needed);
+/* The same for count entries of entry_size bytes: the note names the count
+ * ("clip rect count 1450429617 needs more than the 2733-byte body"). */
+bool body_have_entries(const body_ctx *c, int offset, guint32 count, guint32 entry_size, const char *count_name);
+
+/* Adds the short-body expert note with its text (under 240 characters). */
+void body_short(const body_ctx *c, const char *text);
 
 /* Adds a little-endian field of len bytes at offset; returns the offset after it. */
 int body_add(const body_ctx *c, int hf, int offset, int len);
@@ -49,7 +54,8 @@ typedef struct body_field {
 
 /* A run of fixed-size fields from offset: when all of them exist, adds
  * them in order and returns the offset after them; otherwise adds the
- * short-body note and returns -1. */
+ * short-body note naming the first field past the body's end (none when
+ * they are in the body but not captured) and returns -1. */
 int body_fields(const body_ctx *c, int offset, const body_field *fields, size_t count);
 #define BODY_FIELDS(c, offset, ...)                                      \
     body_fields((c), (offset), (const body_field[]){__VA_ARGS__},       \

@@ -54,6 +54,11 @@ typedef struct rec_flow {
     uint16_t cut_type;
     uint64_t cut_wire, cut_offset;
     uint32_t lost_frame; /* where the framing was lost last */
+    /* A gap took a message's header: the bytes after it, up to the framing
+     * found again, are that message's rest (one message cut, counted at its
+     * first unframed byte), unless a header stands right at tail_from. */
+    bool tail_pending;
+    uint64_t tail_from;
 
     /* The frame being fed, and the flow's frame before it. */
     uint32_t frame, prev_frame;
@@ -80,6 +85,11 @@ typedef struct rec_conv {
  * lookback): freed when the file closes, or its conversation is forgotten. */
 static GPtrArray *convs;
 static uint32_t last_empty_record; /* the last 0-byte record the first pass met */
+/* A flow of playback bodies is known as one only at its second record
+ * (walk_bodies.c): the first pass shows the note there; every later pass
+ * (tshark -2, the GUI's tree and filters) in the first body's frame, the
+ * one the validator names. Frame number -> the note (file scope). */
+static GHashTable *late_notes;
 
 void spicecap_recorded_empty_record(const packet_info *pinfo)
 {
@@ -261,6 +271,16 @@ static void on_message(void *ctx, const spicecap_walk_message *m)
     spicecap_rec_entry *e = push(f, SPICECAP_REC_MESSAGE, m->offset);
     from_message(f, e, m);
     message_bytes(f, e, m->wire_size);
+    if (m->offset == f->tail_from)
+        f->tail_pending = false; /* the gap ended at a header: no message's rest follows it */
+}
+
+/* A gap ending at stream offset end took a message's header (or all of
+ * the messages it held): what follows is the rest of one message. */
+static void tail_after(rec_flow *f, uint64_t end)
+{
+    f->tail_pending = true;
+    f->tail_from = end;
 }
 
 static spicecap_rec_entry *message_entry(rec_flow *f, uint64_t offset)
@@ -286,6 +306,7 @@ static void on_cut(rec_flow *f, const spicecap_walk_message *m)
     e->gap = f->gap_len;
     e->gap_seq = f->gap_seq;
     e->snapped = f->gap_snapped;
+    e->extra = m->have; /* its bytes before the gap, in the file */
     message_bytes(f, e, m->have);
     f->gap_explained = true;
     uint64_t gap_end = f->gap_at + f->gap_len;
@@ -300,6 +321,8 @@ static void on_cut(rec_flow *f, const spicecap_walk_message *m)
         f->cut_chunks = m->chunks;
     } else {
         f->lost_frame = f->frame;
+        if (m->wire_size != 0 && !f->gap_snapped)
+            tail_after(f, gap_end); /* the gap goes past its end, into the next message */
     }
 }
 
@@ -335,6 +358,8 @@ static void on_finding(void *ctx, spicecap_walk_finding kind, const spicecap_wal
         e->bad_size = kind == SPICECAP_WALK_BAD_HEADER;
         e->at_start = m->offset == 0;
         f->lost_frame = f->frame;
+        if (e->at_start)
+            tail_after(f, 0); /* the flow's first record is the rest of a message */
         f->loss_snapped = false;
         break;
     case SPICECAP_WALK_SUSPECT:
@@ -359,6 +384,11 @@ static void on_finding(void *ctx, spicecap_walk_finding kind, const spicecap_wal
     case SPICECAP_WALK_HEADERLESS:
         e = push(f, SPICECAP_REC_HEADERLESS, m->offset);
         from_message(f, e, m);
+        if (e->frame != f->frame) {
+            if (late_notes == NULL)
+                late_notes = g_hash_table_new(g_direct_hash, g_direct_equal);
+            g_hash_table_insert(late_notes, GUINT_TO_POINTER(e->frame), wmem_memdup(wmem_file_scope(), e, sizeof *e));
+        }
         break;
     case SPICECAP_WALK_UNKNOWN_TYPE:
         break; /* the message shows its type is not named (message.c) */
@@ -387,8 +417,15 @@ static void gap(rec_flow *f, uint64_t len, bool snapped, const spicecap_walk_sin
             e->k2_frame = last_empty_record;
         if (within != NULL)
             from_message(f, e, within); /* a gap in a message cut before */
-        if (within == NULL || f->cut_end <= f->gap_at + len)
+        if (within == NULL || f->cut_end <= f->gap_at + len) {
             f->lost_frame = f->frame;
+            /* In socket reads, a gap while the framing is lost falls inside
+             * the message already counted; in a drained ring every record
+             * after a gap that is not a header is its own message's last. */
+            bool same_message = was_lost && spicecap_walker_layout(&f->walker) == SPICECAP_LAYOUT_READS;
+            if (!snapped && (!same_message || f->tail_pending))
+                tail_after(f, f->gap_at + len);
+        }
     }
     if (!was_lost && spicecap_walker_lost(&f->walker))
         f->loss_snapped = snapped;
@@ -413,6 +450,10 @@ static void unframed(rec_flow *f, uint64_t from, uint64_t to)
         e->offset = from;
         e->seq = seq_at(f, from);
         e->frame = f->lost_frame;
+        if (!tail && f->tail_pending) {
+            e->starts_cut = true;
+            f->tail_pending = false;
+        }
         if (tail) {
             e->cut_tail = true;
             e->frame = f->cut_frame;
@@ -531,6 +572,9 @@ void spicecap_recorded_cleanup(void)
     g_ptr_array_free(convs, TRUE);
     convs = NULL;
     last_empty_record = 0;
+    if (late_notes != NULL)
+        g_hash_table_destroy(late_notes);
+    late_notes = NULL;
 }
 
 static void feed(rec_flow *f, tvbuff_t *tvb, packet_info *pinfo, const struct tcpinfo *tcp)
@@ -590,12 +634,37 @@ static const spicecap_rec_frame *store(packet_info *pinfo, int proto, const rec_
     return stored;
 }
 
+/* A later pass: the frame's entries, with a note found late moved to the
+ * frame it is about (late_notes), in pinfo's pool when anything moves. */
+static const spicecap_rec_frame *revisit(packet_info *pinfo, const spicecap_rec_frame *stored)
+{
+    const spicecap_rec_entry *note = late_notes != NULL
+                                         ? g_hash_table_lookup(late_notes, GUINT_TO_POINTER(pinfo->num))
+                                         : NULL;
+    bool found_here = false;
+    for (uint32_t i = 0; stored != NULL && i < stored->count; i++)
+        found_here |= stored->entries[i].kind == SPICECAP_REC_HEADERLESS && stored->entries[i].frame != pinfo->num;
+    if (note == NULL && !found_here)
+        return stored;
+    uint32_t count = stored != NULL ? stored->count : 0;
+    spicecap_rec_frame *moved = wmem_alloc(pinfo->pool, sizeof *moved + (count + 1) * sizeof moved->entries[0]);
+    moved->count = 0;
+    if (note != NULL)
+        moved->entries[moved->count++] = *note;
+    for (uint32_t i = 0; i < count; i++) {
+        const spicecap_rec_entry *e = &stored->entries[i];
+        if (!(e->kind == SPICECAP_REC_HEADERLESS && e->frame != pinfo->num))
+            moved->entries[moved->count++] = *e;
+    }
+    return moved;
+}
+
 const spicecap_rec_frame *spicecap_recorded_frame(tvbuff_t *tvb, packet_info *pinfo, const struct tcpinfo *tcp,
                                                   int proto, unsigned channel, spicecap_direction d)
 {
     spicecap_rec_frame *stored = p_get_proto_data(wmem_file_scope(), pinfo, proto, REC_KEY);
     if (stored != NULL || pinfo->fd->visited)
-        return stored;
+        return revisit(pinfo, stored);
     rec_flow *f = &conv_of(pinfo, proto, channel)->flow[d];
     feed(f, tvb, pinfo, tcp);
     return store(pinfo, proto, f);

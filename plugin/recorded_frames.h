@@ -46,7 +46,7 @@ typedef struct spicecap_rec_entry {
     uint64_t pos;        /* stream offset the entry stands at (the order entries are shown in) */
     uint64_t offset;     /* stream offset of the message's (or bytes') first byte */
     uint64_t wire_size;  /* header + body as the header says; 0 when not known */
-    uint64_t extra;      /* the finding's number: bytes held (SIZE_SHORT), past the end (SIZE_LONG),
+    uint64_t extra;      /* the finding's number: bytes before the gap (CUT), held (SIZE_SHORT), past the end (SIZE_LONG),
                             the claimed body size (DESYNC), bytes skipped (RESYNC) */
     uint64_t gap;        /* CUT, GAP: bytes the gap took */
     const uint8_t *kept; /* the message's first len bytes, when at < 0 (file scope) */
@@ -67,6 +67,8 @@ typedef struct spicecap_rec_entry {
     bool snapped;        /* CUT, GAP: the bytes are past this record's captured length (a snaplen cut
                             it): not lost to the recorder; RESYNC: after such a cut */
     bool body_only;      /* MESSAGE: a playback body ryll recorded without its header (wire_size: the body's) */
+    bool starts_cut;     /* UNFRAMED: the first bytes after a gap that took a message's header: that
+                            message is cut (counted once, here) */
 } spicecap_rec_entry;
 
 typedef struct spicecap_rec_frame {

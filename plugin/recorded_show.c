@@ -8,12 +8,13 @@
 #include <inttypes.h>
 
 #include "channels.h"
+#include "loss.h"
 #include "message.h"
 #include "recorded.h"
 #include "recorded_frames.h"
 
 static int proto_spicecap = -1, spicecap_tap = -1;
-static int hf_cut = -1, hf_gap = -1, hf_gap_seq = -1, hf_gap_seq_end = -1, hf_gap_records = -1, hf_lost = -1,
+static int hf_cut = -1, hf_gap = -1, hf_gap_seq = -1, hf_gap_seq_end = -1, hf_gap_records = -1, hf_unframed_bytes = -1,
            hf_desync = -1, hf_desync_type = -1, hf_desync_size = -1, hf_suspect = -1, hf_resync_skipped = -1,
            hf_size_held = -1, hf_size_past = -1,
            hf_mid_start = -1, hf_not_captured = -1, hf_headerless = -1;
@@ -34,13 +35,17 @@ static const char *side(const show_ctx *c)
     return c->direction == SPICECAP_DIR_SENT ? "client" : "server";
 }
 
-static void tap_loss(const show_ctx *c, spicecap_tap_kind kind, uint64_t missing, uint64_t unframed, uint32_t desyncs)
+/* One record for the "spicecap" tap (stats.h): a loss, or a message cut or
+ * gone that has no message tree of its own to tap it. */
+static void tap_loss(const show_ctx *c, spicecap_tap_kind kind, uint32_t gaps, uint64_t missing, uint64_t unframed,
+                     uint32_t desyncs)
 {
     spicecap_tap_info *info = wmem_new0(c->pinfo->pool, spicecap_tap_info);
     info->kind = kind;
     info->channel = spicecap_channel_label(c->channel);
     info->direction = c->direction == SPICECAP_DIR_SENT ? "sent" : "received";
-    info->name = "";
+    info->name = "unknown";
+    info->gaps = gaps;
     info->missing = missing;
     info->unframed = unframed;
     info->desyncs = desyncs;
@@ -118,25 +123,28 @@ static void show_headerless(const show_ctx *c, const spicecap_rec_entry *e)
     proto_tree *t = spicecap_message_stub(c->tvb, 0, 0, c->pinfo, c->tree, c->channel, c->direction,
                                           "bodies without their header (ryll's playback.rs)", &top);
     proto_item_set_generated(proto_tree_add_boolean(t, hf_headerless, c->tvb, 0, 0, TRUE));
-    expert_add_info_format(c->pinfo, top, &ei_headerless,
-                           "From seq %u on, each record of this flow is one message's body without its 6-byte mini "
-                           "header: ryll's playback.rs records what it received without the header "
-                           "(record_received(&payload)), so the types are not known. The fix, on ryll's side: pass "
-                           "the whole message, header included, to record_received",
-                           e->seq);
+    const char *summary = wmem_strdup_printf(c->pinfo->pool, "from seq %u on, each record is one playback body "
+                                             "without its 6-byte header: types not known", e->seq);
+    proto_tree *loss = spicecap_loss_add(c->tvb, c->pinfo, t, SPICECAP_LOSS_HEADERLESS, 0, &ei_headerless, summary);
+    spicecap_loss_explain(loss, c->tvb, "ryll's playback.rs records what it received without the mini header "
+                                     "(record_received(&payload)): docs/ryll-captures.md, section 4");
+    spicecap_loss_explain(loss, c->tvb, "The fix, on ryll's side: pass the whole message, header included, to "
+                                     "record_received");
 }
 
-/* Why a gap of len bytes: ryll's snaplen rule when its length fits. */
-static const char *gap_why(const show_ctx *c, uint64_t len)
+/* Why a gap of len bytes, under its loss item. */
+static void explain_gap(const show_ctx *c, proto_tree *loss, const spicecap_rec_entry *e)
 {
-    uint64_t k = spicecap_snaplen_loss_records(len);
-    if (k == 0)
-        return wmem_strdup(c->pinfo->pool, "its length fits no count of ryll's records over the 65535-byte "
-                                           "snaplen: records are missing from the capture");
-    return wmem_strdup_printf(c->pinfo->pool,
-                              "%" PRIu64 " record%s over ryll's 65535-byte snaplen, which ryll's pcap writer "
-                              "never writes though the seq advances past %s",
-                              k, k == 1 ? "" : "s", k == 1 ? "it" : "them");
+    spicecap_loss_explain(loss, c->tvb, wmem_strdup_printf(c->pinfo->pool, "Seq [%u, %u) is not in the capture "
+                                                           "(TCP's \"previous segment not captured\")",
+                                                           e->gap_seq, e->gap_seq + (guint32)e->gap));
+    if (spicecap_snaplen_loss_records(e->gap) > 0)
+        spicecap_loss_explain(loss, c->tvb, "ryll's pcap writer never writes a record over its 65535-byte "
+                                            "snaplen, though the seq advances past it: docs/ryll-captures.md, "
+                                            "section 1");
+    else
+        spicecap_loss_explain(loss, c->tvb, "Its length fits no count of ryll's records over the 65535-byte "
+                                            "snaplen: records are missing from the capture");
 }
 
 static void gap_fields(const show_ctx *c, proto_tree *t, const spicecap_rec_entry *e)
@@ -149,7 +157,6 @@ static void gap_fields(const show_ctx *c, proto_tree *t, const spicecap_rec_entr
     uint64_t k = spicecap_snaplen_loss_records(e->gap);
     if (k > 0)
         proto_item_set_generated(proto_tree_add_uint64(g, hf_gap_records, c->tvb, 0, 0, k));
-    proto_item_set_generated(proto_tree_add_uint64(t, hf_lost, c->tvb, 0, 0, e->gap));
 }
 
 /* A record cut by the capture's snaplen (editcap -s, a capture tool's
@@ -177,12 +184,15 @@ static void show_cut(const show_ctx *c, const spicecap_rec_entry *e)
         return;
     }
     proto_tree *t;
-    const char *what;
+    const char *summary;
+    const char *why = spicecap_loss_gap_why(c->pinfo, e->gap);
     if (e->header_known) {
         t = show_message(c, e, SPICECAP_TAP_CUT, &top);
-        what = wmem_strdup_printf(c->pinfo->pool, "%s of %" PRIu64 " bytes (from frame %u)",
-                                  spicecap_message_label(c->channel, c->direction, e->type), e->wire_size, e->frame);
         proto_item_append_text(top, ", cut by a seq gap");
+        summary = wmem_strdup_printf(c->pinfo->pool, "%s %s (%" PRIu64 " B, frame %u) cut: %" PRIu64
+                                     " B missing: %s", spicecap_channel_label(c->channel),
+                                     spicecap_message_label(c->channel, c->direction, e->type), e->wire_size,
+                                     e->frame, e->gap, why);
     } else {
         t = spicecap_message_stub(c->tvb, 0, 0, c->pinfo, c->tree, c->channel, c->direction,
                                   "message cut by a seq gap inside its header", &top);
@@ -194,25 +204,24 @@ static void show_cut(const show_ctx *c, const spicecap_rec_entry *e)
             spicecap_message_add_unframed(t, kept, 0, -1);
         }
         spicecap_message_add_first_frame(t, c->tvb, e->frame);
-        what = wmem_strdup_printf(c->pinfo->pool, "a message whose header began in frame %u", e->frame);
+        summary = wmem_strdup_printf(c->pinfo->pool, "%s message from frame %u cut inside its header: %" PRIu64
+                                     " B missing: %s", spicecap_channel_label(c->channel), e->frame, e->gap, why);
+        tap_loss(c, SPICECAP_TAP_CUT, 0, 0, 0, 0);
     }
     proto_item_set_generated(proto_tree_add_boolean(t, hf_cut, c->tvb, 0, 0, TRUE));
+    if (e->extra > 0) /* its bytes before the gap, shown as parts of it in the frames that carried them */
+        proto_item_set_generated(proto_tree_add_uint64(t, hf_unframed_bytes, c->tvb, 0, 0, e->extra));
     gap_fields(c, t, e);
-    const char *after = "";
+    proto_tree *loss = spicecap_loss_add(c->tvb, c->pinfo, t, SPICECAP_LOSS_CUT, e->gap, &ei_cut, summary);
+    explain_gap(c, loss, e);
     if (e->header_known) {
         uint64_t msg_end = e->offset + e->wire_size, end = e->pos + e->gap;
-        if (end > msg_end) {
-            uint64_t past = end - msg_end;
-            after = wmem_strdup_printf(c->pinfo->pool, "; the gap goes %" PRIu64 " bytes past its end (whole "
-                                       "messages, or the start of the next, not in the capture)", past);
-        }
+        if (end > msg_end)
+            spicecap_loss_explain(loss, c->tvb, wmem_strdup_printf(c->pinfo->pool, "The gap goes %" PRIu64 " B "
+                                  "past its end: whole messages, or the start of the next, not in the capture",
+                                  end - msg_end));
     }
-    expert_add_info_format(c->pinfo, top, &ei_cut,
-                           "%s %s is cut: %" PRIu64 " bytes (seq [%u, %u)) are not in the capture (TCP's "
-                           "\"previous segment not captured\"): %s%s",
-                           spicecap_channel_label(c->channel), what, e->gap, e->gap_seq,
-                           e->gap_seq + (guint32)e->gap, gap_why(c, e->gap), after);
-    tap_loss(c, SPICECAP_TAP_LOSS, e->gap, 0, 0);
+    tap_loss(c, SPICECAP_TAP_LOSS, 1, e->gap, e->extra, 0);
 }
 
 static void show_gap(const show_ctx *c, const spicecap_rec_entry *e)
@@ -226,22 +235,21 @@ static void show_gap(const show_ctx *c, const spicecap_rec_entry *e)
     proto_tree *t = spicecap_message_stub(c->tvb, 0, 0, c->pinfo, c->tree, c->channel, c->direction, what, &top);
     gap_fields(c, t, e);
     if (e->k2_frame != 0) {
-        /* Flagged once already: spicecap.dropped on the 0-byte record. */
+        /* The loss is the 0-byte record's (spicecap.loss there): the message it stands for is gone. */
         proto_item_append_text(top, ": the message the 0-byte record of frame %u stands for (the K2 bug)",
                                e->k2_frame);
         spicecap_message_add_first_frame(t, c->tvb, e->k2_frame);
-        tap_loss(c, SPICECAP_TAP_LOSS, e->gap, 0, 0);
+        tap_loss(c, SPICECAP_TAP_GONE, 1, e->gap, 0, 0);
         return;
     }
     const char *where = e->header_known
-                            ? wmem_strdup_printf(c->pinfo->pool, " inside the %s from frame %u, cut before",
+                            ? wmem_strdup_printf(c->pinfo->pool, " inside the %s from frame %u",
                                                  spicecap_message_label(c->channel, c->direction, e->type), e->frame)
                             : "";
-    expert_add_info_format(c->pinfo, top, &ei_gap,
-                           "%" PRIu64 " bytes (seq [%u, %u)) are not in the capture%s (TCP's \"previous segment "
-                           "not captured\"): %s",
-                           e->gap, e->gap_seq, e->gap_seq + (guint32)e->gap, where, gap_why(c, e->gap));
-    tap_loss(c, SPICECAP_TAP_LOSS, e->gap, 0, 0);
+    const char *summary = wmem_strdup_printf(c->pinfo->pool, "%" PRIu64 " B missing%s: %s", e->gap, where,
+                                             spicecap_loss_gap_why(c->pinfo, e->gap));
+    explain_gap(c, spicecap_loss_add(c->tvb, c->pinfo, t, SPICECAP_LOSS_GAP, e->gap, &ei_gap, summary), e);
+    tap_loss(c, SPICECAP_TAP_LOSS, 1, e->gap, 0, 0);
 }
 
 /* The flow's first record starts inside a message: its start is not in the capture. */
@@ -251,12 +259,13 @@ static void show_mid_start(const show_ctx *c, const spicecap_rec_entry *e)
     proto_tree *t = spicecap_message_stub(c->tvb, 0, 0, c->pinfo, c->tree, c->channel, c->direction,
                                           "flow starts inside a message", &top);
     proto_item_set_generated(proto_tree_add_boolean(t, hf_mid_start, c->tvb, 0, 0, TRUE));
-    expert_add_info_format(c->pinfo, top, &ei_gap,
-                           "The flow's first record (seq %u) does not start with a message header: the start of "
-                           "the message it continues is not in the capture (in ryll's captures, the records before it "
-                           "were over ryll's 65535-byte snaplen, which ryll's pcap writer never "
-                           "writes); the framing is searched for again",
-                           e->seq);
+    const char *summary = wmem_strdup_printf(c->pinfo->pool, "the flow starts inside a message (seq %u): its start "
+                                             "is not in the capture", e->seq);
+    proto_tree *loss = spicecap_loss_add(c->tvb, c->pinfo, t, SPICECAP_LOSS_MID_START, 0, &ei_gap, summary);
+    spicecap_loss_explain(loss, c->tvb, "In ryll's captures the records before it were over ryll's 65535-byte "
+                                        "snaplen, which its pcap writer never writes: docs/ryll-captures.md, "
+                                        "section 1");
+    spicecap_loss_explain(loss, c->tvb, "The framing is searched for again");
 }
 
 static void show_desync(const show_ctx *c, const spicecap_rec_entry *e)
@@ -274,33 +283,29 @@ static void show_desync(const show_ctx *c, const spicecap_rec_entry *e)
     proto_tree *d = proto_item_add_subtree(pi, ett_desync);
     proto_item_set_generated(proto_tree_add_uint(d, hf_desync_type, c->tvb, 0, 0, e->type));
     proto_item_set_generated(proto_tree_add_uint(d, hf_desync_size, c->tvb, 0, 0, (guint32)e->extra));
+    const char *summary;
     if (e->bad_size)
-        expert_add_info_format(c->pinfo, top, &ei_desync,
-                               "At seq %u a header claims %" PRIu64 " bytes, over the %u-byte bound, with no seq "
-                               "gap before it: bytes vanished under a contiguous seq (most likely ryll's capture "
-                               "writer dropped a socket read when its queue was full); the framing is searched "
-                               "for again",
-                               e->seq, e->extra, SPICECAP_SANE_MESSAGE_SIZE);
+        summary = wmem_strdup_printf(c->pinfo->pool, "header at seq %u claims %" PRIu64 " B, over the %u-byte "
+                                     "bound: bytes vanished", e->seq, e->extra, SPICECAP_SANE_MESSAGE_SIZE);
     else
-        expert_add_info_format(c->pinfo, top, &ei_desync,
-                               "At seq %u a header reads type %u (%s on the %s %s side) and size %" PRIu64 ", "
-                               "which cannot be, with no seq gap before it: bytes vanished under a contiguous "
-                               "seq (most likely ryll's capture writer dropped a socket read when its queue was "
-                               "full); the framing is searched for again",
-                               e->seq, e->type, name, spicecap_channel_label(c->channel), side(c), e->extra);
-    tap_loss(c, SPICECAP_TAP_LOSS, 0, 0, 1);
+        summary = wmem_strdup_printf(c->pinfo->pool, "header at seq %u (type %u, %s on the %s %s side; %" PRIu64
+                                     " B) cannot be: bytes vanished", e->seq, e->type, name,
+                                     spicecap_channel_label(c->channel), side(c), e->extra);
+    proto_tree *loss = spicecap_loss_add(c->tvb, c->pinfo, t, SPICECAP_LOSS_DESYNC, 0, &ei_desync, summary);
+    spicecap_loss_explain(loss, c->tvb, "No seq gap before it: bytes vanished under a contiguous seq, most likely "
+                                        "a socket read ryll's capture writer dropped when its queue was full");
+    spicecap_loss_explain(loss, c->tvb, "See docs/ryll-captures.md, section 3; the framing is searched for again");
+    tap_loss(c, SPICECAP_TAP_LOSS, 0, 0, 0, 1);
 }
 
 static void flag_suspect(const show_ctx *c, proto_tree *t, proto_item *top, const spicecap_rec_entry *e)
 {
     proto_item_set_generated(proto_tree_add_boolean(t, hf_suspect, c->tvb, 0, 0, TRUE));
+    proto_item_set_generated(proto_tree_add_boolean(t, hf_cut, c->tvb, 0, 0, TRUE));
     expert_add_info_format(c->pinfo, top, &ei_suspect,
-                           "%s %s (%" PRIu64 " bytes, from frame %u) is likely not whole: its size leads to a "
-                           "header that cannot be, so bytes likely vanished inside it and the messages after it "
-                           "until the framing is found again are lost",
-                           spicecap_channel_label(c->channel), spicecap_message_label(c->channel, c->direction,
-                                                                                    e->type),
-                           e->wire_size, e->frame);
+                           "%s %s (%" PRIu64 " B, frame %u) likely not whole: its size leads to a header that "
+                           "cannot be", spicecap_channel_label(c->channel),
+                           spicecap_message_label(c->channel, c->direction, e->type), e->wire_size, e->frame);
 }
 
 static void show_suspect(const show_ctx *c, const spicecap_rec_entry *e)
@@ -311,6 +316,7 @@ static void show_suspect(const show_ctx *c, const spicecap_rec_entry *e)
     proto_tree *t = spicecap_message_stub(c->tvb, 0, 0, c->pinfo, c->tree, c->channel, c->direction, what, &top);
     spicecap_message_add_first_frame(t, c->tvb, e->frame);
     flag_suspect(c, t, top, e);
+    tap_loss(c, SPICECAP_TAP_RECUT, 0, 0, 0, 0); /* counted whole in frame e->frame */
 }
 
 static void show_size(const show_ctx *c, const spicecap_rec_entry *e)
@@ -321,11 +327,15 @@ static void show_size(const show_ctx *c, const spicecap_rec_entry *e)
         proto_tree *t = show_message(c, e, SPICECAP_TAP_CUT, &top);
         proto_item_append_text(top, ", its records end before its size");
         proto_item_set_generated(proto_tree_add_uint64(t, hf_size_held, c->tvb, 0, 0, e->extra));
-        expert_add_info_format(c->pinfo, top, &ei_size_short,
-                               "%s's size says %" PRIu64 " bytes but its records end after %" PRIu64 ": the size "
-                               "lies, or its last records are missing; the next record starts anew",
-                               name, e->wire_size, e->extra);
-        tap_loss(c, SPICECAP_TAP_LOSS, 0, e->extra, 0);
+        proto_item_set_generated(proto_tree_add_boolean(t, hf_cut, c->tvb, 0, 0, TRUE));
+        proto_item_set_generated(proto_tree_add_uint64(t, hf_unframed_bytes, c->tvb, 0, 0, e->extra));
+        const char *summary = wmem_strdup_printf(c->pinfo->pool, "%s's size says %" PRIu64 " B but its records end "
+                                                 "after %" PRIu64, name, e->wire_size, e->extra);
+        proto_tree *loss = spicecap_loss_add(c->tvb, c->pinfo, t, SPICECAP_LOSS_SIZE_SHORT, 0, &ei_size_short,
+                                             summary);
+        spicecap_loss_explain(loss, c->tvb, "The size lies, or its last records are missing; the next record "
+                                            "starts anew");
+        tap_loss(c, SPICECAP_TAP_LOSS, 0, 0, e->extra, 0);
         return;
     }
     const char *what = wmem_strdup_printf(c->pinfo->pool, "%" PRIu64 " bytes after the %s of frame %u in its record",
@@ -333,10 +343,10 @@ static void show_size(const show_ctx *c, const spicecap_rec_entry *e)
     proto_tree *t = spicecap_message_stub(c->tvb, 0, 0, c->pinfo, c->tree, c->channel, c->direction, what, &top);
     spicecap_message_add_first_frame(t, c->tvb, e->frame);
     proto_item_set_generated(proto_tree_add_uint64(t, hf_size_past, c->tvb, 0, 0, e->extra));
-    expert_add_info_format(c->pinfo, top, &ei_size_long,
-                           "%s (%" PRIu64 " bytes, from frame %u) ends %" PRIu64 " bytes before the end of its last "
-                           "record: its size says less than its records hold",
-                           name, e->wire_size, e->frame, e->extra);
+    const char *summary = wmem_strdup_printf(c->pinfo->pool, "%" PRIu64 " B after the %s (%" PRIu64 " B, frame %u) "
+                                             "in its last record", e->extra, name, e->wire_size, e->frame);
+    proto_tree *loss = spicecap_loss_add(c->tvb, c->pinfo, t, SPICECAP_LOSS_SIZE_LONG, 0, &ei_size_long, summary);
+    spicecap_loss_explain(loss, c->tvb, "Its size says less than its records hold");
 }
 
 static void show_resync(const show_ctx *c, const spicecap_rec_entry *e)
@@ -357,6 +367,9 @@ static void show_unframed(const show_ctx *c, const spicecap_rec_entry *e)
         what = wmem_strdup_printf(c->pinfo->pool, "%u bytes: the rest of the cut %s (%" PRIu64 " bytes) from frame %u",
                                   e->len, spicecap_message_label(c->channel, c->direction, e->type), e->wire_size,
                                   e->frame);
+    else if (e->starts_cut)
+        what = wmem_strdup_printf(c->pinfo->pool, "%u bytes: the rest of a message whose header a seq gap took",
+                                  e->len);
     else if (e->frame != 0)
         what = wmem_strdup_printf(c->pinfo->pool, "%u bytes not framed (framing lost in frame %u)", e->len, e->frame);
     else
@@ -364,10 +377,12 @@ static void show_unframed(const show_ctx *c, const spicecap_rec_entry *e)
     proto_tree *t = spicecap_message_stub(c->tvb, e->at, (gint)e->len, c->pinfo, c->tree, c->channel, c->direction,
                                           what, &top);
     spicecap_message_add_unframed(t, c->tvb, e->at, (gint)e->len);
-    proto_item_set_generated(proto_tree_add_uint64(t, hf_lost, c->tvb, 0, 0, e->len));
+    proto_item_set_generated(proto_tree_add_uint64(t, hf_unframed_bytes, c->tvb, 0, 0, e->len));
+    if (e->starts_cut) /* one message cut, counted at its first byte in the file */
+        proto_item_set_generated(proto_tree_add_boolean(t, hf_cut, c->tvb, 0, 0, TRUE));
     if (e->frame != 0)
         spicecap_message_add_first_frame(t, c->tvb, e->frame);
-    tap_loss(c, SPICECAP_TAP_LOSS, 0, e->len, 0);
+    tap_loss(c, e->starts_cut ? SPICECAP_TAP_CUT : SPICECAP_TAP_LOSS, 0, 0, e->len, 0);
 }
 
 /* Bytes of a message completed in a later frame, or seen before: no
@@ -411,7 +426,7 @@ void spicecap_recorded_show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
                 show_body(&c, e);
                 break;
             }
-            t = show_message(&c, e, SPICECAP_TAP_MESSAGE, &top);
+            t = show_message(&c, e, e->suspect ? SPICECAP_TAP_CUT : SPICECAP_TAP_MESSAGE, &top);
             if (e->suspect)
                 flag_suspect(&c, t, top, e);
             break;
@@ -451,12 +466,12 @@ void spicecap_recorded_show(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree,
 void spicecap_recorded_show_register(int proto, int tap)
 {
     static hf_register_info hf[] = {
-        {&hf_cut, {"Cut by a seq gap", "spicecap.cut", FT_BOOLEAN, BASE_NONE, NULL, 0, "A seq gap cut this message: part of it is not in the capture", HFILL}},
+        {&hf_cut, {"Cut", "spicecap.cut", FT_BOOLEAN, BASE_NONE, NULL, 0, "A message not whole in the file (a seq gap cut it, its header is in a gap, bytes vanished inside it, or its records end before its size): one per cut message, as the loss summary counts them", HFILL}},
         {&hf_gap, {"Seq gap", "spicecap.gap", FT_UINT64, BASE_DEC, NULL, 0, "Bytes of the flow's seq space not in the capture (the gap before this frame)", HFILL}},
         {&hf_gap_seq, {"Gap start", "spicecap.gap.seq", FT_UINT32, BASE_DEC, NULL, 0, "Seq of the gap's first byte (as tcp.seq shows seqs)", HFILL}},
         {&hf_gap_seq_end, {"Gap end", "spicecap.gap.seq_end", FT_UINT32, BASE_DEC, NULL, 0, "Seq of the first byte after the gap", HFILL}},
         {&hf_gap_records, {"Records over ryll's snaplen", "spicecap.gap.snaplen_records", FT_UINT64, BASE_DEC, NULL, 0, "The gap's length fits this many records over ryll's 65535-byte snaplen, which ryll's pcap writer never writes", HFILL}},
-        {&hf_lost, {"Bytes lost", "spicecap.lost_bytes", FT_UINT64, BASE_DEC, NULL, 0, "Bytes of the flow lost here: a seq gap's, or bytes of this frame in no whole message", HFILL}},
+        {&hf_unframed_bytes, {"Bytes not whole", "spicecap.unframed_bytes", FT_UINT64, BASE_DEC, NULL, 0, "Bytes in the file that belong to no whole message: the rest of a cut message, or bytes not framed (bytes missing from the file are spicecap.loss.missing)", HFILL}},
         {&hf_desync, {"Header that cannot be", "spicecap.desync", FT_NONE, BASE_NONE, NULL, 0, "A header no message can have, with no seq gap before it: bytes vanished", HFILL}},
         {&hf_desync_type, {"Type read", "spicecap.desync.type", FT_UINT16, BASE_DEC, NULL, 0, NULL, HFILL}},
         {&hf_desync_size, {"Size read", "spicecap.desync.size", FT_UINT32, BASE_DEC, NULL, 0, NULL, HFILL}},

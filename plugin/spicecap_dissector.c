@@ -33,6 +33,7 @@
 #include "format.h"
 #include "link.h"
 #include "link_stage.h"
+#include "loss.h"
 #include "message.h"
 #include "port_map.h"
 #include "bodies.h"
@@ -46,6 +47,7 @@
 static int proto_spicecap = -1;
 static dissector_handle_t spicecap_handle, vnc_handle, dropped_handle;
 static expert_field ei_dropped = EI_INIT;
+static int ett_dropped = -1;
 static spicecap_ws_bool pref_real_connections = true;
 static spicecap_ws_bool pref_keep_whole = false;
 static guint pref_kept_bytes = 4096;
@@ -170,7 +172,10 @@ static int dissect_dropped(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "SPICEcap");
     col_set_str(pinfo->cinfo, COL_INFO, "0-byte record: message dropped by the recorder");
     proto_item *item = proto_tree_add_item(tree, proto_spicecap, tvb, 0, 0, ENC_NA);
-    expert_add_info(pinfo, item, &ei_dropped);
+    proto_tree *loss = spicecap_loss_add(tvb, pinfo, proto_item_add_subtree(item, ett_dropped), SPICECAP_LOSS_DROPPED,
+                                         0, &ei_dropped, "0-byte record: a message the recorder dropped (the K2 bug)");
+    spicecap_loss_explain(loss, tvb, "ryll's ring wrote a message too big for one frame as an empty record before "
+                                     "the fix; its bytes are the seq gap in its flow's next frame");
     return 0;
 }
 
@@ -229,6 +234,9 @@ void spicecap_register(void)
     };
     proto_spicecap = proto_register_protocol("SPICE (recorded by ryll)", "SPICEcap", "spicecap");
     expert_register_field_array(expert_register_protocol(proto_spicecap), ei, array_length(ei));
+    static int *ett[] = {&ett_dropped};
+    proto_register_subtree_array(ett, array_length(ett));
+    spicecap_loss_register(proto_spicecap);
     int tap = spicecap_stats_register();
     spicecap_message_register(proto_spicecap, tap);
     spicecap_recorded_show_register(proto_spicecap, tap);

@@ -7,50 +7,26 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "loss_table.h"
 #include "ws_compat.h"
 
-static int node_messages = -1, node_bytes = -1, node_cut = -1, node_lost = -1;
+static int node_messages = -1, node_bytes = -1;
 
 static void stats_init(stats_tree *st)
 {
     node_messages = stats_tree_create_node(st, "Messages", 0, STAT_DT_INT, TRUE);
     node_bytes = stats_tree_create_node(st, "Bytes", 0, STAT_DT_INT, TRUE);
-    node_cut = stats_tree_create_node(st, "Cut messages", 0, STAT_DT_INT, TRUE);
-    node_lost = stats_tree_create_node(st, "Lost bytes", 0, STAT_DT_INT, TRUE);
 }
 
-/* What a recorded flow lost, per channel and direction: cut messages, and
- * bytes missing (seq gaps) or not framed. */
-static void stats_loss(stats_tree *st, const spicecap_tap_info *m)
-{
-    if (m->kind == SPICECAP_TAP_CUT) {
-        tick_stat_node(st, "Cut messages", 0, TRUE);
-        int channel = tick_stat_node(st, m->channel, node_cut, TRUE);
-        int direction = tick_stat_node(st, m->direction, channel, TRUE);
-        tick_stat_node(st, m->name, direction, FALSE);
-        return;
-    }
-    int lost = (int)MIN(m->missing + m->unframed, (uint64_t)G_MAXINT);
-    if (lost == 0)
-        return;
-    increase_stat_node(st, "Lost bytes", 0, TRUE, lost);
-    int channel = increase_stat_node(st, m->channel, node_lost, TRUE, lost);
-    int direction = increase_stat_node(st, m->direction, channel, TRUE, lost);
-    if (m->missing > 0)
-        increase_stat_node(st, "missing (seq gaps)", direction, FALSE, (int)MIN(m->missing, (uint64_t)G_MAXINT));
-    if (m->unframed > 0)
-        increase_stat_node(st, "not framed", direction, FALSE, (int)MIN(m->unframed, (uint64_t)G_MAXINT));
-}
-
+/* Whole messages and their bytes per channel, direction and type; what was
+ * lost is the loss table's (loss_table.h). */
 static tap_packet_status stats_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt, const void *data,
                                       tap_flags_t flags)
 {
     (void)pinfo, (void)edt, (void)flags;
     const spicecap_tap_info *m = data;
-    if (m->kind != SPICECAP_TAP_MESSAGE) {
-        stats_loss(st, m);
-        return TAP_PACKET_REDRAW;
-    }
+    if (m->kind != SPICECAP_TAP_MESSAGE)
+        return TAP_PACKET_DONT_REDRAW;
     tick_stat_node(st, "Messages", 0, TRUE);
     int channel = tick_stat_node(st, m->channel, node_messages, TRUE);
     int direction = tick_stat_node(st, m->direction, channel, TRUE);
@@ -67,7 +43,7 @@ static tap_packet_status stats_packet(stats_tree *st, packet_info *pinfo, epan_d
 typedef struct stat_row {
     char *key; /* "channel\tdirection\tname": sorts as the table does */
     uint64_t messages, bytes;
-    uint64_t cut, missing, unframed, desyncs; /* the losses' rows */
+    spicecap_loss_counts losses; /* the losses' rows */
 } stat_row;
 
 typedef struct stat_tables {
@@ -97,13 +73,9 @@ static tap_packet_status table_packet(void *tapdata, packet_info *pinfo, epan_di
         stat_row *row = row_for(tables->messages, g_strdup_printf("%s\t%s\t%s", m->channel, m->direction, m->name));
         row->messages++;
         row->bytes += m->wire_size;
-        return TAP_PACKET_REDRAW;
     }
     stat_row *row = row_for(tables->losses, g_strdup_printf("%s\t%s", m->channel, m->direction));
-    row->cut += m->kind == SPICECAP_TAP_CUT;
-    row->missing += m->missing;
-    row->unframed += m->unframed;
-    row->desyncs += m->desyncs;
+    spicecap_loss_count(&row->losses, m);
     return TAP_PACKET_REDRAW;
 }
 
@@ -124,25 +96,22 @@ static GPtrArray *sorted_rows(GHashTable *rows)
     return sorted;
 }
 
-/* Cut messages, headers that cannot be, bytes missing (seq gaps) and bytes
- * in the capture in no whole message, per channel and direction. */
+/* Per channel and direction: messages whole, cut and gone, and what was
+ * lost (loss_table.h), then the totals. */
 static void losses_draw(GHashTable *rows)
 {
     GPtrArray *sorted = sorted_rows(rows);
-    uint64_t cut = 0, desyncs = 0, missing = 0, unframed = 0;
-    printf("SPICE losses in recorded flows per channel and direction (spicecap)\n");
-    printf("%-10s %-9s %12s %8s %14s %14s\n", "Channel", "Direction", "Cut", "Desyncs", "Missing bytes",
-           "Not framed");
+    spicecap_loss_counts total = {{0}};
+    spicecap_loss_print_head(stdout);
     for (guint i = 0; i < sorted->len; i++) {
         stat_row *row = g_ptr_array_index(sorted, i);
         char **parts = g_strsplit(row->key, "\t", 2);
-        printf("%-10s %-9s %12" G_GUINT64_FORMAT " %8" G_GUINT64_FORMAT " %14" G_GUINT64_FORMAT
-               " %14" G_GUINT64_FORMAT "\n", parts[0], parts[1], row->cut, row->desyncs, row->missing, row->unframed);
+        spicecap_loss_print_row(stdout, parts[0], parts[1], &row->losses);
         g_strfreev(parts);
-        cut += row->cut, desyncs += row->desyncs, missing += row->missing, unframed += row->unframed;
+        for (int k = 0; k < SPICECAP_LOSS_COUNTS; k++)
+            total.n[k] += row->losses.n[k];
     }
-    printf("%-10s %-9s %12" G_GUINT64_FORMAT " %8" G_GUINT64_FORMAT " %14" G_GUINT64_FORMAT " %14" G_GUINT64_FORMAT
-           "\n", "total", "", cut, desyncs, missing, unframed);
+    spicecap_loss_print_row(stdout, "total", "", &total);
     g_ptr_array_free(sorted, TRUE);
 }
 
@@ -209,8 +178,9 @@ int spicecap_stats_register(void)
 {
     int tap = register_tap("spicecap");
     /* The same counts as a tree under Wireshark's Statistics menu (and -z spicecap,tree). */
-    stats_tree_register_plugin("spicecap", "spicecap", "SPICEcap/Messages, bytes and losses per channel", 0, stats_packet,
+    stats_tree_register_plugin("spicecap", "spicecap", "SPICEcap/Messages and bytes per type", 0, stats_packet,
                                stats_init, NULL);
+    spicecap_loss_table_register();
     static stat_tap_ui table_ui = {REGISTER_STAT_GROUP_GENERIC, NULL, "spicecap,stat", table_init, 0, NULL};
     register_stat_tap_ui(&table_ui, NULL);
     return tap;
