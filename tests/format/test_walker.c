@@ -52,26 +52,25 @@ static void put_link_header(stream *s, uint32_t size)
     put32(s, size);
 }
 
+/* A link PDU: its header, the message or reply, then its one word of
+ * common caps (right after the structure, where caps_offset points). */
+static void put_link_pdu(stream *s, const void *body, size_t size, uint32_t caps)
+{
+    put_link_header(s, (uint32_t)size + 4);
+    put(s, body, size);
+    put32(s, caps);
+}
+
 static void put_link_mess(stream *s, uint8_t channel, uint32_t caps)
 {
-    SpiceLinkMess m = {0};
-    m.channel_type = channel;
-    m.num_common_caps = 1;
-    m.caps_offset = sizeof m;
-    put_link_header(s, (uint32_t)sizeof m + 4);
-    put(s, &m, sizeof m);
-    put32(s, caps);
+    SpiceLinkMess m = {.channel_type = channel, .num_common_caps = 1, .caps_offset = sizeof m};
+    put_link_pdu(s, &m, sizeof m, caps);
 }
 
 static void put_link_reply(stream *s, uint32_t error, uint32_t caps)
 {
-    SpiceLinkReply r = {0};
-    r.error = error;
-    r.num_common_caps = 1;
-    r.caps_offset = sizeof r;
-    put_link_header(s, (uint32_t)sizeof r + 4);
-    put(s, &r, sizeof r);
-    put32(s, caps);
+    SpiceLinkReply r = {.error = error, .num_common_caps = 1, .caps_offset = sizeof r};
+    put_link_pdu(s, &r, sizeof r, caps);
 }
 
 static void put_ticket(stream *s)
@@ -208,6 +207,34 @@ static void walk(const connection_bytes *c, spicecap_walk_mode mode, size_t step
     say(r, "stop C %d S %d\n", (int)link->stop[SPICECAP_DIR_SENT], (int)link->stop[SPICECAP_DIR_RECEIVED]);
 }
 
+/* True when a walk reported want; otherwise both texts go to stderr, headed
+ * by what names the feeding, so that the differing line can be found. */
+static bool report_matches(const report *r, const char *want, const char *what)
+{
+    if (strcmp(r->text, want) == 0)
+        return true;
+    fprintf(stderr, "%s walked:\n%swanted:\n%s", what, r->text, want);
+    return false;
+}
+
+/* One more chunk cut at every point of one side's stream (the client's
+ * when client, else the server's): true when every such feeding gives the
+ * whole feeding's report; it stops at the first that does not. */
+static bool every_split_keeps_report(const connection_bytes *c, bool client, const report *whole)
+{
+    static report other; /* 16 KiB: kept off the stack */
+    spicecap_link_state other_link;
+    size_t len = client ? c->client.len : c->server.len;
+    for (size_t k = 1; k < len; k++) {
+        walk(c, SPICECAP_WALK_REAL, 0, client ? k : 0, client ? 0 : k, &other, &other_link);
+        char what[64];
+        snprintf(what, sizeof what, "%s split at %zu", client ? "client" : "server", k);
+        if (!report_matches(&other, whole->text, what))
+            return false;
+    }
+    return true;
+}
+
 /* Every feeding gives the whole feeding's report; returns that report. */
 static void walk_every_way(const connection_bytes *c, report *whole, spicecap_link_state *link)
 {
@@ -216,22 +243,12 @@ static void walk_every_way(const connection_bytes *c, report *whole, spicecap_li
     walk(c, SPICECAP_WALK_REAL, 0, 0, 0, whole, link);
     walk(c, SPICECAP_WALK_REAL, 1, 0, 0, &other, &other_link);
     CU_ASSERT_STRING_EQUAL(other.text, whole->text);
-    for (size_t k = 1; k < c->client.len; k++) {
-        walk(c, SPICECAP_WALK_REAL, 0, k, 0, &other, &other_link);
-        if (strcmp(other.text, whole->text) != 0) {
-            CU_FAIL("a client split changed the report");
-            fprintf(stderr, "client split at %zu:\n%s\nwhole:\n%s\n", k, other.text, whole->text);
-            return;
-        }
+    if (!every_split_keeps_report(c, true, whole)) {
+        CU_FAIL("a client split changed the report");
+        return;
     }
-    for (size_t k = 1; k < c->server.len; k++) {
-        walk(c, SPICECAP_WALK_REAL, 0, 0, k, &other, &other_link);
-        if (strcmp(other.text, whole->text) != 0) {
-            CU_FAIL("a server split changed the report");
-            fprintf(stderr, "server split at %zu:\n%s\nwhole:\n%s\n", k, other.text, whole->text);
-            return;
-        }
-    }
+    if (!every_split_keeps_report(c, false, whole))
+        CU_FAIL("a server split changed the report");
 }
 
 /* ---- real connections ---- */
@@ -243,6 +260,21 @@ static void build_link(connection_bytes *c, uint32_t client_caps, uint32_t serve
     c->client_link = c->client.len;
     put_link_reply(&c->server, reply_error, server_caps);
     c->server_link = c->server.len;
+}
+
+/* A connection the walker must not frame: no message, no finding. */
+static void assert_nothing_walked(const report *r)
+{
+    CU_ASSERT_EQUAL(r->messages, 0);
+    CU_ASSERT_EQUAL(r->findings, 0);
+}
+
+/* A refused link: nothing framed, and both directions stop for it. */
+static void assert_refused_both(const report *r, const spicecap_link_state *link)
+{
+    assert_nothing_walked(r);
+    CU_ASSERT_EQUAL(link->stop[SPICECAP_DIR_SENT], SPICECAP_STOP_REFUSED);
+    CU_ASSERT_EQUAL(link->stop[SPICECAP_DIR_RECEIVED], SPICECAP_STOP_REFUSED);
 }
 
 static void test_real_mini_with_auth_selection(void)
@@ -313,8 +345,7 @@ static void test_real_sasl_stops_both(void)
     snprintf(want, sizeof want, "C note %d @%zu\nS note %d @%zu\nstop C %d S %d\n", SPICECAP_NOTE_STOPPED,
              c.client_link + 4, SPICECAP_NOTE_STOPPED, c.server_link, SPICECAP_STOP_SASL, SPICECAP_STOP_SASL);
     CU_ASSERT_STRING_EQUAL(r.text, want);
-    CU_ASSERT_EQUAL(r.messages, 0);
-    CU_ASSERT_EQUAL(r.findings, 0);
+    assert_nothing_walked(&r);
 }
 
 static void test_real_refused_reply_stops_both(void)
@@ -326,10 +357,7 @@ static void test_real_refused_reply_stops_both(void)
     put_body(&c.server, 10);  /* nothing after a refusal is framed */
     put_body(&c.client, 200);
     walk_every_way(&c, &r, &link);
-    CU_ASSERT_EQUAL(r.messages, 0);
-    CU_ASSERT_EQUAL(r.findings, 0);
-    CU_ASSERT_EQUAL(link.stop[SPICECAP_DIR_SENT], SPICECAP_STOP_REFUSED);
-    CU_ASSERT_EQUAL(link.stop[SPICECAP_DIR_RECEIVED], SPICECAP_STOP_REFUSED);
+    assert_refused_both(&r, &link);
 }
 
 static void test_real_refused_result_stops_both(void)
@@ -342,10 +370,7 @@ static void test_real_refused_result_stops_both(void)
     put32(&c.server, SPICE_LINK_ERR_PERMISSION_DENIED);
     put_mini(&c.server, SPICE_MSG_PING, 100); /* would be a message, were the link not refused */
     walk_every_way(&c, &r, &link);
-    CU_ASSERT_EQUAL(r.messages, 0);
-    CU_ASSERT_EQUAL(r.findings, 0);
-    CU_ASSERT_EQUAL(link.stop[SPICECAP_DIR_SENT], SPICECAP_STOP_REFUSED);
-    CU_ASSERT_EQUAL(link.stop[SPICECAP_DIR_RECEIVED], SPICECAP_STOP_REFUSED);
+    assert_refused_both(&r, &link);
 }
 
 static void test_real_insane_size_loses_framing(void)
@@ -498,6 +523,60 @@ static void recorded_message(recorded_run *run, uint16_t type, uint32_t wire, ui
     }
 }
 
+/* Feeds s's bytes up to each cut in turn, one chunk a cut, each chunk with
+ * the next tag. A cut where the last one was gives no chunk (the walker is
+ * never fed zero bytes) but still uses its tag up, so every feeding of a
+ * split loop numbers its chunks alike. */
+static void recorded_feed_cuts(recorded_run *run, const stream *s, const size_t *cuts, size_t ncuts, uint64_t *tag)
+{
+    size_t at = 0;
+    for (size_t i = 0; i < ncuts; i++) {
+        uint64_t chunk_tag = (*tag)++;
+        if (cuts[i] > at)
+            spicecap_walker_feed(&run->w, s->data + at, cuts[i] - at, chunk_tag, &run->sink);
+        at = cuts[i];
+    }
+}
+
+/* Ends the run's stream (file_truncated as spicecap_walker_end takes it):
+ * true when the run reported want (both printed otherwise, see
+ * report_matches); frees what the walker holds either way. */
+static bool recorded_end_matches(recorded_run *run, bool file_truncated, const char *want, const char *what)
+{
+    spicecap_walker_end(&run->w, file_truncated, &run->sink);
+    bool same = report_matches(&run->r, want, what);
+    spicecap_walker_clear(&run->w);
+    return same;
+}
+
+/* A display flow's server side given s in the chunks that cuts end, then
+ * ended: true when it reported want. No assertion of its own: a split loop
+ * fails once, with its own message, at the first feeding that differs. */
+static bool walk_expect(const stream *s, const size_t *cuts, size_t ncuts, const char *want, const char *what)
+{
+    recorded_run run;
+    uint64_t tag = 1;
+    recorded_begin(&run);
+    recorded_feed_cuts(&run, s, cuts, ncuts, &tag);
+    return recorded_end_matches(&run, false, want, what);
+}
+
+/* Socket reads of s: the first ends one byte into the header at first
+ * (the messages before it made the layout known), the rest is cut once
+ * more at every point after that. True when every feeding reported want;
+ * it stops at the first that did not. */
+static bool walk_expect_every_split(const stream *s, size_t first, const char *want)
+{
+    for (size_t split = first + 1; split < s->len; split++) {
+        const size_t cuts[] = {first + 1, split, s->len};
+        char what[48];
+        snprintf(what, sizeof what, "split at %zu", split);
+        if (!walk_expect(s, cuts, sizeof cuts / sizeof cuts[0], want, what))
+            return false;
+    }
+    return true;
+}
+
 static void test_recorded_messages_and_lies(void)
 {
     recorded_run run;
@@ -513,7 +592,6 @@ static void test_recorded_messages_and_lies(void)
     uint8_t shortm[50] = {SPICE_MSG_DISPLAY_MARK & 0xff, SPICE_MSG_DISPLAY_MARK >> 8, 0xE2, 0x03, 0, 0};
     spicecap_walker_feed(&run.w, shortm, sizeof shortm, tag++, &run.sink);
     recorded_message(&run, SPICE_MSG_DISPLAY_MARK, 6, &tag);
-    spicecap_walker_end(&run.w, false, &run.sink);
     char want[1024];
     snprintf(want, sizeof want,
              "S msg @0 type %u wire 150000 hdr mini\nS msg @150000 type %u wire 6 hdr mini\n"
@@ -523,9 +601,7 @@ static void test_recorded_messages_and_lies(void)
              SPICE_MSG_DISPLAY_DRAW_COPY, SPICE_MSG_DISPLAY_MARK, SPICE_MSG_DISPLAY_MARK, SPICECAP_WALK_SIZE_LONG,
              SPICE_MSG_DISPLAY_MARK, SPICECAP_WALK_RESYNC, SPICE_MSG_DISPLAY_MARK, SPICECAP_WALK_SIZE_SHORT,
              SPICE_MSG_DISPLAY_MARK, SPICE_MSG_DISPLAY_MARK);
-    if (strcmp(run.r.text, want) != 0)
-        fprintf(stderr, "walked:\n%swanted:\n%s", run.r.text, want);
-    CU_ASSERT_STRING_EQUAL(run.r.text, want);
+    CU_ASSERT(recorded_end_matches(&run, false, want, "messages and lies"));
 }
 
 static void test_recorded_gap_and_resync(void)
@@ -551,16 +627,13 @@ static void test_recorded_gap_and_resync(void)
     recorded_message(&run, SPICE_MSG_DISPLAY_MARK, 6, &tag);
     /* A message cut by the end of the stream. */
     spicecap_walker_feed(&run.w, big, 1000, tag++, &run.sink);
-    spicecap_walker_end(&run.w, false, &run.sink);
     char want[512];
     snprintf(want, sizeof want,
              "S finding %d @0 type %u extra %u\nS msg @150000 type %u wire 6 hdr mini\n"
              "S finding %d @150006 type %u extra %u\n",
              SPICECAP_WALK_CUT, SPICE_MSG_DISPLAY_DRAW_COPY, SPICECAP_MAX_SEGMENT_PAYLOAD, SPICE_MSG_DISPLAY_MARK,
              SPICECAP_WALK_TRUNCATED, SPICE_MSG_DISPLAY_DRAW_COPY, 150000 - 1000);
-    if (strcmp(run.r.text, want) != 0)
-        fprintf(stderr, "walked:\n%swanted:\n%s", run.r.text, want);
-    CU_ASSERT_STRING_EQUAL(run.r.text, want);
+    CU_ASSERT(recorded_end_matches(&run, false, want, "gap and resync"));
 }
 
 static void test_recorded_insane_header_resyncs_at_next_chunk(void)
@@ -571,15 +644,12 @@ static void test_recorded_insane_header_resyncs_at_next_chunk(void)
     uint8_t bad[40] = {SPICE_MSG_DISPLAY_MARK & 0xff, SPICE_MSG_DISPLAY_MARK >> 8, 0xff, 0xff, 0xff, 0xf0};
     spicecap_walker_feed(&run.w, bad, sizeof bad, tag++, &run.sink);
     recorded_message(&run, SPICE_MSG_DISPLAY_MARK, 6, &tag);
-    spicecap_walker_end(&run.w, true, &run.sink);
     char want[512];
     snprintf(want, sizeof want,
              "S finding %d @0 type %u extra %u\nS finding %d @40 type %u extra 40\nS msg @40 type %u wire 6 hdr mini\n",
              SPICECAP_WALK_BAD_HEADER, SPICE_MSG_DISPLAY_MARK, 0xf0ffffffu, SPICECAP_WALK_RESYNC, SPICE_MSG_DISPLAY_MARK,
              SPICE_MSG_DISPLAY_MARK);
-    if (strcmp(run.r.text, want) != 0)
-        fprintf(stderr, "walked:\n%swanted:\n%s", run.r.text, want);
-    CU_ASSERT_STRING_EQUAL(run.r.text, want);
+    CU_ASSERT(recorded_end_matches(&run, true, want, "insane header"));
 }
 
 
@@ -612,11 +682,7 @@ static void test_playback_bodies_without_header(void)
     recorded_run run;
     recorded_begin_on(&run, SPICE_CHANNEL_PLAYBACK);
     uint64_t tag = 1;
-    size_t at = 0;
-    for (size_t i = 0; i < bodies; i++) {
-        spicecap_walker_feed(&run.w, s.data + at, ends[i] - at, tag++, &run.sink);
-        at = ends[i];
-    }
+    recorded_feed_cuts(&run, &s, ends, bodies, &tag);
     /* A body of 65495 + 422 bytes: its full segment over the snaplen is
      * not in the file, its last 422 bytes are: the rest of a cut body. */
     CU_ASSERT_PTR_NULL(spicecap_walker_gap(&run.w, SPICECAP_MAX_SEGMENT_PAYLOAD, &run.sink));
@@ -625,7 +691,6 @@ static void test_playback_bodies_without_header(void)
      * next record is a body again. */
     spicecap_walker_gap(&run.w, 65490, &run.sink);
     spicecap_walker_feed(&run.w, s.data + ends[1], ends[2] - ends[1], tag++, &run.sink);
-    spicecap_walker_end(&run.w, false, &run.sink);
     char want[1024];
     uint64_t after = s.len + SPICECAP_MAX_SEGMENT_PAYLOAD + s.len + 65490;
     snprintf(want, sizeof want,
@@ -634,10 +699,7 @@ static void test_playback_bodies_without_header(void)
              "S msg @222 type 0 wire 100 hdr none\nS msg @322 type 0 wire 100 hdr none\n"
              "S msg @%llu type 0 wire 100 hdr none\n",
              SPICECAP_WALK_HEADERLESS, (unsigned long long)after);
-    if (strcmp(run.r.text, want) != 0)
-        fprintf(stderr, "walked:\n%swanted:\n%s", run.r.text, want);
-    CU_ASSERT_STRING_EQUAL(run.r.text, want);
-    spicecap_walker_clear(&run.w);
+    CU_ASSERT(recorded_end_matches(&run, false, want, "playback bodies"));
 }
 
 /* The same channel with its headers (a ring whose records start with
@@ -655,15 +717,10 @@ static void test_playback_with_headers_is_walked(void)
     recorded_run run;
     recorded_begin_on(&run, SPICE_CHANNEL_PLAYBACK);
     uint64_t tag = 1;
-    size_t at = 0;
-    for (size_t i = 0; i < 4; i++) {
-        spicecap_walker_feed(&run.w, s.data + at, ends[i] - at, tag++, &run.sink);
-        at = ends[i];
-    }
+    recorded_feed_cuts(&run, &s, ends, 4, &tag);
     spicecap_walker_gap(&run.w, SPICECAP_MAX_SEGMENT_PAYLOAD, &run.sink);
     spicecap_walker_feed(&run.w, s.data + 50, 60, tag++, &run.sink); /* the rest of the cut message */
     spicecap_walker_feed(&run.w, s.data + 140, 106, tag++, &run.sink);
-    spicecap_walker_end(&run.w, false, &run.sink);
     char want[1024];
     uint64_t resume = 246 + SPICECAP_MAX_SEGMENT_PAYLOAD + 60;
     snprintf(want, sizeof want,
@@ -673,14 +730,12 @@ static void test_playback_with_headers_is_walked(void)
              SPICE_MSG_SET_ACK, SPICE_MSG_PLAYBACK_START, SPICE_MSG_PLAYBACK_DATA, SPICE_MSG_PLAYBACK_DATA,
              SPICECAP_WALK_RESYNC, (unsigned long long)resume, SPICE_MSG_PLAYBACK_DATA, (unsigned long long)resume,
              SPICE_MSG_PLAYBACK_DATA);
-    if (strcmp(run.r.text, want) != 0)
-        fprintf(stderr, "ring walked:\n%swanted:\n%s", run.r.text, want);
-    CU_ASSERT_STRING_EQUAL(run.r.text, want);
-    spicecap_walker_clear(&run.w);
+    CU_ASSERT(recorded_end_matches(&run, false, want, "ring"));
     /* Socket reads: the first read holds two messages and the start of a third. */
     recorded_begin_on(&run, SPICE_CHANNEL_PLAYBACK);
-    spicecap_walker_feed(&run.w, s.data, 100, 1, &run.sink);
-    spicecap_walker_feed(&run.w, s.data + 100, s.len - 100, 2, &run.sink);
+    const size_t reads[] = {100, s.len};
+    tag = 1;
+    recorded_feed_cuts(&run, &s, reads, 2, &tag);
     spicecap_walker_end(&run.w, false, &run.sink);
     CU_ASSERT_EQUAL(run.r.messages, 4);
     CU_ASSERT_EQUAL(run.r.findings, 0);
@@ -692,6 +747,17 @@ static void test_playback_with_headers_is_walked(void)
 
 #define UNNAMED_TYPE 399u /* no display message has it */
 
+/* Empties s and opens it with two marks: fed in the first read, they make
+ * the walker know the flow is socket reads. Returns where the next message
+ * starts. */
+static size_t start_after_two_marks(stream *s)
+{
+    memset(s, 0, sizeof *s);
+    put_mini(s, SPICE_MSG_DISPLAY_MARK, 0);
+    put_mini(s, SPICE_MSG_DISPLAY_MARK, 0);
+    return s->len;
+}
+
 /* Socket reads of a display flow: two marks in the first read (the layout
  * is then known), a message of type 399, a draw_fill, a mark. Fed with the
  * rest cut at every point: the 399 is a message whose type is noted,
@@ -699,10 +765,7 @@ static void test_playback_with_headers_is_walked(void)
 static void test_unknown_type_in_socket_reads(void)
 {
     static stream s;
-    memset(&s, 0, sizeof s);
-    put_mini(&s, SPICE_MSG_DISPLAY_MARK, 0);
-    put_mini(&s, SPICE_MSG_DISPLAY_MARK, 0);
-    size_t first = s.len;
+    size_t first = start_after_two_marks(&s);
     put_mini(&s, UNNAMED_TYPE, 20);
     put_mini(&s, SPICE_MSG_DISPLAY_DRAW_FILL, 40);
     put_mini(&s, SPICE_MSG_DISPLAY_MARK, 0);
@@ -713,22 +776,8 @@ static void test_unknown_type_in_socket_reads(void)
              "S msg @38 type %u wire 46 hdr mini\nS msg @84 type %u wire 6 hdr mini\n",
              SPICE_MSG_DISPLAY_MARK, SPICE_MSG_DISPLAY_MARK, SPICECAP_WALK_UNKNOWN_TYPE, UNNAMED_TYPE, UNNAMED_TYPE,
              SPICE_MSG_DISPLAY_DRAW_FILL, SPICE_MSG_DISPLAY_MARK);
-    for (size_t split = first + 1; split < s.len; split++) {
-        recorded_run run;
-        recorded_begin(&run);
-        spicecap_walker_feed(&run.w, s.data, first + 1, 1, &run.sink);
-        if (split > first + 1)
-            spicecap_walker_feed(&run.w, s.data + first + 1, split - first - 1, 2, &run.sink);
-        spicecap_walker_feed(&run.w, s.data + split, s.len - split, 3, &run.sink);
-        spicecap_walker_end(&run.w, false, &run.sink);
-        if (strcmp(run.r.text, want) != 0) {
-            fprintf(stderr, "split at %zu walked:\n%swanted:\n%s", split, run.r.text, want);
-            CU_FAIL("an unknown type is not a message at every split");
-            spicecap_walker_clear(&run.w);
-            return;
-        }
-        spicecap_walker_clear(&run.w);
-    }
+    if (!walk_expect_every_split(&s, first, want))
+        CU_FAIL("an unknown type is not a message at every split");
 }
 
 /* Two messages of unnamed types in a row, the first waiting for the second
@@ -737,20 +786,11 @@ static void test_unknown_type_in_socket_reads(void)
 static void test_two_unknown_types_in_a_row(void)
 {
     static stream s;
-    memset(&s, 0, sizeof s);
-    put_mini(&s, SPICE_MSG_DISPLAY_MARK, 0);
-    put_mini(&s, SPICE_MSG_DISPLAY_MARK, 0);
-    size_t first = s.len;
+    size_t first = start_after_two_marks(&s);
     put_mini(&s, UNNAMED_TYPE, 20);
     size_t second = s.len;
     put_mini(&s, UNNAMED_TYPE - 1, 10);
     put_mini(&s, SPICE_MSG_DISPLAY_MARK, 0);
-    recorded_run run;
-    recorded_begin(&run);
-    spicecap_walker_feed(&run.w, s.data, first + 1, 1, &run.sink);
-    spicecap_walker_feed(&run.w, s.data + first + 1, second - first - 1, 2, &run.sink);
-    spicecap_walker_feed(&run.w, s.data + second, s.len - second, 3, &run.sink);
-    spicecap_walker_end(&run.w, false, &run.sink);
     char want[1024];
     snprintf(want, sizeof want,
              "S msg @0 type %u wire 6 hdr mini\nS msg @6 type %u wire 6 hdr mini\n"
@@ -759,10 +799,10 @@ static void test_two_unknown_types_in_a_row(void)
              "S msg @54 type %u wire 6 hdr mini\n",
              SPICE_MSG_DISPLAY_MARK, SPICE_MSG_DISPLAY_MARK, SPICECAP_WALK_UNKNOWN_TYPE, UNNAMED_TYPE, UNNAMED_TYPE,
              SPICECAP_WALK_UNKNOWN_TYPE, UNNAMED_TYPE - 1, UNNAMED_TYPE - 1, SPICE_MSG_DISPLAY_MARK);
-    if (strcmp(run.r.text, want) != 0)
-        fprintf(stderr, "walked:\n%swanted:\n%s", run.r.text, want);
-    CU_ASSERT_STRING_EQUAL(run.r.text, want);
-    spicecap_walker_clear(&run.w);
+    /* The first read ends one byte into the first unnamed header, the
+     * second at the second's header: the first waits for it. */
+    const size_t cuts[] = {first + 1, second, s.len};
+    CU_ASSERT(walk_expect(&s, cuts, sizeof cuts / sizeof cuts[0], want, "two unknown types"));
 }
 
 /* Bytes vanished inside a draw_fill (a dropped read): its size leads into
@@ -774,10 +814,7 @@ static void test_two_unknown_types_in_a_row(void)
 static void test_unknown_type_that_does_not_chain_is_a_desync(void)
 {
     static stream s;
-    memset(&s, 0, sizeof s);
-    put_mini(&s, SPICE_MSG_DISPLAY_MARK, 0);
-    put_mini(&s, SPICE_MSG_DISPLAY_MARK, 0);
-    size_t first = s.len;
+    size_t first = start_after_two_marks(&s);
     put16(&s, SPICE_MSG_DISPLAY_DRAW_FILL), put32(&s, 40); /* B: says 40 */
     put_body(&s, 30);                                          /* 10 bytes of it vanished */
     size_t e = s.len;                                          /* E: a draw_fill of 60 */
@@ -803,46 +840,49 @@ static void test_unknown_type_that_does_not_chain_is_a_desync(void)
              SPICE_MSG_DISPLAY_DRAW_FILL, SPICECAP_WALK_DESYNC, e + 10, SPICECAP_WALK_RESYNC, e,
              SPICE_MSG_DISPLAY_DRAW_FILL, e, SPICE_MSG_DISPLAY_DRAW_FILL, f, SPICE_MSG_DISPLAY_MARK, f + 6,
              SPICE_MSG_DISPLAY_MARK);
-    for (size_t split = first + 1; split < s.len; split++) {
-        recorded_run run;
-        recorded_begin(&run);
-        spicecap_walker_feed(&run.w, s.data, first + 1, 1, &run.sink);
-        if (split > first + 1)
-            spicecap_walker_feed(&run.w, s.data + first + 1, split - first - 1, 2, &run.sink);
-        spicecap_walker_feed(&run.w, s.data + split, s.len - split, 3, &run.sink);
-        spicecap_walker_end(&run.w, false, &run.sink);
-        if (strcmp(run.r.text, want) != 0) {
-            fprintf(stderr, "split at %zu walked:\n%swanted:\n%s", split, run.r.text, want);
-            CU_FAIL("a type-400 header that does not chain is not the same desync at every split");
-            spicecap_walker_clear(&run.w);
-            return;
-        }
-        spicecap_walker_clear(&run.w);
-    }
+    if (!walk_expect_every_split(&s, first, want))
+        CU_FAIL("a type-400 header that does not chain is not the same desync at every split");
 }
+
+/* Registration as data: each suite's tests, in the order they run. */
+static CU_TestInfo real_connection_tests[] = {
+    {"mini header, auth selection, every split", test_real_mini_with_auth_selection},
+    {"data header, no auth selection, every split", test_real_data_header_without_auth_selection},
+    {"SASL stops both directions", test_real_sasl_stops_both},
+    {"a refused link reply stops both", test_real_refused_reply_stops_both},
+    {"a refused link result stops both", test_real_refused_result_stops_both},
+    {"a size past the bound loses the framing", test_real_insane_size_loses_framing},
+    {"TLS, mid-stream and link starts", test_real_starts},
+    {"the PDU rules agree with the walker", test_pdu_rules_agree_with_walker},
+    {"stage rules", test_stage_rules},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_TestInfo recorded_flow_tests[] = {
+    {"messages, a long and a short lie", test_recorded_messages_and_lies},
+    {"a gap cuts a message; resync on a known type", test_recorded_gap_and_resync},
+    {"an insane header: resync at the next chunk", test_recorded_insane_header_resyncs_at_next_chunk},
+    {"playback bodies without their header", test_playback_bodies_without_header},
+    {"playback with its headers is walked as before", test_playback_with_headers_is_walked},
+    {"an unknown type in socket reads, every split", test_unknown_type_in_socket_reads},
+    {"an unknown type that does not chain: the same desync", test_unknown_type_that_does_not_chain_is_a_desync},
+    {"two unknown types in a row", test_two_unknown_types_in_a_row},
+    CU_TEST_INFO_NULL,
+};
+
+static CU_SuiteInfo suites[] = {
+    {.pName = "walker_real_connections", .pTests = real_connection_tests},
+    {.pName = "walker_recorded_flows", .pTests = recorded_flow_tests},
+    CU_SUITE_INFO_NULL,
+};
 
 int main(void)
 {
     if (CU_initialize_registry() != CUE_SUCCESS)
         return 2;
-    CU_pSuite real = CU_add_suite("walker_real_connections", NULL, NULL);
-    CU_add_test(real, "mini header, auth selection, every split", test_real_mini_with_auth_selection);
-    CU_add_test(real, "data header, no auth selection, every split", test_real_data_header_without_auth_selection);
-    CU_add_test(real, "SASL stops both directions", test_real_sasl_stops_both);
-    CU_add_test(real, "a refused link reply stops both", test_real_refused_reply_stops_both);
-    CU_add_test(real, "a refused link result stops both", test_real_refused_result_stops_both);
-    CU_add_test(real, "a size past the bound loses the framing", test_real_insane_size_loses_framing);
-    CU_add_test(real, "TLS, mid-stream and link starts", test_real_starts);
-    CU_add_test(real, "the PDU rules agree with the walker", test_pdu_rules_agree_with_walker);
-    CU_add_test(real, "stage rules", test_stage_rules);
-    CU_pSuite rec = CU_add_suite("walker_recorded_flows", NULL, NULL);
-    CU_add_test(rec, "messages, a long and a short lie", test_recorded_messages_and_lies);
-    CU_add_test(rec, "a gap cuts a message; resync on a known type", test_recorded_gap_and_resync);
-    CU_add_test(rec, "an insane header: resync at the next chunk", test_recorded_insane_header_resyncs_at_next_chunk);
-    CU_add_test(rec, "playback bodies without their header", test_playback_bodies_without_header);
-    CU_add_test(rec, "playback with its headers is walked as before", test_playback_with_headers_is_walked);
-    CU_add_test(rec, "an unknown type in socket reads, every split", test_unknown_type_in_socket_reads);
-    CU_add_test(rec, "an unknown type that does not chain: the same desync", test_unknown_type_that_does_not_chain_is_a_desync);
-    CU_add_test(rec, "two unknown types in a row", test_two_unknown_types_in_a_row);
+    if (CU_register_suites(suites) != CUE_SUCCESS) {
+        CU_cleanup_registry();
+        return 2;
+    }
     return spicecap_cunit_run();
 }
