@@ -14,7 +14,15 @@ const char *const spicecap_loss_columns[SPICECAP_LOSS_COUNTS] = {
 
 enum { WHOLE, CUT, GONE, GAPS, MISSING, HELD, DESYNCS };
 
-void spicecap_loss_count(spicecap_loss_counts *c, const spicecap_tap_info *m)
+bool spicecap_loss_none(const spicecap_loss_counts *c)
+{
+    for (int i = 0; i < SPICECAP_LOSS_COUNTS; i++)
+        if (c->n[i] != 0)
+            return false;
+    return true;
+}
+
+void spicecap_loss_count(spicecap_loss_counts *c, spicecap_loss_counts *dropped, const spicecap_tap_info *m)
 {
     switch (m->kind) {
     case SPICECAP_TAP_MESSAGE:
@@ -28,8 +36,13 @@ void spicecap_loss_count(spicecap_loss_counts *c, const spicecap_tap_info *m)
             c->n[WHOLE]--;
         c->n[CUT]++;
         break;
+    case SPICECAP_TAP_DROPPED:
+        c->n[GONE]++;
+        break;
     case SPICECAP_TAP_GONE:
         c->n[GONE]++;
+        if (dropped != NULL && dropped->n[GONE] > 0)
+            dropped->n[GONE]--;
         break;
     case SPICECAP_TAP_LOSS:
         break;
@@ -75,17 +88,41 @@ static void table_init(stat_tap_table_ui *ui)
     stat_tap_add_table(ui, stat_tap_init_table(TABLE_NAME, FIELDS, 0, NULL));
 }
 
-/* The row of this channel and direction, added when new; its counts are
- * in the first column's scratch space. */
-static guint table_row(stat_tap_table *table, const spicecap_tap_info *m)
+/* The row of a channel and direction, or G_MAXUINT. */
+static guint table_find(stat_tap_table *table, const char *channel_name, const char *direction_name)
 {
     for (guint row = 0; row < table->num_elements; row++) {
         const stat_tap_table_item_type *channel = stat_tap_get_field_data(table, row, 0);
         const stat_tap_table_item_type *direction = stat_tap_get_field_data(table, row, 1);
-        if (strcmp(channel->value.string_value, m->channel) == 0 &&
-            strcmp(direction->value.string_value, m->direction) == 0)
+        if (strcmp(channel->value.string_value, channel_name) == 0 &&
+            strcmp(direction->value.string_value, direction_name) == 0)
             return row;
     }
+    return G_MAXUINT;
+}
+
+static spicecap_loss_counts *row_counts(stat_tap_table *table, guint row)
+{
+    return stat_tap_get_field_data(table, row, 0)->user_data.ptr_value;
+}
+
+/* The cells of a row from its counts (the table's cells are 32-bit). */
+static void row_show(stat_tap_table *table, guint row)
+{
+    const spicecap_loss_counts *c = row_counts(table, row);
+    for (int i = 0; i < SPICECAP_LOSS_COUNTS; i++) {
+        stat_tap_table_item_type *item = stat_tap_get_field_data(table, row, (guint)(2 + i));
+        item->value.uint_value = (guint)MIN(c->n[i], (uint64_t)G_MAXUINT);
+    }
+}
+
+/* The row of this channel and direction, added when new; its counts are
+ * in the first column's scratch space. */
+static guint table_row(stat_tap_table *table, const spicecap_tap_info *m)
+{
+    guint found = table_find(table, m->channel, m->direction);
+    if (found != G_MAXUINT)
+        return found;
     stat_tap_table_item_type items[FIELDS];
     memset(items, 0, sizeof items);
     items[0].type = items[1].type = TABLE_ITEM_STRING;
@@ -106,12 +143,11 @@ static tap_packet_status table_packet(void *tapdata, packet_info *pinfo, epan_di
     stat_data_t *stat = tapdata;
     stat_tap_table *table = g_array_index(stat->stat_tap_data->tables, stat_tap_table *, 0);
     guint row = table_row(table, data);
-    spicecap_loss_counts *c = stat_tap_get_field_data(table, row, 0)->user_data.ptr_value;
-    spicecap_loss_count(c, data);
-    for (int i = 0; i < SPICECAP_LOSS_COUNTS; i++) {
-        stat_tap_table_item_type *item = stat_tap_get_field_data(table, row, (guint)(2 + i));
-        item->value.uint_value = (guint)MIN(c->n[i], (uint64_t)G_MAXUINT); /* the table's cells are 32-bit */
-    }
+    guint unknown = table_find(table, SPICECAP_LOSS_UNKNOWN_CHANNEL, SPICECAP_LOSS_UNKNOWN_DIRECTION);
+    spicecap_loss_count(row_counts(table, row), unknown != G_MAXUINT ? row_counts(table, unknown) : NULL, data);
+    row_show(table, row);
+    if (unknown != G_MAXUINT)
+        row_show(table, unknown);
     return TAP_PACKET_REDRAW;
 }
 

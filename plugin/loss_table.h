@@ -6,6 +6,7 @@
 #ifndef SPICECAP_PLUGIN_LOSS_TABLE_H
 #define SPICECAP_PLUGIN_LOSS_TABLE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -21,8 +22,19 @@ typedef struct spicecap_loss_counts {
 /* The columns' titles, in that order. */
 extern const char *const spicecap_loss_columns[SPICECAP_LOSS_COUNTS];
 
-/* Adds what one tap record says. */
-void spicecap_loss_count(spicecap_loss_counts *c, const spicecap_tap_info *m);
+/* Adds what one tap record says to its channel and direction's counts.
+ * A 0-byte record has no addresses: its message is gone, flow unknown,
+ * until the seq gap that is its bytes names the flow (a record before its
+ * flow's first one never is). So SPICECAP_TAP_GONE also takes one from
+ * the unknown row (dropped: that row's counts, NULL when it has none). */
+void spicecap_loss_count(spicecap_loss_counts *c, spicecap_loss_counts *dropped, const spicecap_tap_info *m);
+
+/* The channel and direction a 0-byte record is counted under until then. */
+#define SPICECAP_LOSS_UNKNOWN_CHANNEL "unknown"
+#define SPICECAP_LOSS_UNKNOWN_DIRECTION "-"
+
+/* True when every count is 0 (a row the text tables leave out). */
+bool spicecap_loss_none(const spicecap_loss_counts *c);
 
 /* The table's title line and column heads, then one row (label: channel
  * and direction), for -z spicecap,stat. */

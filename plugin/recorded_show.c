@@ -17,7 +17,7 @@ static int proto_spicecap = -1, spicecap_tap = -1;
 static int hf_cut = -1, hf_gap = -1, hf_gap_seq = -1, hf_gap_seq_end = -1, hf_gap_records = -1, hf_unframed_bytes = -1,
            hf_desync = -1, hf_desync_type = -1, hf_desync_size = -1, hf_suspect = -1, hf_resync_skipped = -1,
            hf_size_held = -1, hf_size_past = -1,
-           hf_mid_start = -1, hf_not_captured = -1, hf_headerless = -1;
+           hf_mid_start = -1, hf_not_captured = -1, hf_headerless = -1, hf_gone = -1;
 static int ett_gap = -1, ett_desync = -1, ett_passing = -1;
 static expert_field ei_cut = EI_INIT, ei_gap = EI_INIT, ei_desync = EI_INIT, ei_suspect = EI_INIT,
                     ei_size_short = EI_INIT, ei_size_long = EI_INIT, ei_headerless = EI_INIT;
@@ -239,6 +239,7 @@ static void show_gap(const show_ctx *c, const spicecap_rec_entry *e)
         proto_item_append_text(top, ": the message the 0-byte record of frame %u stands for (the K2 bug)",
                                e->k2_frame);
         spicecap_message_add_first_frame(t, c->tvb, e->k2_frame);
+        proto_item_set_generated(proto_tree_add_boolean(t, hf_gone, c->tvb, 0, 0, TRUE));
         tap_loss(c, SPICECAP_TAP_GONE, 1, e->gap, 0, 0);
         return;
     }
@@ -481,6 +482,7 @@ void spicecap_recorded_show_register(int proto, int tap)
         {&hf_not_captured, {"Bytes not captured", "spicecap.not_captured", FT_UINT64, BASE_DEC, NULL, 0, "Bytes past the record's captured length (the capture's snaplen cut it): on the wire, not lost to the recorder", HFILL}},
         {&hf_size_held, {"Bytes its records hold", "spicecap.size_held", FT_UINT64, BASE_DEC, NULL, 0, NULL, HFILL}},
         {&hf_size_past, {"Bytes past its end", "spicecap.size_past", FT_UINT64, BASE_DEC, NULL, 0, NULL, HFILL}},
+        {&hf_gone, {"Message gone", "spicecap.gone", FT_BOOLEAN, BASE_NONE, NULL, 0, "A message entirely missing from the file, known to be one: the 0-byte record of spicecap.first_frame stands for it, and this seq gap is its bytes", HFILL}},
         {&hf_headerless, {"Bodies without their header", "spicecap.headerless", FT_BOOLEAN, BASE_NONE, NULL, 0, "The flow's records are message bodies without their mini header (ryll's playback ring)", HFILL}},
     };
     static int *ett[] = {&ett_gap, &ett_desync, &ett_passing};

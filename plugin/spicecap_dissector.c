@@ -34,6 +34,7 @@
 #include "link.h"
 #include "link_stage.h"
 #include "loss.h"
+#include "loss_table.h"
 #include "message.h"
 #include "port_map.h"
 #include "bodies.h"
@@ -47,7 +48,7 @@
 static int proto_spicecap = -1;
 static dissector_handle_t spicecap_handle, vnc_handle, dropped_handle;
 static expert_field ei_dropped = EI_INIT;
-static int ett_dropped = -1;
+static int ett_dropped = -1, spicecap_tap = -1;
 static spicecap_ws_bool pref_real_connections = true;
 static spicecap_ws_bool pref_keep_whole = false;
 static guint pref_kept_bytes = 4096;
@@ -176,6 +177,12 @@ static int dissect_dropped(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
                                          0, &ei_dropped, "0-byte record: a message the recorder dropped (the K2 bug)");
     spicecap_loss_explain(loss, tvb, "ryll's ring wrote a message too big for one frame as an empty record before "
                                      "the fix; its bytes are the seq gap in its flow's next frame");
+    spicecap_tap_info *info = wmem_new0(pinfo->pool, spicecap_tap_info);
+    info->kind = SPICECAP_TAP_DROPPED; /* no addresses: its flow is named by that gap, if ever */
+    info->channel = SPICECAP_LOSS_UNKNOWN_CHANNEL;
+    info->direction = SPICECAP_LOSS_UNKNOWN_DIRECTION;
+    info->name = "unknown";
+    tap_queue_packet(spicecap_tap, pinfo, info);
     return 0;
 }
 
@@ -237,7 +244,8 @@ void spicecap_register(void)
     static int *ett[] = {&ett_dropped};
     proto_register_subtree_array(ett, array_length(ett));
     spicecap_loss_register(proto_spicecap);
-    int tap = spicecap_stats_register();
+    spicecap_tap = spicecap_stats_register();
+    int tap = spicecap_tap;
     spicecap_message_register(proto_spicecap, tap);
     spicecap_recorded_show_register(proto_spicecap, tap);
     spicecap_bodies_register(proto_spicecap);

@@ -75,7 +75,9 @@ static tap_packet_status table_packet(void *tapdata, packet_info *pinfo, epan_di
         row->bytes += m->wire_size;
     }
     stat_row *row = row_for(tables->losses, g_strdup_printf("%s\t%s", m->channel, m->direction));
-    spicecap_loss_count(&row->losses, m);
+    stat_row *unknown = g_hash_table_lookup(tables->losses, SPICECAP_LOSS_UNKNOWN_CHANNEL "\t"
+                                                            SPICECAP_LOSS_UNKNOWN_DIRECTION);
+    spicecap_loss_count(&row->losses, unknown != NULL ? &unknown->losses : NULL, m);
     return TAP_PACKET_REDRAW;
 }
 
@@ -105,6 +107,8 @@ static void losses_draw(GHashTable *rows)
     spicecap_loss_print_head(stdout);
     for (guint i = 0; i < sorted->len; i++) {
         stat_row *row = g_ptr_array_index(sorted, i);
+        if (spicecap_loss_none(&row->losses)) /* the unknown row once every record's flow was named */
+            continue;
         char **parts = g_strsplit(row->key, "\t", 2);
         spicecap_loss_print_row(stdout, parts[0], parts[1], &row->losses);
         g_strfreev(parts);

@@ -12,7 +12,8 @@ typedef enum spicecap_tap_kind {
     SPICECAP_TAP_MESSAGE, /* a whole message: counted with its type and bytes */
     SPICECAP_TAP_CUT,     /* a message partly in the file (a gap or vanished bytes cut it) */
     SPICECAP_TAP_RECUT,   /* a message counted whole in an earlier frame, found likely not whole: whole to cut */
-    SPICECAP_TAP_GONE,    /* a message known to be entirely missing (a 0-byte record stands for it) */
+    SPICECAP_TAP_DROPPED, /* a 0-byte record (the K2 bug): a message gone, on channel "unknown" until ... */
+    SPICECAP_TAP_GONE,    /* ... the seq gap that is its bytes names its flow: moved there */
     SPICECAP_TAP_LOSS,    /* bytes lost otherwise: a gap's missing bytes, bytes not framed, a desync */
 } spicecap_tap_kind;
 

@@ -13,12 +13,12 @@ import json
 import os
 import re
 import struct
-import xml.etree.ElementTree as ET
 import zipfile
 
 import pytest
 
 import pcapio
+from tshark_env import spicecap_items
 
 PLAYBACK_PORT = 10099
 ERRORS = re.compile(r"Malformed Packet|Dissector bug|bytes vanished|not framed|header that cannot be")
@@ -28,38 +28,6 @@ def need(fixtures_dir, *names):
     for name in names:
         if not os.path.exists(os.path.join(fixtures_dir, name)):
             pytest.skip("%s is not generated yet (fixtures/regenerate.sh)" % name)
-
-
-def pdml_items(ts, path):
-    """(frame, fields (first value of each), expert names and severities) of every spicecap item."""
-    code, out, err = ts.run("-T", "pdml", "-J", "spicecap", capture=path)
-    assert code == 0, err[-500:]
-    items = []
-    for packet in ET.fromstring(out).iter("packet"):
-        frame = int(next(f for f in packet.iter("field") if f.get("name") == "num").get("show"))
-        for proto in packet.findall("proto"):
-            if proto.get("name") != "spicecap":
-                continue
-            fields, experts = {}, []
-            for f in proto.iter("field"):
-                name = f.get("name")
-                if name == "_ws.expert":
-                    continue
-                if name == "_ws.expert.severity":
-                    experts.append(f.get("showname") or f.get("show"))
-                elif name.startswith("_ws.expert"):
-                    continue
-                elif name.startswith("spicecap.") and f.get("show") is not None:
-                    fields.setdefault(name, f.get("show"))
-            experts += [f.get("name") for f in proto.iter("field") if f.get("name", "").startswith("spicecap.")
-                        and f.get("name") in EXPERT_NAMES]
-            items.append((frame, fields, experts))
-    return items, out
-
-
-EXPERT_NAMES = {"spicecap.headerless_bodies", "spicecap.unknown_type", "spicecap.header_desync", "spicecap.seq_gap",
-                "spicecap.message_cut", "spicecap.size_short", "spicecap.size_long", "spicecap.short_body",
-                "spicecap.message_suspect"}
 
 
 def info_lines(ts, path):
@@ -97,7 +65,7 @@ def test_playback_bodies_shown_as_bodies(ts, fixtures_dir, name):
         t = pcapio.parse_tcp(rec.data)
         if t and t.sport == 5900 and t.dport == PLAYBACK_PORT:
             records.append((number, len(t.payload)))
-    items, out = pdml_items(ts, path)
+    items, out = spicecap_items(ts, path)
     # A body is shown in the frame where the walk knows it is one: the first, at the second record
     # (spicecap.first_frame names its own).
     bodies = [(int(f.get("spicecap.first_frame", frame)), int(f["spicecap.body_size"])) for frame, f, _ in items
@@ -138,7 +106,7 @@ def test_unknown_type_is_framed(ts, fixtures_dir, capture, manifest):
     u = m["unknown_type"]
     (msg,) = [x for x in m["messages"] if x["type"] == u["type"] and x["channel"] == u["channel"]]
     path = os.path.join(fixtures_dir, capture)
-    items, out = pdml_items(ts, path)
+    items, out = spicecap_items(ts, path)
     shown = [(frame, f, experts) for frame, f, experts in items if f.get("spicecap.type") == str(u["type"])]
     assert len(shown) == 1, shown
     frame, f, experts = shown[0]
@@ -163,7 +131,7 @@ def test_unknown_type_across_reads(ts, tmp_path):
     path = ts.path("reads-399.pcap")
     pcapio.write_pcap(path, frames, byteorder=">", snaplen=65535)
     os.chmod(path, 0o644)
-    items, out = pdml_items(ts, path)
+    items, out = spicecap_items(ts, path)
     types = [int(f["spicecap.type"]) for _, f, _ in items if "spicecap.type" in f]
     assert types == [102, 102, 399, 302, 102], types
     assert not [e for _, _, ex in items for e in ex if e == "spicecap.header_desync"]

@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUNNER = os.path.join(os.path.dirname(os.path.dirname(HERE)), "scripts", "tshark-with-plugin.sh")
@@ -47,3 +48,35 @@ class Tshark:
 
     def close(self):
         shutil.rmtree(self.work, ignore_errors=True)
+
+
+def spicecap_items(ts, path, *args):
+    """One tshark -T pdml run over path (args added to it), read one spicecap item at a time (a frame may
+    show several messages and losses): [(frame, fields, experts)], and tshark's output. fields holds the
+    first value of each spicecap.* field of the item; experts its expert infos, each by its name
+    ("spicecap.message_cut") and by its severity line ("Severity level: Warning")."""
+    code, out, err = ts.run("-T", "pdml", "-J", "spicecap", *args, capture=path)
+    assert code == 0, err[-500:]
+    items = []
+    for packet in ET.fromstring(out).iter("packet"):
+        frame = int(next(f for f in packet.iter("field") if f.get("name") == "num").get("show"))
+        for proto in packet.findall("proto"):
+            if proto.get("name") != "spicecap":
+                continue
+            fields, experts, expert_names = {}, [], set()
+            for info in proto.iter("field"):
+                if info.get("name") != "_ws.expert":
+                    continue
+                for f in info.findall("field"):
+                    name = f.get("name", "")
+                    if name == "_ws.expert.severity":
+                        experts.append(f.get("showname") or f.get("show"))
+                    elif name.startswith("spicecap."):
+                        experts.append(name)
+                        expert_names.add(name)
+            for f in proto.iter("field"):
+                name = f.get("name", "")
+                if name.startswith("spicecap.") and name not in expert_names and f.get("show") is not None:
+                    fields.setdefault(name, f.get("show"))
+            items.append((frame, fields, experts))
+    return items, out
