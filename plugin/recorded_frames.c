@@ -577,23 +577,34 @@ void spicecap_recorded_cleanup(void)
     late_notes = NULL;
 }
 
-static void feed(rec_flow *f, tvbuff_t *tvb, packet_info *pinfo, const struct tcpinfo *tcp)
+/* Where the flow's walker reports: its entries for the frame being fed. */
+static spicecap_walk_sink sink_for(rec_flow *f)
 {
-    static const spicecap_walk_sink sink_template = {NULL, on_message, on_finding, NULL};
-    spicecap_walk_sink sink = sink_template;
-    sink.ctx = f;
-    guint captured = tvb_captured_length(tvb), reported = tvb_reported_length(tvb);
-    uint32_t seq = tcp != NULL ? tcp->seq : f->base_seq + (uint32_t)f->next;
-    if (!f->started) {
-        f->started = true;
-        f->base_seq = seq;
-    }
+    spicecap_walk_sink sink = {f, on_message, on_finding, NULL};
+    return sink;
+}
+
+/* The flow meets a new frame (first pass): nothing of it fed yet. */
+static void start_frame(rec_flow *f, const packet_info *pinfo)
+{
     f->prev_frame = f->frame;
     f->frame = pinfo->num;
     f->count = 0;
     f->fs = f->fe = f->next;
     f->data = NULL;
     f->skip = 0;
+}
+
+static void feed(rec_flow *f, tvbuff_t *tvb, packet_info *pinfo, const struct tcpinfo *tcp)
+{
+    spicecap_walk_sink sink = sink_for(f);
+    guint captured = tvb_captured_length(tvb), reported = tvb_reported_length(tvb);
+    uint32_t seq = tcp != NULL ? tcp->seq : f->base_seq + (uint32_t)f->next;
+    if (!f->started) {
+        f->started = true;
+        f->base_seq = seq;
+    }
+    start_frame(f, pinfo);
     int32_t delta = (int32_t)(seq - seq_at(f, f->next));
     if (delta > 0) {
         gap(f, (uint64_t)delta, false, &sink);
@@ -680,15 +691,8 @@ const spicecap_rec_frame *spicecap_recorded_empty_frame(packet_info *pinfo, int 
     if (rc == NULL || !rc->flow[d].started) /* a flow's first record decides what it is: not one of no bytes */
         return NULL;
     rec_flow *f = &rc->flow[d];
-    static const spicecap_walk_sink sink_template = {NULL, on_message, on_finding, NULL};
-    spicecap_walk_sink sink = sink_template;
-    sink.ctx = f;
-    f->prev_frame = f->frame;
-    f->frame = pinfo->num;
-    f->count = 0;
-    f->fs = f->fe = f->next;
-    f->data = NULL;
-    f->skip = 0;
+    spicecap_walk_sink sink = sink_for(f);
+    start_frame(f, pinfo);
     spicecap_walker_empty(&f->walker, pinfo->num, &sink);
     return store(pinfo, proto, f);
 }
