@@ -64,6 +64,28 @@ def test_multi_segment_message_shown_once(tshark):
     assert out.strip() == "4\t4\tstream_create", out
 
 
+def every_capture():
+    """Every capture file under fixtures/, relative to it (clean, faults, live, ryll's, the real
+    sessions: whatever a user may open)."""
+    root = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "fixtures")
+    out = []
+    for folder, _, names in os.walk(root):
+        out += [os.path.relpath(os.path.join(folder, n), root) for n in names
+                if n.endswith((".pcap", ".pcapng", ".pcapng.gz"))]
+    return sorted(out)
+
+
+@pytest.mark.parametrize("capture", every_capture())
+def test_no_text_cut_at_240(tshark, capture):
+    """No item's text, expert infos included, is cut at Wireshark's 240 characters: tshark -V shows no
+    "[truncated]" on any fixture."""
+    code, out = tshark(capture, "-V")
+    assert code == 0 or (capture == "faults/truncate-file.pcap" and code == 2)  # tshark: "cut short"
+    assert "Frame 1:" in out
+    cut = [line.strip()[:120] for line in out.splitlines() if "[truncated]" in line]
+    assert not cut, cut[:3]
+
+
 def test_stat_tap(tshark, fixtures_dir):
     """-z spicecap,stat counts messages and bytes per channel, direction and type, as the manifest does."""
     want = {}
