@@ -81,7 +81,7 @@ timed() {
 build_and_test='
 set -eu
 src=$1 build=$2 jobs=$3
-cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Asan >"$build.configure.log" 2>&1 || { cat "$build.configure.log"; exit 1; }
+cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Asan -DSPICECAP_CORRUPTION_VARIANTS=20 >"$build.configure.log" 2>&1 || { cat "$build.configure.log"; exit 1; }
 echo "Wireshark $(pkg-config --modversion wireshark), tshark $(tshark -v | head -1)"
 cmake --build "$build" -j"$jobs" >"$build.build.log" 2>&1 || { tail -40 "$build.build.log"; exit 1; }
 export ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
