@@ -80,7 +80,8 @@ def test_no_text_cut_at_240(tshark, capture):
     """No item's text, expert infos included, is cut at Wireshark's 240 characters: tshark -V shows no
     "[truncated]" on any fixture."""
     code, out = tshark(capture, "-V")
-    assert code == 0 or (capture == "faults/truncate-file.pcap" and code == 2)  # tshark: "cut short"
+    # A file cut short: tshark says so and exits non-zero (2 in 4.0 and 4.4, 14 in 4.6), after the frames.
+    assert code == 0 or capture == "faults/truncate-file.pcap"
     assert "Frame 1:" in out
     cut = [line.strip()[:120] for line in out.splitlines() if "[truncated]" in line]
     assert not cut, cut[:3]
