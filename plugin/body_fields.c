@@ -48,25 +48,28 @@ int body_add(const body_ctx *c, int hf, int offset, int len)
     return offset + len;
 }
 
+/* The note for a run of fields from at that is not all there: it names
+ * the first field past the body's end (none when they are all in the body
+ * but not captured). */
+static void fields_short(const body_ctx *c, int at, const body_field *fields, size_t count)
+{
+    for (size_t i = 0; i < count; at += fields[i++].len) {
+        if (past_body(c, at, fields[i].len)) {
+            body_have(c, at, fields[i].len,
+                      fields[i].hf != NULL ? proto_registrar_get_name(*fields[i].hf) : "a reserved field");
+            return;
+        }
+    }
+}
+
 int body_fields(const body_ctx *c, int offset, const body_field *fields, size_t count)
 {
     int len = 0;
     for (size_t i = 0; i < count; i++)
         len += fields[i].len;
-    if (offset >= 0 && tvb_bytes_exist(c->tvb, offset, len)) {
-        /* all there */
-    } else {
-        /* The first field past the body's end is the one named. */
-        int at = offset;
-        for (size_t i = 0; i < count; i++) {
-            if (past_body(c, at, fields[i].len)) {
-                body_have(c, at, fields[i].len, fields[i].hf != NULL ? proto_registrar_get_name(*fields[i].hf)
-                                                                     : "a reserved field");
-                return -1;
-            }
-            at += fields[i].len;
-        }
-        return -1; /* within the body, not captured */
+    if (offset < 0 || !tvb_bytes_exist(c->tvb, offset, len)) {
+        fields_short(c, offset, fields, count);
+        return -1;
     }
     for (size_t i = 0; i < count; i++) {
         if (fields[i].hf != NULL)

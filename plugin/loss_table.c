@@ -154,9 +154,8 @@ static tap_packet_status table_packet(void *tapdata, packet_info *pinfo, epan_di
 static void table_reset(stat_tap_table *table)
 {
     for (guint row = 0; row < table->num_elements; row++) {
-        memset(stat_tap_get_field_data(table, row, 0)->user_data.ptr_value, 0, sizeof(spicecap_loss_counts));
-        for (guint i = 2; i < FIELDS; i++)
-            stat_tap_get_field_data(table, row, i)->value.uint_value = 0;
+        memset(row_counts(table, row), 0, sizeof(spicecap_loss_counts));
+        row_show(table, row);
     }
 }
 

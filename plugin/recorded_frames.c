@@ -685,7 +685,7 @@ const spicecap_rec_frame *spicecap_recorded_empty_frame(packet_info *pinfo, int 
 {
     spicecap_rec_frame *stored = p_get_proto_data(wmem_file_scope(), pinfo, proto, REC_KEY);
     if (stored != NULL || pinfo->fd->visited)
-        return stored;
+        return revisit(pinfo, stored);
     conversation_t *conv = find_conversation_pinfo(pinfo, 0);
     rec_conv *rc = conv != NULL ? conversation_get_proto_data(conv, proto) : NULL;
     if (rc == NULL || !rc->flow[d].started) /* a flow's first record decides what it is: not one of no bytes */
