@@ -115,6 +115,22 @@ class Capture:
         else:
             self.gaps, self.drops = self.seq_gaps(), []
         self.items, self.bugs = shown(ts, path)
+        self.ts, self._summary, self._findings = ts, None, None
+
+    def summary(self):
+        """tshark -q -z spicecap,stat -z spicecap,losses on the file (run once, for every test that reads it)."""
+        if self._summary is None:
+            code, out, err = self.ts.run("-q", "-z", "spicecap,stat", "-z", "spicecap,losses", capture=self.path)
+            assert code == 0, err[-300:]
+            self._summary = out
+        return self._summary
+
+    def findings(self, validate_bin):
+        """The validator's findings on the file (run once)."""
+        if self._findings is None:
+            p = subprocess.run([validate_bin, "--json", self.path], capture_output=True, text=True, timeout=300)
+            self._findings = json.loads(p.stdout)["findings"]
+        return self._findings
 
     def missing(self, x):
         """The seq ranges of the message no record holds (the ref/ manifests do not say)."""
@@ -256,10 +272,8 @@ def test_validator_agrees(capture, validate_bin):
     snaplen loss or other seq gap where the plugin says message_cut or seq_gap, a desync where it says
     header_desync."""
     ident, c = capture
-    p = subprocess.run([validate_bin, "--json", c.path], capture_output=True, text=True, timeout=300)
-    report = json.loads(p.stdout)
     validator = collections.Counter((f["frame"], "desync" if "desync" in f["kind"] else "gap")
-                                    for f in report["findings"]
+                                    for f in c.findings(validate_bin)
                                     if "desync" in f["kind"] or "gap" in f["kind"] or "loss" in f["kind"])
     plugin = collections.Counter((frame, "desync" if e == "spicecap.header_desync" else "gap")
                                  for frame, _, experts in c.items for e in experts
@@ -346,8 +360,7 @@ def test_loss_filter_names_every_finding(ts, capture, validate_bin):
     read), is on every frame the validator names in a finding, and there are as many loss items as
     findings (one per loss event, whatever its kind)."""
     ident, c = capture
-    p = subprocess.run([validate_bin, "--json", c.path], capture_output=True, text=True, timeout=300)
-    findings = [f for f in json.loads(p.stdout)["findings"] if f["frame"] > 0]  # frame 0: the report's own
+    findings = [f for f in c.findings(validate_bin) if f["frame"] > 0]  # frame 0: the report's own
     code, out, _ = ts.run("-2", "-Y", "spicecap.loss", "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=|",
                           "-e", "frame.number", "-e", "spicecap.loss.kind", capture=c.path)
     assert code == 0
@@ -361,14 +374,13 @@ def test_loss_filter_names_every_finding(ts, capture, validate_bin):
                                                                                 for f in findings])
 
 
-def test_loss_summary_counts_what_filters_find(ts, capture):
+def test_loss_summary_counts_what_filters_find(capture):
     """The loss summary per channel and direction equals what the filters find (whole messages,
     spicecap.cut, gaps and spicecap.gap's bytes, spicecap.unframed_bytes, desyncs), in -z spicecap,stat
     and in the GUI's table alike; the 0-byte records are the messages gone; the bytes missing are the
     seq gaps of the records themselves."""
     ident, c = capture
-    code, out, err = ts.run("-q", "-z", "spicecap,stat", "-z", "spicecap,losses", capture=c.path)
-    assert code == 0, err[-300:]
+    out = c.summary()
     stat, gui = loss_table(out), losses_table(out)
     got, k2 = per_flow(c.items)
     got = {key: row for key, row in got.items() if any(row)}  # the text table leaves out rows of zeros
@@ -382,14 +394,14 @@ def test_loss_summary_counts_what_filters_find(ts, capture):
     assert missing == sum(end - start for _, start, end, _, prev in c.gaps if prev != 0), ident
 
 
-def test_loss_summary_counts_the_manifest(ts, capture):
+def test_loss_summary_counts_the_manifest(capture):
     """Against the manifest (what the generator wrote): the whole messages per channel and direction
     exactly; the cut ones exactly in a drained ring (each record after a gap is one message's last),
     at most in a live capture (a gap while the framing is lost may hold one message's end and the
     next's start: the walk cannot tell); a message gone entirely is counted when a 0-byte record stands
     for it, and the others lie in the bytes missing."""
     ident, c = capture
-    stat = loss_table(ts.run("-q", "-z", "spicecap,stat", capture=c.path)[1])
+    stat = loss_table(c.summary())
     held = collections.defaultdict(collections.Counter)
     absent_bytes = 0
     for x in c.messages:
