@@ -9,66 +9,98 @@
 #include "byte_source.h"
 #include "html_escape.h"
 #include "metadata.h"
+#include "report.h"
 #include "triage.h"
 
 static const char style[] =
     "body{font:14px sans-serif;margin:1em 2em;color:#222}h1.clean{color:#185}h1.findings{color:#b22}"
+    "h1.error{color:#fff;background:#b00;padding:.2em .4em}.errors{color:#b00;font-weight:bold}"
     "pre{background:#f4f4f4;padding:.5em;white-space:pre-wrap}table{border-collapse:collapse;margin:.3em 0}"
     "td,th{border:1px solid #ccc;padding:2px 6px;vertical-align:top;text-align:left}"
     "code{background:#eef;padding:0 3px}.lane-bg{fill:#f6f6f6}polyline{fill:none;stroke-width:1.2}"
     ".messages{stroke:#36c}.bytes{stroke:#e80}.loss{stroke:#d00;stroke-width:2}.trigger{stroke:#000;"
     "stroke-width:2;stroke-dasharray:4 2}.window{fill:#fd5;opacity:.35}.present{fill:#7c7}.missing{fill:#d00}"
-    "svg text{font:11px sans-serif}img{max-width:100%;border:1px solid #999}.bad{color:#b22;font-weight:bold}";
+    "svg text{font:11px sans-serif}img{max-width:100%;border:1px solid #999}.bad{color:#b22;font-weight:bold}"
+    ".differs{stroke:#80c;fill:#80c;stroke-width:2}rect.loss{fill:#d00;stroke:none}.trigger-label{font-weight:bold}"
+    "tr.known{color:#666}.left-out{font-style:italic}";
 
-/* A JSON value as a table: objects as name/value rows, arrays as rows. */
-static void json_html(JsonNode *node, int depth, FILE *out)
+/* A JSON value as a table: objects as name/value rows, arrays as rows; at most *cells values in all. */
+static void json_html(JsonNode *node, int depth, unsigned *cells, FILE *out)
 {
+    if (*cells == 0)
+        return;
     if (JSON_NODE_HOLDS_OBJECT(node) && depth < HTML_JSON_MAX_DEPTH) {
         JsonObject *o = json_node_get_object(node);
         GList *names = json_object_get_members(o);
         fputs("<table>", out);
         unsigned rows = 0;
-        for (GList *n = names; n && rows < HTML_JSON_MAX_ROWS; n = n->next, rows++) {
+        for (GList *n = names; n && rows < HTML_JSON_MAX_ROWS && *cells; n = n->next, rows++) {
             fputs("<tr><th>", out);
             html_put(out, n->data);
             fputs("</th><td>", out);
-            json_html(json_object_get_member(o, n->data), depth + 1, out);
+            json_html(json_object_get_member(o, n->data), depth + 1, cells, out);
             fputs("</td></tr>", out);
         }
         if (json_object_get_size(o) > rows)
-            fprintf(out, "<tr><td colspan=\"2\">%u more</td></tr>", json_object_get_size(o) - rows);
+            fprintf(out, "<tr><td colspan=\"2\">and %u more</td></tr>", json_object_get_size(o) - rows);
         fputs("</table>", out);
         g_list_free(names);
     } else if (JSON_NODE_HOLDS_ARRAY(node) && depth < HTML_JSON_MAX_DEPTH) {
         JsonArray *a = json_node_get_array(node);
-        guint len = json_array_get_length(a);
+        guint len = json_array_get_length(a), i = 0;
         if (len == 0) {
             fputs("(empty)", out);
             return;
         }
         fputs("<table>", out);
-        for (guint i = 0; i < len && i < HTML_JSON_MAX_ROWS; i++) {
+        for (; i < len && i < HTML_JSON_MAX_ROWS && *cells; i++) {
             fprintf(out, "<tr><th>%u</th><td>", i);
-            json_html(json_array_get_element(a, i), depth + 1, out);
+            json_html(json_array_get_element(a, i), depth + 1, cells, out);
             fputs("</td></tr>", out);
         }
-        if (len > HTML_JSON_MAX_ROWS)
-            fprintf(out, "<tr><td colspan=\"2\">%u more</td></tr>", len - HTML_JSON_MAX_ROWS);
+        if (len > i)
+            fprintf(out, "<tr><td colspan=\"2\">and %u more</td></tr>", len - i);
         fputs("</table>", out);
     } else {
+        (*cells)--;
         char *text = metadata_scalar_text(node);
         html_put(out, text);
         g_free(text);
     }
 }
 
-static void screenshot(const input_metadata *m, const triage_member *tm, FILE *out)
+/* A size as people write it: "812 bytes", "1.9 MB". */
+static char *size_text(uint64_t bytes)
 {
+    return bytes < 10000 ? g_strdup_printf("%" G_GUINT64_FORMAT " bytes", bytes) : g_format_size(bytes);
+}
+
+/* A screenshot as a data: URI, when its size, its pixels and the page's room allow; else a note saying what was left
+ * out and why (no image library to scale it down is linked). */
+static void screenshot(const input_metadata *m, const triage_member *tm, bool room, FILE *out)
+{
+    const char *name = triage_member_name(tm->id);
+    uint64_t pixels = (uint64_t)tm->width * tm->height;
+    char *why = NULL;
+    if (pixels > HTML_SCREENSHOT_MAX_PIXELS)
+        why = g_strdup_printf("over %u megapixels decoded (%" G_GUINT64_FORMAT " MB as RGBA)",
+                              HTML_SCREENSHOT_MAX_PIXELS / 1000000u, pixels * 4 / 1000000);
+    else if (tm->size > HTML_SCREENSHOT_MAX_BYTES)
+        why = g_strdup_printf("over the %u KiB a screenshot may take in the page", HTML_SCREENSHOT_MAX_BYTES >> 10);
+    else if (!room)
+        why = g_strdup("the page's 2 MB would be passed");
     char *data = NULL, *error = NULL;
     size_t len = 0;
-    const char *name = triage_member_name(tm->id);
-    if (byte_source_zip_entry(m->source, name, TRIAGE_PNG_MAX_BYTES, &data, &len, &error) != 1) {
+    if (why == NULL && byte_source_zip_entry(m->source, name, HTML_SCREENSHOT_MAX_BYTES, &data, &len, &error) != 1) {
+        why = g_strdup_printf("it could not be read (%s)", error ? error : "absent");
         g_free(error);
+    }
+    if (why) {
+        char *size = size_text(tm->size);
+        fprintf(out, "<p class=\"left-out bad\" data-member=\"%s\">%s (%ux%u, %s) is left out of the page: %s. "
+                "Open it from the zip.</p>\n", name, name, tm->width, tm->height, size, why);
+        g_free(size);
+        g_free(why);
         return;
     }
     char *b64 = g_base64_encode((const guchar *)data, len);
@@ -78,7 +110,10 @@ static void screenshot(const input_metadata *m, const triage_member *tm, FILE *o
     g_free(data);
 }
 
-static void triage_html(const input_metadata *m, FILE *out)
+/* level: what a section holds (HTML_FULL, HTML_NO_MEMBERS: no screenshot or member table, HTML_STUB: the heading). */
+enum { HTML_STUB, HTML_NO_MEMBERS, HTML_FULL };
+
+static void triage_html(const input_metadata *m, int level, bool room_for_images, FILE *out)
 {
     const triage *t = m->triage;
     char *text = NULL;
@@ -95,74 +130,136 @@ static void triage_html(const input_metadata *m, FILE *out)
     for (int k = 0; k < TM_COUNT; k++) {
         const triage_member *tm = &t->members.member[k];
         if ((k == TM_SCREENSHOT || k == TM_SCREENSHOT_REGION) && tm->status == METADATA_READ && tm->width)
-            screenshot(m, tm, out);
+            screenshot(m, tm, room_for_images && level == HTML_FULL, out);
+    }
+    if (level < HTML_FULL) {
+        fputs("<p class=\"left-out\">The report's JSON members are left out of the page (its 2 MB would be passed): "
+              "--json holds them whole.</p>\n", out);
+        return;
     }
     for (int k = 0; k < TM_COUNT; k++) {
         const triage_member *tm = &t->members.member[k];
         const char *name = triage_member_name(tm->id);
+        unsigned cells = HTML_JSON_MAX_CELLS;
         if (k == TM_METADATA) {
             fputs("<details class=\"member\" data-member=\"metadata.json\"><summary>metadata.json</summary>", out);
             JsonNode *node = json_node_init_object(json_node_alloc(), m->members);
-            json_html(node, 0, out);
+            json_html(node, 0, &cells, out);
             json_node_unref(node);
             fputs("</details>\n", out);
         } else if (tm->json) {
             fprintf(out, "<details class=\"member\" data-member=\"%s\"><summary>%s</summary>", name, name);
-            json_html(tm->json, 0, out);
+            json_html(tm->json, 0, &cells, out);
+            if (cells == 0)
+                fprintf(out, "<p>cut after %u values: --json holds it whole.</p>", HTML_JSON_MAX_CELLS);
             fputs("</details>\n", out);
         }
     }
 }
 
-/* The findings of a file, grouped by kind and flow, with a display filter each. */
+static gint by_number(gconstpointer a, gconstpointer b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Frames as a Wireshark set, consecutive ones as ranges ("3 7..9 12"): at most HTML_FILTER_TERMS terms; *left gets
+ * how many frames that leaves out. */
+static char *frame_set(GArray *frames, guint *left)
+{
+    g_array_sort(frames, by_number);
+    GString *out = g_string_new(NULL);
+    guint terms = 0, i = 0;
+    *left = 0;
+    while (i < frames->len) {
+        uint64_t from = g_array_index(frames, uint64_t, i), to = from;
+        guint j = i + 1;
+        for (; j < frames->len && g_array_index(frames, uint64_t, j) <= to + 1; j++)
+            to = g_array_index(frames, uint64_t, j);
+        if (terms == HTML_FILTER_TERMS) {
+            *left = frames->len - i;
+            break;
+        }
+        if (from == to)
+            g_string_append_printf(out, "%s%" G_GUINT64_FORMAT, terms ? " " : "", from);
+        else
+            g_string_append_printf(out, "%s%" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT, terms ? " " : "", from, to);
+        terms++;
+        i = j;
+    }
+    return g_string_free(out, FALSE);
+}
+
+/* Kinds that are ryll's known recording limits (docs/ryll-captures.md): shown apart, so news stands out. */
+static bool known_limit(finding_kind kind)
+{
+    return kind == FINDING_SNAPLEN_LOSS || kind == FINDING_HEADERLESS_PLAYBACK;
+}
+
+/* The findings of a file, grouped by kind and flow, with a display filter each: news first, ryll's known recording
+ * limits after. */
 static void findings_html(const validation *v, const char *path, FILE *out)
 {
     GHashTable *groups = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL); /* key -> GPtrArray */
     GPtrArray *order = g_ptr_array_new_with_free_func((GDestroyNotify)(void *)g_ptr_array_unref);
-    for (guint i = 0; i < v->findings.list->len; i++) {
-        finding *f = g_ptr_array_index(v->findings.list, i);
-        if (strcmp(f->file, path) != 0)
-            continue;
-        char *key = g_strdup_printf("%s|%s", finding_kind_name(f->kind), f->flow ? f->flow : "");
-        GPtrArray *g = g_hash_table_lookup(groups, key);
-        if (g == NULL) {
-            g = g_ptr_array_new();
-            g_ptr_array_add(order, g);
-            g_hash_table_insert(groups, key, g);
-        } else {
-            g_free(key);
+    for (int pass = 0; pass < 2; pass++)
+        for (guint i = 0; i < v->findings.list->len; i++) {
+            finding *f = g_ptr_array_index(v->findings.list, i);
+            if (strcmp(f->file, path) != 0 || known_limit(f->kind) != (pass == 1))
+                continue;
+            char *key = g_strdup_printf("%s|%s", finding_kind_name(f->kind), f->flow ? f->flow : "");
+            GPtrArray *g = g_hash_table_lookup(groups, key);
+            if (g == NULL) {
+                g = g_ptr_array_new();
+                g_ptr_array_add(order, g);
+                g_hash_table_insert(groups, key, g);
+            } else {
+                g_free(key);
+            }
+            g_ptr_array_add(g, f);
         }
-        g_ptr_array_add(g, f);
-    }
     if (order->len)
-        fputs("<table class=\"findings\"><tr><th>finding</th><th>flow</th><th>count</th><th>frames</th>"
-              "<th>Wireshark filter</th><th>first</th></tr>\n", out);
-    for (guint i = 0; i < order->len; i++) {
+        fputs("<table class=\"findings\"><tr><th>finding</th><th>flow</th><th>count</th><th>frames (Wireshark filter)</th>"
+              "<th>first</th></tr>\n", out);
+    bool limits_said = false;
+    GArray *frames = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    for (guint i = 0; i < order->len && i < HTML_LIST_MAX; i++) {
         GPtrArray *g = g_ptr_array_index(order, i);
         const finding *first = g_ptr_array_index(g, 0);
-        GString *frames = g_string_new(NULL);
-        for (guint k = 0; k < g->len && k < HTML_FRAMES_PER_GROUP; k++) {
+        if (known_limit(first->kind) && !limits_said) {
+            limits_said = true;
+            fputs("<tr class=\"known\"><th colspan=\"5\">ryll's known recording limits (docs/ryll-captures.md): expected "
+                  "in today's ryll reports, not news</th></tr>\n", out);
+        }
+        g_array_set_size(frames, 0);
+        for (guint k = 0; k < g->len; k++) {
             const finding *f = g_ptr_array_index(g, k);
             if (f->frame)
-                g_string_append_printf(frames, "%s%" G_GUINT64_FORMAT, frames->len ? " " : "", f->frame);
+                g_array_append_val(frames, f->frame);
         }
-        fprintf(out, "<tr class=\"group\" data-kind=\"%s\" data-count=\"%u\" data-frames=\"%s\"><td>%s</td><td>",
-                finding_kind_name(first->kind), g->len, frames->str, finding_kind_name(first->kind));
+        guint left = 0;
+        char *set = frame_set(frames, &left);
+        fprintf(out, "<tr class=\"group%s\" data-kind=\"%s\" data-count=\"%u\" data-frames=\"%s\"><td>%s</td><td>",
+                known_limit(first->kind) ? " known" : "", finding_kind_name(first->kind), g->len, set,
+                finding_kind_name(first->kind));
         html_put(out, first->flow ? first->flow : "");
-        fprintf(out, "</td><td>%u</td><td>%s%s</td><td>", g->len, frames->str,
-                g->len > HTML_FRAMES_PER_GROUP ? " ..." : "");
-        if (frames->len) {
-            fputs("<code class=\"filter\">frame.number in {", out);
-            html_put(out, frames->str);
-            fputs("}</code>", out);
+        fprintf(out, "</td><td>%u</td><td>", g->len);
+        if (*set) {
+            fprintf(out, "<code class=\"filter\">frame.number in {%s}</code>", set);
+            if (left)
+                fprintf(out, " <span class=\"more\">and %u more frames (-v or --json lists them)</span>", left);
         }
         fputs("</td><td>", out);
         html_put(out, first->detail);
         fputs("</td></tr>\n", out);
-        g_string_free(frames, TRUE);
+        g_free(set);
     }
+    if (order->len > HTML_LIST_MAX)
+        fprintf(out, "<tr><td colspan=\"5\">and %u more groups (-v or --json lists them)</td></tr>\n",
+                order->len - HTML_LIST_MAX);
     if (order->len)
         fputs("</table>\n", out);
+    g_array_free(frames, TRUE);
     g_ptr_array_free(order, TRUE);
     g_hash_table_destroy(groups);
 }
@@ -180,11 +277,14 @@ static const input_metadata *metadata_of(const GPtrArray *inputs, const char *pa
     return NULL;
 }
 
-static void file_html(const validation *v, const GPtrArray *inputs, const timeline *t, guint i, FILE *out)
+static void file_html(const validation *v, const GPtrArray *inputs, const timeline *t, guint i, int level,
+                      bool room_for_images, FILE *out)
 {
     const file_summary *s = g_ptr_array_index(v->files, i);
     bool first = false;
     const input_metadata *m = metadata_of(inputs, s->path, &first);
+    uint64_t found = report_file_findings(v, i);
+    fprintf(out, "<div class=\"part\" id=\"file-%u\">\n", i + 1);
     if (m && first) {
         fputs("<h2 class=\"source\">", out);
         html_put(out, m->source);
@@ -193,11 +293,9 @@ static void file_html(const validation *v, const GPtrArray *inputs, const timeli
         html_put(out, summary);
         g_free(summary);
         fputs("</p>\n", out);
-        if (m->triage)
-            triage_html(m, out);
+        if (m->triage && level > HTML_STUB)
+            triage_html(m, level, room_for_images, out);
     }
-    uint64_t found = (i + 1 < v->files->len ? ((file_summary *)g_ptr_array_index(v->files, i + 1))->findings_before
-                                             : v->findings.total) - s->findings_before;
     fputs("<section class=\"file\" data-path=\"", out);
     html_put(out, s->path);
     fprintf(out, "\" data-findings=\"%" G_GUINT64_FORMAT "\"><h3>", found);
@@ -206,37 +304,273 @@ static void file_html(const validation *v, const GPtrArray *inputs, const timeli
     html_put(out, s->format);
     fprintf(out, ", %" G_GUINT64_FORMAT " records, <span class=\"%s\">%" G_GUINT64_FORMAT " findings</span></p>\n",
             s->records, found ? "bad" : "", found);
-    for (guint n = 0; n < s->notes->len; n++) {
+    if (level == HTML_STUB) {
+        fputs("<p class=\"left-out bad\">This file's timeline and findings are left out: the page would pass 2 MB. "
+              "The text report, -v or --json has them.</p>\n</section></div>\n", out);
+        return;
+    }
+    for (guint n = 0; n < s->notes->len && n < HTML_LIST_MAX; n++) {
         fputs("<p class=\"note\">note: ", out);
         html_put(out, g_ptr_array_index(s->notes, n));
         fputs("</p>\n", out);
     }
+    if (s->notes->len > HTML_LIST_MAX)
+        fprintf(out, "<p class=\"note\">and %u more notes</p>\n", s->notes->len - HTML_LIST_MAX);
     timeline_write_svg(t, s->path, out);
     findings_html(v, s->path, out);
-    fputs("</section>\n", out);
+    fputs("</section></div>\n", out);
 }
 
-static void page(const validation *v, const GPtrArray *inputs, const timeline *t, FILE *out)
+/* A file's part of the page at the richest level that keeps the page within its bound (level 0 always fits). */
+static void file_part(const validation *v, const GPtrArray *inputs, const timeline *t, guint i, FILE *out)
 {
-    bool clean = v->findings.total == 0;
+    long at = ftell(out);
+    for (int level = HTML_FULL; level >= HTML_STUB; level--) {
+        char *text = NULL;
+        size_t size = 0;
+        FILE *mem = open_memstream(&text, &size);
+        if (mem == NULL)
+            return;
+        file_html(v, inputs, t, i, level, at >= 0 && (size_t)at < HTML_PAGE_IMAGES_UNTIL, mem);
+        fclose(mem);
+        bool fits = at >= 0 && (size_t)at + size + HTML_PAGE_RESERVE <= HTML_PAGE_MAX_BYTES;
+        if (fits || level == HTML_STUB)
+            fwrite(text, 1, size, out);
+        free(text);
+        if (fits || level == HTML_STUB)
+            return;
+    }
+}
+
+/* The first file part holding a finding of this kind, for a link (0: none listed). */
+static guint part_of_kind(const validation *v, finding_kind kind)
+{
+    for (guint k = 0; k < v->findings.list->len; k++) {
+        const finding *f = g_ptr_array_index(v->findings.list, k);
+        if (f->kind != kind)
+            continue;
+        for (guint i = 0; i < v->files->len; i++)
+            if (strcmp(((file_summary *)g_ptr_array_index(v->files, i))->path, f->file) == 0)
+                return i + 1;
+    }
+    return 0;
+}
+
+/* At the top: the findings by kind, news apart from ryll's known recording limits, and each message of a ring that
+ * differs from its live capture with both frames. */
+static void summary_html(const validation *v, FILE *out)
+{
+    if (v->findings.total == 0)
+        return;
+    for (int known = 0; known < 2; known++) {
+        bool any = false;
+        for (int kind = 0; kind < FINDING_KIND_COUNT; kind++) {
+            if (v->findings.count[kind] == 0 || known_limit((finding_kind)kind) != (known == 1))
+                continue;
+            if (!any)
+                fprintf(out, "<p class=\"%s\">%s", known ? "kinds known" : "kinds news",
+                        known ? "ryll's known recording limits (not news):" : "<b>Findings:</b>");
+            guint part = part_of_kind(v, (finding_kind)kind);
+            fprintf(out, "%s <a class=\"kind\" data-kind=\"%s\" data-count=\"%" G_GUINT64_FORMAT "\"%s%.0u%s>%s: %"
+                    G_GUINT64_FORMAT "</a>", any ? "," : "", finding_kind_name((finding_kind)kind), v->findings.count[kind],
+                    part ? " href=\"#file-" : "", part, part ? "\"" : "", finding_kind_name((finding_kind)kind),
+                    v->findings.count[kind]);
+            any = true;
+        }
+        if (any)
+            fputs("</p>\n", out);
+    }
+    if (v->findings.count[FINDING_RING_DIFFERS] == 0)
+        return;
+    fputs("<div class=\"ring-differs bad\"><p>A report's ring holds messages whose bytes differ from the live "
+          "capture's:</p><ul>\n", out);
+    guint shown = 0;
+    for (guint k = 0; k < v->findings.list->len && shown < HTML_LIST_MAX; k++) {
+        const finding *f = g_ptr_array_index(v->findings.list, k);
+        if (f->kind != FINDING_RING_DIFFERS)
+            continue;
+        shown++;
+        fprintf(out, "<li class=\"differs\" data-frame=\"%" G_GUINT64_FORMAT "\">", f->frame);
+        html_put(out, f->file);
+        fputs(": ", out);
+        html_put(out, f->detail);
+        fputs("</li>\n", out);
+    }
+    if (v->findings.count[FINDING_RING_DIFFERS] > shown)
+        fprintf(out, "<li>and %" G_GUINT64_FORMAT " more</li>\n", v->findings.count[FINDING_RING_DIFFERS] - shown);
+    fputs("</ul></div>\n", out);
+}
+
+typedef struct report_row {
+    const input_metadata *m;
+    const char *when; /* triggered_at, else timestamp, else the zip's name */
+    guint part;       /* its first file's part, 0 when its pcap was not read */
+} report_row;
+
+static gint by_when(gconstpointer a, gconstpointer b)
+{
+    const report_row *x = a, *y = b;
+    int c = strcmp(x->when, y->when);
+    return c ? c : strcmp(x->m->source, y->m->source);
+}
+
+/* Findings of one file part, of kinds news or known limits. */
+static uint64_t part_findings(const validation *v, const char *path, bool known, finding_kind only, bool one_kind)
+{
+    uint64_t n = 0;
+    for (guint k = 0; k < v->findings.list->len; k++) {
+        const finding *f = g_ptr_array_index(v->findings.list, k);
+        if (strcmp(f->file, path) == 0 && (one_kind ? f->kind == only : known_limit(f->kind) == known))
+            n++;
+    }
+    return n;
+}
+
+/* A pile of reports: one row each, sorted by time, linking to its part. */
+static void reports_html(const validation *v, const GPtrArray *inputs, FILE *out)
+{
+    GArray *rows = g_array_new(FALSE, FALSE, sizeof(report_row));
+    for (guint i = 0; inputs && i < inputs->len; i++) {
+        const input_metadata *m = g_ptr_array_index(inputs, i);
+        if (m->kind != METADATA_BUG_REPORT)
+            continue;
+        const char *when = metadata_string(m, "triggered_at");
+        when = when ? when : metadata_string(m, "timestamp");
+        report_row r = {m, when ? when : m->source, 0};
+        for (guint k = 0; m->captures->len && k < v->files->len && !r.part; k++)
+            if (strcmp(((file_summary *)g_ptr_array_index(v->files, k))->path, g_ptr_array_index(m->captures, 0)) == 0)
+                r.part = k + 1;
+        g_array_append_val(rows, r);
+    }
+    if (rows->len < 2) {
+        g_array_free(rows, TRUE);
+        return;
+    }
+    g_array_sort(rows, by_when);
+    fprintf(out, "<table class=\"reports\"><caption>%u reports, by time</caption><tr><th>time</th><th>report</th>"
+            "<th>type</th><th>trigger</th><th>verdict</th><th>new findings</th><th>snaplen-loss</th>"
+            "<th>k2-empty-record</th></tr>\n", rows->len);
+    for (guint i = 0; i < rows->len && i < HTML_REPORT_ROWS; i++) {
+        const report_row *r = &g_array_index(rows, report_row, i);
+        const char *path = r->part ? ((file_summary *)g_ptr_array_index(v->files, r->part - 1))->path : NULL;
+        fputs("<tr class=\"report\"><td>", out);
+        html_put(out, r->when);
+        fputs("</td><td>", out);
+        char *base = g_path_get_basename(r->m->source);
+        if (r->part)
+            fprintf(out, "<a href=\"#file-%u\">", r->part);
+        html_put(out, base);
+        fputs(r->part ? "</a></td><td>" : "</td><td>", out);
+        g_free(base);
+        char *type = metadata_report_type(r->m);
+        html_put(out, type ? type : "");
+        g_free(type);
+        fputs("</td><td>", out);
+        const triage *t = r->m->triage;
+        if (t && t->window.known)
+            fprintf(out, "%.3f s, %s%" G_GUINT64_FORMAT, t->window.trigger_secs, t->window.trigger_frame ? "frame " : "",
+                    t->window.trigger_frame);
+        if (path == NULL) {
+            fputs("</td><td class=\"bad\">could not be read</td><td></td><td></td><td></td></tr>\n", out);
+            continue;
+        }
+        uint64_t news = part_findings(v, path, false, 0, false), known = part_findings(v, path, true, 0, false);
+        fprintf(out, "</td><td class=\"%s\">%s</td><td>%" G_GUINT64_FORMAT "</td><td>%" G_GUINT64_FORMAT "</td><td>%"
+                G_GUINT64_FORMAT "</td></tr>\n", news ? "bad" : "", news + known ? "FAIL" : "OK", news,
+                part_findings(v, path, false, FINDING_SNAPLEN_LOSS, true),
+                part_findings(v, path, false, FINDING_K2_EMPTY_RECORD, true));
+    }
+    if (rows->len > HTML_REPORT_ROWS)
+        fprintf(out, "<tr><td colspan=\"8\">and %u more</td></tr>\n", rows->len - HTML_REPORT_ROWS);
+    fputs("</table>\n", out);
+    g_array_free(rows, TRUE);
+}
+
+/* The verdict first: the result, every input named, and each that could not be read with why, in red. */
+static void verdict_html(const validation *v, const verdict *vd, FILE *out)
+{
+    verdict_result r = verdict_result_of(vd, v);
+    const char *name = verdict_result_name(r);
+    fprintf(out, "<h1 class=\"verdict %s\" data-result=\"%s\" data-findings=\"%" G_GUINT64_FORMAT "\" data-files=\"%u\" "
+            "data-errors=\"%u\">", name, name, v->findings.total, v->files->len, vd ? vd->errors->len : 0);
+    if (r == VERDICT_ERROR)
+        fprintf(out, "ERROR: %u input(s) or file(s) could not be read; ", vd->errors->len);
+    else
+        fputs(r == VERDICT_FINDINGS ? "FAIL: " : "OK: ", out);
+    fprintf(out, "%" G_GUINT64_FORMAT " finding(s) in %u file(s) read</h1>\n", v->findings.total, v->files->len);
+    if (vd && vd->errors->len) {
+        fputs("<ul class=\"errors\">\n", out);
+        for (guint i = 0; i < vd->errors->len && i < HTML_LIST_MAX; i++) {
+            const input_error *e = g_ptr_array_index(vd->errors, i);
+            fputs("<li class=\"input-error\" data-path=\"", out);
+            html_put(out, e->path);
+            fputs("\"><b>", out);
+            html_put(out, e->path);
+            fputs("</b>: ", out);
+            html_put(out, e->reason);
+            fputs("</li>\n", out);
+        }
+        if (vd->errors->len > HTML_LIST_MAX)
+            fprintf(out, "<li>and %u more</li>\n", vd->errors->len - HTML_LIST_MAX);
+        fputs("</ul>\n", out);
+    }
+    if (vd && vd->inputs->len) {
+        fputs("<p class=\"inputs\">Inputs:", out);
+        for (guint i = 0; i < vd->inputs->len && i < HTML_LIST_MAX; i++) {
+            const char *path = g_ptr_array_index(vd->inputs, i);
+            bool failed = verdict_error_of(vd, path) != NULL;
+            fprintf(out, "%s <span class=\"input%s\" data-path=\"", i ? "," : "", failed ? " bad" : "");
+            html_put(out, path);
+            fputs("\">", out);
+            html_put(out, path);
+            fputs(failed ? " (could not be read)</span>" : "</span>", out);
+        }
+        if (vd->inputs->len > HTML_LIST_MAX)
+            fprintf(out, " and %u more", vd->inputs->len - HTML_LIST_MAX);
+        fputs("</p>\n", out);
+    }
+}
+
+static void page(const validation *v, const GPtrArray *inputs, const verdict *vd, const timeline *t, FILE *out)
+{
     fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-          "img-src data:\">\n<title>spicecap-validate report</title>\n<style>", out);
+          "img-src data:\">\n<title>", out);
+    verdict_result r = verdict_result_of(vd, v);
+    fputs(r == VERDICT_ERROR ? "ERROR" : r == VERDICT_FINDINGS ? "FAIL" : "OK", out);
+    if (vd && vd->inputs->len) {
+        char *base = g_path_get_basename(g_ptr_array_index(vd->inputs, 0));
+        fputs(" ", out);
+        html_put(out, base);
+        g_free(base);
+        if (vd->inputs->len > 1)
+            fprintf(out, " and %u more", vd->inputs->len - 1);
+    }
+    fputs(" - spicecap-validate</title>\n<style>", out);
     fputs(style, out);
-    fprintf(out, "</style></head><body>\n<h1 class=\"verdict %s\" data-result=\"%s\" data-findings=\"%" G_GUINT64_FORMAT
-            "\">%s: %" G_GUINT64_FORMAT " finding(s) in %u file(s)</h1>\n",
-            clean ? "clean" : "findings", clean ? "clean" : "findings", v->findings.total, clean ? "OK" : "FAIL",
-            v->findings.total, v->files->len);
+    fputs("</style></head><body>\n", out);
+    verdict_html(v, vd, out);
+    summary_html(v, out);
+    reports_html(v, inputs, out);
     if (v->findings.total > v->findings.list->len)
         fprintf(out, "<p>%" G_GUINT64_FORMAT " more findings counted but not listed.</p>\n",
                 v->findings.total - v->findings.list->len);
-    for (guint i = 0; i < v->files->len; i++)
-        file_html(v, inputs, t, i, out);
+    guint left_out = 0;
+    for (guint i = 0; i < v->files->len; i++) {
+        long at = ftell(out);
+        if (at < 0 || (size_t)at + HTML_PAGE_STUBS_RESERVE > HTML_PAGE_MAX_BYTES)
+            left_out++;
+        else
+            file_part(v, inputs, t, i, out);
+    }
+    if (left_out)
+        fprintf(out, "<p class=\"left-out bad\">%u more file(s) left out: the page would pass 2 MB. The text report and "
+                "--json have them.</p>\n", left_out);
     fputs("</body></html>\n", out);
 }
 
-bool html_page_write(const char *path, const validation *v, const GPtrArray *inputs, const timeline *t,
-                     char **error)
+bool html_page_write(const char *path, const validation *v, const GPtrArray *inputs, const verdict *vd,
+                     const timeline *t, char **error)
 {
     char *tmp = g_strdup_printf("%s.XXXXXX", path);
     int fd = g_mkstemp(tmp);
@@ -250,7 +584,7 @@ bool html_page_write(const char *path, const validation *v, const GPtrArray *inp
     FILE *out = fdopen(fd, "w");
     bool ok = out != NULL && fchmod(fd, 0666 & ~mask) == 0;
     if (ok) {
-        page(v, inputs, t, out);
+        page(v, inputs, vd, t, out);
         ok = fflush(out) == 0 && !ferror(out) && fsync(fd) == 0;
     }
     int saved = errno;

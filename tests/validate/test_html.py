@@ -61,7 +61,8 @@ def load(browser, page):
         msg = json.loads(entry["message"])["message"]
         if msg["method"] == "Network.requestWillBeSent":
             u = msg["params"]["request"]["url"]
-            if u != url and not u.startswith("data:"):
+            # chrome:// is the browser's own start-up (its new-tab page), never the page's
+            if u != url and not u.startswith("data:") and not u.startswith("chrome://"):
                 fetched.append(u)
     return errors, fetched
 

@@ -51,11 +51,15 @@ def expected_window(frs, trigger, window=WINDOW):
     ts = [f.ts_us * 1000 for f in frs]
     at = next((f.number for f, t in zip(frs, ts) if t >= t_ns), 0)
     inside = [f.number for f, t in zip(frs, ts) if lo_ns <= t <= t_ns]
-    first = {}
+    first, last = {}, {}
     for f, t in zip(frs, ts):
         if f.channel and f.channel not in first:
             first[f.channel] = t
-    kept = {c: max(0.0, trigger - t / 1e9) for c, t in first.items()}
+        if f.channel:
+            last[f.channel] = max(last.get(f.channel, t), t)
+    # what the ring holds before the trigger: from its first frame to the trigger, or to its last frame when the
+    # trigger comes after it (a ring cannot hold more than it spans)
+    kept = {c: max(0.0, min(trigger, last[c] / 1e9) - t / 1e9) if t / 1e9 < trigger else 0.0 for c, t in first.items()}
     return at, inside, kept, (lo_ns, t_ns)
 
 
