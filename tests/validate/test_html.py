@@ -6,14 +6,18 @@ shaded window where the pcap's own timestamps put them (computed here with
 pcapio, ryll_report.py); the screenshots render; a 500 MB capture's page is
 under 2 MB; the page is written whole or not at all. Run by ctest
 (validate_html); by hand: python3 -m pytest tests/validate/test_html.py -k marks"""
+import errno
 import json
 import os
 import shutil
+import struct
 import subprocess
 import tempfile
+import zlib
 
 import pytest
 
+import pcapio
 import ryll_report as rr
 
 selenium = pytest.importorskip("selenium")
@@ -248,3 +252,252 @@ def test_lanes_count_what_the_walk_kept(browser, work, fix, run, report):
     lanes = {g.get_attribute("data-channel"): int(g.get_attribute("data-messages"))
              for g in browser.find_elements(By.CSS_SELECTOR, "svg.timeline g.lane")}
     assert lanes == {c: v["messages"] for c, v in doc["files"][0]["channels"].items()}
+
+
+# --- never misleading: inputs that cannot be read ----------------------------
+
+def previous_page(path):
+    """A page from an earlier run that must not survive as if it were this run's."""
+    with open(path, "w") as f:
+        f.write('<!DOCTYPE html><html><body><h1 class="verdict clean" data-result="clean">OK</h1></body></html>')
+
+
+@pytest.fixture(scope="module")
+def unreadable(work, lossy_report):
+    """Inputs the validator cannot read, each with the words its reason must hold (from the OS or the file itself)."""
+    text = os.path.join(work, "notes.txt")
+    with open(text, "w") as f:
+        f.write("not a capture\n")
+    nopcap = rr.rewrite(lossy_report, os.path.join(work, "no-traffic.zip"), {"traffic.pcap": None})
+    missing = os.path.join(work, "nonexistent.pcap")
+    return {"missing": (missing, os.strerror(errno.ENOENT)), "text": (text, "pcap"), "nopcap": (nopcap, "traffic.pcap")}
+
+
+@pytest.mark.parametrize("case", ["missing", "text", "nopcap", "report+missing", "all"])
+def test_unreadable_inputs_give_an_error_page(browser, work, unreadable, lossy_report, run, report, case):
+    """An input that cannot be read: exit 2, a red ERROR verdict naming each failing input with its reason, never
+    OK or green, every input named; the earlier page replaced by that error page; --json says "error"."""
+    bad = list(unreadable) if case == "all" else ["missing" if case == "report+missing" else case]
+    args = ([lossy_report] if case == "report+missing" else []) + [unreadable[b][0] for b in bad]
+    page = os.path.join(work, "error-%s.html" % case)
+    previous_page(page)
+    code, out, err = run("--html", page, *args)
+    assert code == 2, err
+    last = out.strip().splitlines()[-1]
+    assert last.startswith("ERROR: ") and all(a in last for a in args), last
+    for b in bad:
+        path, why = unreadable[b]
+        assert any(line.startswith("ERROR: %s: " % path) and why in line for line in out.splitlines()), out
+    errors, fetched = load(browser, page)
+    assert errors == [] and fetched == []
+    h1 = browser.find_element(By.CSS_SELECTOR, "h1.verdict")
+    assert h1.get_attribute("data-result") == "error" and h1.text.startswith("ERROR")
+    assert "OK" not in h1.text.split(":")[0]
+    red, green, blue = [int(x) for x in h1.value_of_css_property("background-color")[5:-1].split(",")[:3]]
+    assert red > 150 and green < 60 and blue < 60  # red, not green
+    named = {li.get_attribute("data-path"): li for li in browser.find_elements(By.CSS_SELECTOR, "li.input-error")}
+    assert set(named) == {unreadable[b][0] for b in bad}
+    for b in bad:
+        path, why = unreadable[b]
+        li = named[path]
+        assert why in li.text and li.is_displayed()
+        rgb = [int(x) for x in li.value_of_css_property("color")[5:-1].split(",")[:3]]
+        assert rgb[0] > 150 and rgb[1] < 60
+    inputs = [s.get_attribute("data-path") for s in browser.find_elements(By.CSS_SELECTOR, "p.inputs span.input")]
+    assert inputs == args
+    code, doc, err = report(*args)
+    assert code == 2 and doc["result"] == "error"
+    assert [(i["path"], i["read"]) for i in doc["inputs"]] == [(a, a == lossy_report) for a in args]
+    assert {e["path"] for e in doc["errors"]} == {unreadable[b][0] for b in bad}
+
+
+def test_directory_of_report_zips(browser, work, lossy_report, synth_bin, run, report):
+    """ryll's report directory (no pcap of its own; reports and auto-snapshots/): every zip triaged, one verdict,
+    one --json entry per report, one page with a table of the reports by time linking to each one's part."""
+    pile = os.path.join(work, "bug-reports")
+    os.makedirs(os.path.join(pile, "auto-snapshots"))
+    made = {}
+    for name, when, kind in (("ryll-bugreport-20260101T000009Z.zip", "2026-01-01T00:00:09Z", "display"),
+                             ("ryll-disconnect-main-20260101T000002Z.zip", "2026-01-01T00:00:02Z", "connection"),
+                             ("auto-snapshots/ryll-auto-snapshot-20260101T000005Z-T+5.0s.zip", "2026-01-01T00:00:05Z",
+                              "auto-snapshot")):
+        base = rr.make_report(synth_bin, os.path.join(work, "pile-base.zip"), kind)
+        made[os.path.join(pile, name)] = when
+        rr.with_metadata(base, os.path.join(pile, name), triggered_at=when, timestamp=when)
+    code, doc, err = report(pile)
+    assert code in (0, 1) and doc["result"] in ("clean", "findings"), err
+    assert sorted(f["path"] for f in doc["files"]) == sorted(made)
+    assert [i["path"] for i in doc["inputs"]] == [pile]
+    page = os.path.join(work, "pile.html")
+    code2, out, err = run("--html", page, pile)
+    assert code2 == code
+    errors, fetched = load(browser, page)
+    assert errors == [] and fetched == []
+    rows = browser.find_elements(By.CSS_SELECTOR, "table.reports tr.report")
+    by_time = sorted(made, key=made.get)
+    assert [r.find_elements(By.TAG_NAME, "td")[0].text for r in rows] == [made[p] for p in by_time]
+    for row, path in zip(rows, by_time):
+        link = row.find_element(By.TAG_NAME, "a")
+        assert link.text == os.path.basename(path)
+        target = browser.find_element(By.ID, link.get_attribute("href").split("#")[1])
+        assert target.find_element(By.CSS_SELECTOR, "section.file").get_attribute("data-path") == path
+
+
+def test_empty_directory_is_an_error(work, run):
+    empty = os.path.join(work, "empty-dir")
+    os.makedirs(empty)
+    code, out, err = run(empty)
+    assert code == 2 and "no *.pcap" in err and out.strip().splitlines()[-1].startswith("ERROR: ")
+
+
+# --- the trigger visible ------------------------------------------------------
+
+def topmost_over_lanes(browser, svg, x):
+    """For each pixel row across the lanes at x: the classes of the elements there, topmost first."""
+    rows = []
+    for lane in svg.find_elements(By.CSS_SELECTOR, "g.lane rect.lane-bg"):
+        y0, h = float(lane.get_attribute("y")), float(lane.get_attribute("height"))
+        for y in range(int(y0) + 1, int(y0 + h) - 1):
+            rows.append(browser.execute_script(
+                "var r = arguments[0].getBoundingClientRect();"
+                "return document.elementsFromPoint(r.left + arguments[1], r.top + arguments[2])"
+                ".map(function (e) { return e.getAttribute('class') || e.tagName; });", svg, x, y))
+    return rows
+
+
+@pytest.mark.parametrize("case", ["start", "middle", "after-end"])
+def test_trigger_drawn_over_the_lanes(browser, work, lossy_report, run, case):
+    """The trigger line and its shaded window are painted above the lanes' opaque backgrounds (found topmost by the
+    browser's own hit test at the trigger's x), and labelled with the trigger's time and frame."""
+    frs = rr.frames(lossy_report)
+    trigger = {"start": frs[0].ts_us / 1e6 + 0.5, "middle": (frs[len(frs) // 2].ts_us) / 1e6,
+               "after-end": frs[-1].ts_us / 1e6 + 2.0}[case]
+    z = rr.with_metadata(lossy_report, os.path.join(work, "trig-%s.zip" % case), triggered_uptime_secs=trigger)
+    page = os.path.join(work, "trig-%s.html" % case)
+    run("--html", page, z)
+    load(browser, page)
+    svg = browser.find_element(By.CSS_SELECTOR, "svg.timeline")
+    line = svg.find_element(By.CSS_SELECTOR, "line.trigger")
+    x = float(line.get_attribute("x1"))
+    rows = topmost_over_lanes(browser, svg, x)
+    assert rows and all(r[0] in ("trigger", "window") or r[0].startswith("loss") for r in rows), rows[:3]
+    assert any(r[0] == "trigger" for r in rows)
+    for r in rows:  # nothing of a lane above the trigger or the window
+        assert r.index("lane-bg") > max(r.index(c) for c in ("trigger", "window") if c in r)
+    label = svg.find_element(By.CSS_SELECTOR, "text.trigger-label")
+    assert label.is_displayed()
+    want_frame = next((f.number for f in frs if f.ts_us / 1e6 >= trigger), 0)
+    assert ("%.3f s" % trigger) in label.text
+    assert ("frame %d" % want_frame in label.text) if want_frame else "after the last frame" in label.text
+
+
+def test_numbers_as_people_write_them(work, lossy_report, run):
+    """60.0 s is written 60.0, not 6e+01; the ring's reach before a trigger after its end is its own span."""
+    frs = rr.frames(lossy_report)
+    assert frs[-1].ts_us / 1e6 < 60.0
+    z = rr.with_metadata(lossy_report, os.path.join(work, "sixty.zip"), triggered_uptime_secs=60.0)
+    code, out, err = run(z)
+    assert "e+01" not in out and "60.0 s into the session" in out, out[:500]
+    span = (max(f.ts_us for f in frs if f.channel == "display") - min(f.ts_us for f in frs if f.channel == "display")) / 1e6
+    assert "display %.3f s" % span in out
+
+
+# --- the page bounded ---------------------------------------------------------
+
+def many_losses_capture(path, channels=5, per_channel=8000, secs=100.0):
+    """A recorded capture (ryll's addresses) whose every record follows a hole in its flow's seq: 40,000 losses
+    spread over every lane and the whole time axis."""
+    with pcapio.Writer(path) as out:
+        seqs = {port: 1000 for port in range(10001, 10001 + channels)}
+        for i in range(per_channel):
+            t = secs * i / per_channel
+            for port in seqs:
+                body = b"\0" * 8
+                msg = struct.pack("<HI", 3, len(body)) + body  # set_ack, a type every channel has
+                seqs[port] += 100  # the hole
+                frame = pcapio.tcp_frame("10.0.0.2", "10.0.0.1", 5900, port, seqs[port], 1, msg,
+                                         pcapio.TCP_ACK | pcapio.TCP_PSH)
+                out.write(frame, ts_sec=int(t), ts_frac=int((t % 1) * 1e6))
+                seqs[port] += len(msg)
+    return channels * per_channel
+
+
+def test_page_bounded_on_many_losses(browser, work, run, report):
+    """40,000 losses over five lanes: the page stays under 2 MB, every loss counted in the marks, the filter's set
+    covers every frame of a group or says how many it leaves out."""
+    cap = os.path.join(work, "many-losses.pcap")
+    n = many_losses_capture(cap)
+    page = os.path.join(work, "many-losses.html")
+    code, out, err = run("--html", page, cap)
+    assert code == 1, err
+    assert 0 < os.path.getsize(page) < PAGE_LIMIT
+    code, doc, err = report(cap)
+    assert doc["findings_total"] >= n - 5  # each flow's first record starts its chain
+    errors, fetched = load(browser, page)
+    assert errors == [] and fetched == []
+    marks = browser.find_elements(By.CSS_SELECTOR, "svg.timeline .loss")
+    assert sum(int(m.get_attribute("data-count")) for m in marks) == doc["findings_total"]
+    for group in browser.find_elements(By.CSS_SELECTOR, "tr.group"):
+        count = int(group.get_attribute("data-count"))
+        covered = sum(int(b) - int(a) + 1 if ".." in t else 1
+                      for t in group.get_attribute("data-frames").split() for a, b in [(t.split("..") + [t])[:2]])
+        more = group.find_elements(By.CLASS_NAME, "more")
+        left = int(more[0].text.split()[1]) if more else 0
+        assert covered + left == count
+
+
+def fake_png(width, height, size):
+    """A PNG's signature and IHDR claiming width x height, padded to size bytes: what the page reads before it embeds."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    head = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr))
+    return head + b"\0" * (size - len(head))
+
+
+@pytest.mark.parametrize("case", ["huge-dimensions", "huge-file"])
+def test_screenshots_bounded_before_embedding(browser, work, lossy_report, run, case):
+    """A 20000x20000 PNG (1.6 GB decoded) or a 64 MiB one is not embedded: the page says it left it out and why."""
+    shot = fake_png(20000, 20000, 2 << 20) if case == "huge-dimensions" else fake_png(1920, 1080, 64 << 20)
+    z = rr.rewrite(lossy_report, os.path.join(work, "shot-%s.zip" % case), {"screenshot.png": shot})
+    page = os.path.join(work, "shot-%s.html" % case)
+    code, out, err = run("--html", page, z)
+    assert code == 1, err
+    assert os.path.getsize(page) < PAGE_LIMIT
+    load(browser, page)
+    assert [i.get_attribute("data-member") for i in browser.find_elements(By.CSS_SELECTOR, "img.screenshot")] == \
+        ["screenshot-region.png"]
+    note = browser.find_element(By.CSS_SELECTOR, 'p.left-out[data-member="screenshot.png"]')
+    assert note.is_displayed() and ("20000x20000" in note.text if case == "huge-dimensions" else "1920x1080" in note.text)
+    assert "left out" in note.text and ("megapixels" in note.text if case == "huge-dimensions" else "KiB" in note.text)
+
+
+# --- the page's numbers are --json's -------------------------------------------
+
+def test_page_numbers_equal_json(browser, lossy_page, lossy_report, report):
+    """Every number the page gives (verdict, files, per-file findings, per-kind counts, lanes, trigger, marks) is the
+    one --json gives."""
+    load(browser, lossy_page)
+    code, doc, err = report(lossy_report)
+    h1 = browser.find_element(By.CSS_SELECTOR, "h1.verdict")
+    assert int(h1.get_attribute("data-findings")) == doc["findings_total"]
+    assert int(h1.get_attribute("data-files")) == len(doc["files"])
+    assert h1.get_attribute("data-result") == doc["result"]
+    sections = {s.get_attribute("data-path"): int(s.get_attribute("data-findings"))
+                for s in browser.find_elements(By.CSS_SELECTOR, "section.file")}
+    assert sections == {f["path"]: sum(1 for x in doc["findings"] if x["file"] == f["path"]) for f in doc["files"]}
+    kinds = {a.get_attribute("data-kind"): int(a.get_attribute("data-count"))
+             for a in browser.find_elements(By.CSS_SELECTOR, "a.kind")}
+    want = {}
+    for x in doc["findings"]:
+        want[x["kind"]] = want.get(x["kind"], 0) + 1
+    assert kinds == want
+    groups = {}
+    for g in browser.find_elements(By.CSS_SELECTOR, "tr.group"):
+        groups[g.get_attribute("data-kind")] = groups.get(g.get_attribute("data-kind"), 0) + int(g.get_attribute("data-count"))
+    assert groups == want
+    window = doc["files"][0]["triage"]["window"]
+    assert int(browser.find_element(By.CSS_SELECTOR, "line.trigger").get_attribute("data-frame")) == window["trigger_frame"]
+    marks = browser.find_elements(By.CSS_SELECTOR, "svg.timeline .loss")
+    losses = [x for x in doc["findings"] if x["kind"] in ("gap", "snaplen-loss", "desync", "k2-empty-record")]
+    assert sum(int(m.get_attribute("data-count")) for m in marks) == len(losses)
+    pre = browser.find_element(By.CSS_SELECTOR, "pre.triage").text
+    assert "Go To Packet %d" % window["trigger_frame"] in pre
