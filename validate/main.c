@@ -30,7 +30,8 @@ static const char usage[] =
     "\n"
     "CAPTURE: a pcap or pcapng file (plain or .gz), a ryll bug-report zip (its traffic.pcap),\n"
     "or a directory (every *.pcap and *.pcapng in it, and the bug reports in its bug-reports/ and\n"
-    "bug-reports/auto-snapshots/, cross-checked with its pcaps). A zip's or directory's metadata.json is\n"
+    "bug-reports/auto-snapshots/, cross-checked with its pcaps), or a directory of report zips (ryll's\n"
+    "bug-reports/: each zip and those of its auto-snapshots/). A zip's or directory's metadata.json is\n"
     "shown, and a bug report whose pcap holds none of the channel it names is a finding.\n"
     "\n"
     "Options:\n"
@@ -45,7 +46,8 @@ static const char usage[] =
     "\n"
     "exit status: 0 clean, 1 findings (a file that breaks part-way, or a limit reached, is a finding),\n"
     "2 an input or the manifest cannot be read (a file that shrinks while it is read is given up there;\n"
-    "the others are still checked and reported)\n";
+    "the others are still checked and reported; the verdict is ERROR, --json's result \"error\", the\n"
+    "--html page an error page)\n";
 
 /* The limits are printed from their definitions, so the text cannot drift. */
 static void print_usage(FILE *out)

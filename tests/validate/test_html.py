@@ -501,3 +501,32 @@ def test_page_numbers_equal_json(browser, lossy_page, lossy_report, report):
     assert sum(int(m.get_attribute("data-count")) for m in marks) == len(losses)
     pre = browser.find_element(By.CSS_SELECTOR, "pre.triage").text
     assert "Go To Packet %d" % window["trigger_frame"] in pre
+
+
+def test_loss_on_a_channel_without_messages_has_its_lane(browser, work, run):
+    """A ring whose main flow holds only the tail of a message cut over the snaplen (no whole message of main):
+    its snaplen-loss is drawn on a lane named main, not on a lane of unknown traffic."""
+    cap = os.path.join(work, "main-tail.pcap")
+    seqs = {10001: 5000, 10002: 9000}
+    with pcapio.Writer(cap, snaplen=65535) as out:
+        def put(port, payload, t):
+            out.write(pcapio.tcp_frame("10.0.0.2", "10.0.0.1", 5900, port, seqs[port], 1, payload,
+                                       pcapio.TCP_ACK | pcapio.TCP_PSH), ts_sec=int(t), ts_frac=int(t % 1 * 1e6))
+            seqs[port] += len(payload)
+        put(10002, struct.pack("<HI", 302, 20) + bytes(20), 0.0)
+        put(10001, b"\xab" * 300, 0.5)  # main's only record: no header
+        for i in range(100):
+            put(10002, struct.pack("<HI", 302, 20) + bytes(20), 1 + i * 0.01)
+    page = os.path.join(work, "main-tail.html")
+    code, out, err = run("--html", page, cap)
+    assert code == 1, err
+    load(browser, page)
+    svg = browser.find_element(By.CSS_SELECTOR, "svg.timeline")
+    mark = svg.find_element(By.CSS_SELECTOR, "line.loss")
+    assert (mark.get_attribute("data-channel"), mark.get_attribute("data-frames")) == ("main", "2")
+    assert float(mark.get_attribute("x1")) == pytest.approx(x_of(svg, 0.5), abs=1.01)
+    labels = [t.text for t in svg.find_elements(By.CSS_SELECTOR, "g.lane text, g.lane-empty text")]
+    assert "main" in labels and "other" not in labels and "unknown" not in labels
+    lane = svg.find_element(By.CSS_SELECTOR, 'g.lane-empty[data-channel="main"] rect')
+    y0 = float(lane.get_attribute("y"))
+    assert float(mark.get_attribute("y1")) == y0
