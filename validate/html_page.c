@@ -414,16 +414,30 @@ static gint by_when(gconstpointer a, gconstpointer b)
     return c ? c : strcmp(x->m->source, y->m->source);
 }
 
-/* Findings of one file part, of kinds news or known limits. */
-static uint64_t part_findings(const validation *v, const char *path, bool known, finding_kind only, bool one_kind)
+/* What the table of reports counts of each file's findings. */
+typedef struct part_counts {
+    uint64_t news, known, snaplen, k2;
+} part_counts;
+
+/* Every listed finding counted once, by file: path -> part_counts (one pass, whatever the number of reports). */
+static GHashTable *count_by_file(const validation *v)
 {
-    uint64_t n = 0;
+    GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
     for (guint k = 0; k < v->findings.list->len; k++) {
         const finding *f = g_ptr_array_index(v->findings.list, k);
-        if (strcmp(f->file, path) == 0 && (one_kind ? f->kind == only : known_limit(f->kind) == known))
-            n++;
+        part_counts *c = g_hash_table_lookup(h, f->file);
+        if (c == NULL) {
+            c = g_new0(part_counts, 1);
+            g_hash_table_insert(h, f->file, c);
+        }
+        if (known_limit(f->kind))
+            c->known++;
+        else
+            c->news++;
+        c->snaplen += f->kind == FINDING_SNAPLEN_LOSS;
+        c->k2 += f->kind == FINDING_K2_EMPTY_RECORD;
     }
-    return n;
+    return h;
 }
 
 /* A pile of reports: one row each, sorted by time, linking to its part. */
@@ -447,6 +461,7 @@ static void reports_html(const validation *v, const GPtrArray *inputs, FILE *out
         return;
     }
     g_array_sort(rows, by_when);
+    GHashTable *counts = count_by_file(v);
     fprintf(out, "<table class=\"reports\"><caption>%u reports, by time</caption><tr><th>time</th><th>report</th>"
             "<th>type</th><th>trigger</th><th>verdict</th><th>new findings</th><th>snaplen-loss</th>"
             "<th>k2-empty-record</th></tr>\n", rows->len);
@@ -454,16 +469,16 @@ static void reports_html(const validation *v, const GPtrArray *inputs, FILE *out
         const report_row *r = &g_array_index(rows, report_row, i);
         const char *path = r->part ? ((file_summary *)g_ptr_array_index(v->files, r->part - 1))->path : NULL;
         fputs("<tr class=\"report\"><td>", out);
-        html_put(out, r->when);
+        html_put_cut(out, r->when, 40);
         fputs("</td><td>", out);
         char *base = g_path_get_basename(r->m->source);
         if (r->part)
             fprintf(out, "<a href=\"#file-%u\">", r->part);
-        html_put(out, base);
+        html_put_cut(out, base, 100);
         fputs(r->part ? "</a></td><td>" : "</td><td>", out);
         g_free(base);
         char *type = metadata_report_type(r->m);
-        html_put(out, type ? type : "");
+        html_put_cut(out, type ? type : "", 80);
         g_free(type);
         fputs("</td><td>", out);
         const triage *t = r->m->triage;
@@ -475,16 +490,17 @@ static void reports_html(const validation *v, const GPtrArray *inputs, FILE *out
             fputs("</td><td class=\"bad\">could not be read</td><td></td><td></td><td></td></tr>\n", out);
             continue;
         }
-        uint64_t news = part_findings(v, path, false, 0, false), known = part_findings(v, path, true, 0, false);
+        static const part_counts none = {0, 0, 0, 0};
+        const part_counts *c = g_hash_table_lookup(counts, path);
+        c = c ? c : &none;
         fprintf(out, "</td><td class=\"%s\">%s</td><td>%" G_GUINT64_FORMAT "</td><td>%" G_GUINT64_FORMAT "</td><td>%"
-                G_GUINT64_FORMAT "</td></tr>\n", news ? "bad" : "", news ? "FAIL" : known ? "FAIL (known limits only)" : "OK",
-                news,
-                part_findings(v, path, false, FINDING_SNAPLEN_LOSS, true),
-                part_findings(v, path, false, FINDING_K2_EMPTY_RECORD, true));
+                G_GUINT64_FORMAT "</td></tr>\n", c->news ? "bad" : "",
+                c->news ? "FAIL" : c->known ? "FAIL (known limits only)" : "OK", c->news, c->snaplen, c->k2);
     }
     if (rows->len > HTML_REPORT_ROWS)
         fprintf(out, "<tr><td colspan=\"8\">and %u more</td></tr>\n", rows->len - HTML_REPORT_ROWS);
     fputs("</table>\n", out);
+    g_hash_table_destroy(counts);
     g_array_free(rows, TRUE);
 }
 
