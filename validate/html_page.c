@@ -22,7 +22,10 @@ static const char style[] =
     "stroke-width:2;stroke-dasharray:4 2}.window{fill:#fd5;opacity:.35}.present{fill:#7c7}.missing{fill:#d00}"
     "svg text{font:11px sans-serif}img{max-width:100%;border:1px solid #999}.bad{color:#b22;font-weight:bold}"
     ".differs{stroke:#80c;fill:#80c;stroke-width:2}rect.loss{fill:#d00;stroke:none}.trigger-label{font-weight:bold}"
-    "tr.known{color:#666}.left-out{font-style:italic}";
+    "tr.known{color:#666}.left-out{font-style:italic}.beside{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}"
+    ".plots{flex:0 0 910px}.shots{flex:1 1 180px;max-width:420px}.shots figure{margin:0 0 .5em}.shot{position:relative;display:inline-block}"
+    ".shot img{display:block}.shot svg{position:absolute;left:0;top:0;width:100%;height:100%}"
+    "rect.region{fill:none;stroke:#f0f;stroke-width:3;vector-effect:non-scaling-stroke}";
 
 /* A JSON value as a table: objects as name/value rows, arrays as rows; at most *cells values in all. */
 static void json_html(JsonNode *node, int depth, unsigned *cells, FILE *out)
@@ -77,6 +80,27 @@ static char *size_text(uint64_t bytes)
 
 /* A screenshot as a data: URI, when its size, its pixels and the page's room allow; else a note saying what was left
  * out and why (no image library to scale it down is linked). */
+/* metadata.json's region ({left, top, right, bottom} in the screenshot's pixels), when whole and inside it. */
+static bool region_of(const input_metadata *m, const triage_member *tm, double box[4])
+{
+    JsonNode *node = json_object_get_member(m->members, "region");
+    if (node == NULL || !JSON_NODE_HOLDS_OBJECT(node))
+        return false;
+    JsonObject *o = json_node_get_object(node);
+    static const char *const sides[4] = {"left", "top", "right", "bottom"};
+    for (int i = 0; i < 4; i++) {
+        JsonNode *v = json_object_get_member(o, sides[i]);
+        if (v == NULL || !JSON_NODE_HOLDS_VALUE(v) ||
+            (json_node_get_value_type(v) != G_TYPE_INT64 && json_node_get_value_type(v) != G_TYPE_DOUBLE))
+            return false;
+        box[i] = json_node_get_double(v);
+        double limit = i % 2 ? tm->height : tm->width;
+        if (!(box[i] >= 0 && box[i] <= limit)) /* NaN, negative or past the image: not drawn */
+            return false;
+    }
+    return box[2] > box[0] && box[3] > box[1];
+}
+
 static void screenshot(const input_metadata *m, const triage_member *tm, bool room, FILE *out)
 {
     const char *name = triage_member_name(tm->id);
@@ -104,8 +128,17 @@ static void screenshot(const input_metadata *m, const triage_member *tm, bool ro
         return;
     }
     char *b64 = g_base64_encode((const guchar *)data, len);
-    fprintf(out, "<figure><img class=\"screenshot\" data-member=\"%s\" alt=\"%s\" src=\"data:image/png;base64,%s\">"
-            "<figcaption>%s, %ux%u</figcaption></figure>\n", name, name, b64, name, tm->width, tm->height);
+    fprintf(out, "<figure><div class=\"shot\"><img class=\"screenshot\" data-member=\"%s\" alt=\"%s\" "
+            "src=\"data:image/png;base64,%s\">", name, name, b64);
+    double box[4];
+    bool outlined = tm->id == TM_SCREENSHOT && region_of(m, tm, box);
+    if (outlined) /* the region the user drew, outlined on the whole screenshot */
+        fprintf(out, "<svg class=\"region\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %u %u\" "
+                "preserveAspectRatio=\"none\"><rect class=\"region\" x=\"%g\" y=\"%g\" width=\"%g\" height=\"%g\">"
+                "<title>the region drawn (metadata.json)</title></rect></svg>", tm->width, tm->height, box[0], box[1],
+                box[2] - box[0], box[3] - box[1]);
+    fprintf(out, "</div><figcaption>%s, %ux%u%s</figcaption></figure>\n", name, tm->width, tm->height,
+            outlined ? ", the region drawn outlined" : "");
     g_free(b64);
     g_free(data);
 }
@@ -127,11 +160,7 @@ static void triage_html(const input_metadata *m, int level, bool room_for_images
         fputs("</pre>\n", out);
         free(text);
     }
-    for (int k = 0; k < TM_COUNT; k++) {
-        const triage_member *tm = &t->members.member[k];
-        if ((k == TM_SCREENSHOT || k == TM_SCREENSHOT_REGION) && tm->status == METADATA_READ && tm->width)
-            screenshot(m, tm, room_for_images && level == HTML_FULL, out);
-    }
+    (void)room_for_images; /* the screenshots go beside the timeline (shots_html) */
     if (level < HTML_FULL) {
         fputs("<p class=\"left-out\">The report's JSON members are left out of the page (its 2 MB would be passed): "
               "--json holds them whole.</p>\n", out);
@@ -277,6 +306,14 @@ static const input_metadata *metadata_of(const GPtrArray *inputs, const char *pa
     return NULL;
 }
 
+static bool has_screenshot(const triage *t)
+{
+    for (int k = TM_SCREENSHOT; k <= TM_SCREENSHOT_REGION; k++)
+        if (t->members.member[k].status == METADATA_READ && t->members.member[k].width)
+            return true;
+    return false;
+}
+
 static void file_html(const validation *v, const GPtrArray *inputs, const timeline *t, guint i, int level,
                       bool room_for_images, FILE *out)
 {
@@ -316,7 +353,19 @@ static void file_html(const validation *v, const GPtrArray *inputs, const timeli
     }
     if (s->notes->len > HTML_LIST_MAX)
         fprintf(out, "<p class=\"note\">and %u more notes</p>\n", s->notes->len - HTML_LIST_MAX);
+    bool shots = m && first && m->triage && has_screenshot(m->triage);
+    if (shots)
+        fputs("<div class=\"beside\"><div class=\"plots\">", out);
     timeline_write_svg(t, s->path, out);
+    if (shots) {
+        fputs("</div><div class=\"shots\">", out);
+        for (int k = TM_SCREENSHOT; k <= TM_SCREENSHOT_REGION; k++) {
+            const triage_member *tm = &m->triage->members.member[k];
+            if (tm->status == METADATA_READ && tm->width)
+                screenshot(m, tm, room_for_images && level == HTML_FULL, out);
+        }
+        fputs("</div></div>\n", out);
+    }
     findings_html(v, s->path, out);
     fputs("</section></div>\n", out);
 }

@@ -560,3 +560,28 @@ def test_pile_of_reports_page_bounded(browser, work, fix, run):
     assert {href[1:] for text, href in links} == {pid for pid, cut in parts}
     cut = [pid for pid, is_cut in parts if is_cut]
     assert 0 < len(cut) < len(parts)  # the bound was reached, and said
+
+
+def test_screenshot_beside_the_timeline_with_region_outlined(browser, lossy_page, lossy_report):
+    """The screenshot sits beside the report's timeline (to its right, at its height), and metadata.json's region is
+    outlined on it where the region lies in the image's pixels."""
+    load(browser, lossy_page)
+    rect = lambda el: browser.execute_script("var r = arguments[0].getBoundingClientRect();"
+                                             "return [r.left, r.top, r.right, r.bottom];", el)
+    img = browser.find_element(By.CSS_SELECTOR, 'img.screenshot[data-member="screenshot.png"]')
+    svg = browser.find_element(By.CSS_SELECTOR, "svg.timeline")
+    il, it, ir, ib = rect(img)
+    sl, st, sr, sb = rect(svg)
+    pl, pt, pr, pb = rect(browser.find_element(By.CSS_SELECTOR, "div.beside div.plots"))
+    assert il >= sr - 1 and pt <= it < sb  # to the right of the timeline, in its block, not below it
+    region = rr.metadata(lossy_report)["region"]
+    overlay = browser.find_element(By.CSS_SELECTOR, "svg.region")
+    assert overlay.get_dom_attribute("viewBox") == "0 0 48 30"
+    box = overlay.find_element(By.CSS_SELECTOR, "rect.region")
+    assert [float(box.get_attribute(a)) for a in ("x", "y", "width", "height")] == \
+        [region["left"], region["top"], region["right"] - region["left"], region["bottom"] - region["top"]]
+    bl, bt, br, bb = rect(box)
+    sx, sy = (ir - il) / 48, (ib - it) / 30
+    assert bl == pytest.approx(il + region["left"] * sx, abs=2.5) and br == pytest.approx(il + region["right"] * sx, abs=2.5)
+    assert bt == pytest.approx(it + region["top"] * sy, abs=2.5) and bb == pytest.approx(it + region["bottom"] * sy, abs=2.5)
+    assert box.is_displayed()
