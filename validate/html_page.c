@@ -143,6 +143,137 @@ static void screenshot(const input_metadata *m, const triage_member *tm, bool ro
     g_free(data);
 }
 
+/* channel-state.json's counters that say something went wrong, and what each means (ryll's
+ * shakenfist-spice-renderer snapshots.rs names; others matched by the words in their names). */
+static const struct {
+    const char *name, *meaning;
+} counter_meanings[] = {
+    {"decode_failed_count", "images the renderer could not decode (a corrupt or unsupported image: see its failed "
+                            "recent_decodes)"},
+    {"stream_data_orphan_count", "video stream data for a stream the client does not know (its stream_create lost or "
+                                 "out of order)"},
+    {"writer_dropped_count", "records ryll's pcap writer dropped, its queue full: the capture lacks them (a desync in "
+                             "the live pcap)"},
+    {"streams_created_total", "video streams created in the session (compared across a series of auto-snapshots)"},
+};
+static const char *const anomaly_words[] = {"fail", "error", "orphan", "drop", "evict", "lost", NULL};
+
+static const char *counter_meaning(const char *name)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(counter_meanings); i++)
+        if (strcmp(name, counter_meanings[i].name) == 0)
+            return counter_meanings[i].meaning;
+    if (strstr(name, "mjpeg"))
+        return "MJPEG video frames that failed to decode";
+    if (strstr(name, "h264"))
+        return "H.264 video frames that failed to decode";
+    if (strstr(name, "glz") || strstr(name, "evict"))
+        return "GLZ dictionary entries evicted: an image that refers to one cannot be decoded";
+    return "a count of things that went wrong (ryll's name for it)";
+}
+
+static bool is_counter(const char *name, JsonNode *node)
+{
+    if (!JSON_NODE_HOLDS_VALUE(node) || json_node_get_value_type(node) != G_TYPE_INT64)
+        return false;
+    for (size_t i = 0; i < G_N_ELEMENTS(counter_meanings); i++)
+        if (strcmp(name, counter_meanings[i].name) == 0)
+            return true;
+    for (const char *const *w = anomaly_words; *w; w++)
+        if (strstr(name, *w))
+            return true;
+    return false;
+}
+
+/* One snapshot's counters as rows, and its failed recent_decodes with a filter for their moment in traffic.pcap. */
+static void snapshot_rows(const char *channel, JsonObject *o, unsigned *rows, FILE *out)
+{
+    GList *names = json_object_get_members(o);
+    for (GList *n = names; n && *rows < HTML_LIST_MAX; n = n->next) {
+        JsonNode *node = json_object_get_member(o, n->data);
+        if (!is_counter(n->data, node))
+            continue;
+        gint64 value = json_node_get_int(node);
+        bool anomaly = value != 0 && strcmp(n->data, "streams_created_total") != 0;
+        fprintf(out, "<tr class=\"counter%s\" data-channel=\"", anomaly ? " bad" : "");
+        html_put(out, channel);
+        fputs("\" data-name=\"", out);
+        html_put(out, n->data);
+        fprintf(out, "\" data-value=\"%" G_GINT64_FORMAT "\"><td>", value);
+        html_put(out, channel);
+        fputs("</td><td>", out);
+        html_put(out, n->data);
+        fprintf(out, "</td><td>%" G_GINT64_FORMAT "</td><td>%s</td></tr>\n", value, counter_meaning(n->data));
+        (*rows)++;
+    }
+    g_list_free(names);
+    JsonNode *recent = json_object_get_member(o, "recent_decodes");
+    if (recent == NULL || !JSON_NODE_HOLDS_ARRAY(recent))
+        return;
+    JsonArray *a = json_node_get_array(recent);
+    for (guint i = 0; i < json_array_get_length(a) && *rows < HTML_LIST_MAX; i++) {
+        JsonNode *e = json_array_get_element(a, i);
+        JsonObject *d = JSON_NODE_HOLDS_OBJECT(e) ? json_node_get_object(e) : NULL;
+        JsonNode *ok = d ? json_object_get_member(d, "success") : NULL;
+        if (ok == NULL || !JSON_NODE_HOLDS_VALUE(ok) || json_node_get_value_type(ok) != G_TYPE_BOOLEAN ||
+            json_node_get_boolean(ok))
+            continue;
+        JsonNode *when = json_object_get_member(d, "timestamp_secs"), *type = json_object_get_member(d, "image_type"),
+                 *id = json_object_get_member(d, "image_id");
+        bool timed = when && JSON_NODE_HOLDS_VALUE(when) && (json_node_get_value_type(when) == G_TYPE_DOUBLE ||
+                                                             json_node_get_value_type(when) == G_TYPE_INT64);
+        double secs = timed ? json_node_get_double(when) : 0;
+        timed = timed && secs >= 0 && secs < 1e12;
+        fputs("<tr class=\"decode-failed bad\"><td>", out);
+        html_put(out, channel);
+        fputs("</td><td>recent_decodes[", out);
+        fprintf(out, "%u]</td><td>failed</td><td>", i);
+        char *t = type ? metadata_scalar_text(type) : g_strdup("?"), *n = id ? metadata_scalar_text(id) : g_strdup("?");
+        fputs("image ", out);
+        html_put_cut(out, n, 40);
+        fputs(" (", out);
+        html_put_cut(out, t, 40);
+        fputs(")", out);
+        g_free(t);
+        g_free(n);
+        if (timed) /* the pcap's timestamps are seconds of the session, the same clock */
+            fprintf(out, " at %.3f s: in traffic.pcap, the first frame of <code class=\"filter\">frame.time_epoch &gt;= "
+                    "%.6f</code>", secs, secs);
+        fputs("</td></tr>\n", out);
+        (*rows)++;
+    }
+}
+
+/* channel-state.json's anomaly counters with what they mean: one snapshot, or (an AutoSnapshot) one per channel. */
+static void channel_state_html(const input_metadata *m, FILE *out)
+{
+    const triage_member *tm = &m->triage->members.member[TM_CHANNEL_STATE];
+    if (tm->json == NULL || !JSON_NODE_HOLDS_OBJECT(tm->json))
+        return;
+    JsonObject *o = json_node_get_object(tm->json);
+    char *text = NULL;
+    size_t size = 0;
+    FILE *mem = open_memstream(&text, &size);
+    if (mem == NULL)
+        return;
+    unsigned rows = 0;
+    const char *channel = metadata_string(m, "channel");
+    snapshot_rows(channel ? channel : "", o, &rows, mem);
+    GList *names = json_object_get_members(o);
+    for (GList *n = names; n; n = n->next) {
+        JsonNode *node = json_object_get_member(o, n->data);
+        if (JSON_NODE_HOLDS_OBJECT(node))
+            snapshot_rows(n->data, json_node_get_object(node), &rows, mem);
+    }
+    g_list_free(names);
+    fclose(mem);
+    if (size)
+        fprintf(out, "<table class=\"channel-state\"><caption>channel-state.json: what went wrong</caption><tr><th>channel"
+                "</th><th>counter</th><th>value</th><th>meaning</th></tr>\n%s%s</table>\n", text,
+                rows >= HTML_LIST_MAX ? "<tr><td colspan=\"4\">and more (--json has them all)</td></tr>\n" : "");
+    free(text);
+}
+
 /* level: what a section holds (HTML_FULL, HTML_NO_MEMBERS: no screenshot or member table, HTML_STUB: the heading). */
 enum { HTML_STUB, HTML_NO_MEMBERS, HTML_FULL };
 
@@ -160,7 +291,8 @@ static void triage_html(const input_metadata *m, int level, bool room_for_images
         fputs("</pre>\n", out);
         free(text);
     }
-    (void)room_for_images; /* the screenshots go beside the timeline (shots_html) */
+    (void)room_for_images; /* the screenshots go beside the timeline (file_html) */
+    channel_state_html(m, out);
     if (level < HTML_FULL) {
         fputs("<p class=\"left-out\">The report's JSON members are left out of the page (its 2 MB would be passed): "
               "--json holds them whole.</p>\n", out);

@@ -585,3 +585,31 @@ def test_screenshot_beside_the_timeline_with_region_outlined(browser, lossy_page
     assert bl == pytest.approx(il + region["left"] * sx, abs=2.5) and br == pytest.approx(il + region["right"] * sx, abs=2.5)
     assert bt == pytest.approx(it + region["top"] * sy, abs=2.5) and bb == pytest.approx(it + region["bottom"] * sy, abs=2.5)
     assert box.is_displayed()
+
+
+def test_channel_state_counters_shown(browser, work, lossy_report, run):
+    """channel-state.json's anomaly counters, each with its value and what it means, the non-zero ones in red; each
+    failed decode of recent_decodes with a filter for its moment in traffic.pcap; an AutoSnapshot's per channel."""
+    state = {"display": {"decode_failed_count": 3, "stream_data_orphan_count": 0, "streams_created_total": 7,
+                         "h264_decode_failures": 2, "writer_dropped_count": 1, "image_cache_entries": 12,
+                         "recent_decodes": [{"image_type": "Jpeg", "image_id": 42, "success": False,
+                                             "timestamp_secs": 1.25},
+                                            {"image_type": "Lz", "image_id": 43, "success": True,
+                                             "timestamp_secs": 1.5}]},
+             "main": {"writer_dropped_count": 0}}
+    z = rr.rewrite(lossy_report, os.path.join(work, "state.zip"), {"channel-state.json": json.dumps(state).encode()})
+    page = os.path.join(work, "state.html")
+    run("--html", page, z)
+    load(browser, page)
+    rows = {(r.get_attribute("data-channel"), r.get_attribute("data-name")): r
+            for r in browser.find_elements(By.CSS_SELECTOR, "table.channel-state tr.counter")}
+    want = {(c, k): v for c, snap in state.items() for k, v in snap.items()
+            if k != "recent_decodes" and k != "image_cache_entries"}
+    assert {k: int(r.get_attribute("data-value")) for k, r in rows.items()} == want
+    red = {k for k, r in rows.items() if "bad" in r.get_attribute("class").split()}
+    assert red == {("display", "decode_failed_count"), ("display", "h264_decode_failures"),
+                   ("display", "writer_dropped_count")}
+    assert "could not decode" in rows[("display", "decode_failed_count")].text
+    failed = browser.find_elements(By.CSS_SELECTOR, "table.channel-state tr.decode-failed")
+    assert len(failed) == 1 and "image 42 (Jpeg)" in failed[0].text and "1.250 s" in failed[0].text
+    assert failed[0].find_element(By.CLASS_NAME, "filter").text == "frame.time_epoch >= 1.250000"
