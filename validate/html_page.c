@@ -23,7 +23,7 @@ static const char style[] =
     "svg text{font:11px sans-serif}img{max-width:100%;border:1px solid #999}.bad{color:#b22;font-weight:bold}"
     ".differs{stroke:#80c;fill:#80c;stroke-width:2}rect.loss{fill:#d00;stroke:none}.trigger-label{font-weight:bold}"
     "tr.known{color:#666}.left-out{font-style:italic}.beside{display:flex;flex-wrap:wrap;gap:1em;align-items:flex-start}"
-    ".plots{flex:0 0 910px}.shots{flex:1 1 180px;max-width:420px}.shots figure{margin:0 0 .5em}.shot{position:relative;display:inline-block}"
+    ".trends{display:flex;flex-wrap:wrap;gap:1em}.trend{margin:0}.plots{flex:0 0 910px}.shots{flex:1 1 180px;max-width:420px}.shots figure{margin:0 0 .5em}.shot{position:relative;display:inline-block}"
     ".shot img{display:block}.shot svg{position:absolute;left:0;top:0;width:100%;height:100%}"
     "rect.region{fill:none;stroke:#f0f;stroke-width:3;vector-effect:non-scaling-stroke}";
 
@@ -588,6 +588,54 @@ typedef struct report_row {
     guint part;       /* its first file's part, 0 when its pcap was not read */
 } report_row;
 
+/* An integer member of channel-state.json summed over its snapshot and (an AutoSnapshot) each channel's; -1: none. */
+static gint64 state_sum(const input_metadata *m, const char *name)
+{
+    const triage_member *tm = m->triage ? &m->triage->members.member[TM_CHANNEL_STATE] : NULL;
+    if (tm == NULL || tm->json == NULL || !JSON_NODE_HOLDS_OBJECT(tm->json))
+        return -1;
+    JsonObject *o = json_node_get_object(tm->json);
+    gint64 sum = -1;
+    JsonNode *top = json_object_get_member(o, name);
+    if (top && JSON_NODE_HOLDS_VALUE(top) && json_node_get_value_type(top) == G_TYPE_INT64)
+        sum = json_node_get_int(top);
+    GList *names = json_object_get_members(o);
+    for (GList *n = names; n; n = n->next) {
+        JsonNode *node = json_object_get_member(o, n->data);
+        JsonNode *v = JSON_NODE_HOLDS_OBJECT(node) ? json_object_get_member(json_node_get_object(node), name) : NULL;
+        if (v && JSON_NODE_HOLDS_VALUE(v) && json_node_get_value_type(v) == G_TYPE_INT64)
+            sum = (sum < 0 ? 0 : sum) + json_node_get_int(v);
+    }
+    g_list_free(names);
+    return sum;
+}
+
+/* A series across the reports, oldest first, as a small line with its first and last values. */
+static void trend_svg(const char *label, const gint64 *values, guint n, FILE *out)
+{
+    gint64 peak = 1;
+    guint known = 0;
+    for (guint i = 0; i < n; i++) {
+        peak = values[i] > peak ? values[i] : peak;
+        known += values[i] >= 0;
+    }
+    if (known == 0)
+        return;
+    fprintf(out, "<figure class=\"trend\" data-trend=\"%s\" data-values=\"", label);
+    for (guint i = 0; i < n; i++)
+        if (values[i] >= 0)
+            fprintf(out, "%s%" G_GINT64_FORMAT, i ? " " : "", values[i]);
+        else
+            fputs(i ? " -" : "-", out);
+    fprintf(out, "\"><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"240\" height=\"40\"><rect class=\"lane-bg\" "
+            "width=\"240\" height=\"40\"/><polyline class=\"messages\" points=\"");
+    for (guint i = 0; i < n; i++)
+        if (values[i] >= 0)
+            fprintf(out, "%.1f,%.1f ", n > 1 ? 4 + 232.0 * i / (n - 1) : 120.0, 36 - 32.0 * (double)values[i] / (double)peak);
+    fprintf(out, "\"/></svg><figcaption>%s, oldest to newest (peak %" G_GINT64_FORMAT ")</figcaption></figure>\n", label,
+            peak);
+}
+
 static gint by_when(gconstpointer a, gconstpointer b)
 {
     const report_row *x = a, *y = b;
@@ -645,8 +693,16 @@ static void reports_html(const validation *v, const GPtrArray *inputs, FILE *out
     GHashTable *counts = count_by_file(v);
     fprintf(out, "<table class=\"reports\"><caption>%u reports, by time</caption><tr><th>time</th><th>report</th>"
             "<th>type</th><th>trigger</th><th>verdict</th><th>new findings</th><th>snaplen-loss</th>"
-            "<th>k2-empty-record</th></tr>\n", rows->len);
-    for (guint i = 0; i < rows->len && i < HTML_REPORT_ROWS; i++) {
+            "<th>k2-empty-record</th><th>streams created</th><th>decode failures</th></tr>\n", rows->len);
+    guint shown = rows->len < HTML_REPORT_ROWS ? rows->len : HTML_REPORT_ROWS;
+    gint64 *series = g_new(gint64, 4 * (gsize)shown); /* K2, snaplen, streams created, decode failures per row */
+    for (guint i = 0; i < shown * 4; i++)
+        series[i] = -1;
+    guint written = 0;
+    for (guint i = 0; i < shown; i++, written++) {
+        long at = ftell(out);
+        if (at < 0 || (size_t)at > HTML_REPORT_TABLE_MAX_BYTES) /* long names from the input: the table ends here */
+            break;
         const report_row *r = &g_array_index(rows, report_row, i);
         const char *path = r->part ? ((file_summary *)g_ptr_array_index(v->files, r->part - 1))->path : NULL;
         fputs("<tr class=\"report\"><td>", out);
@@ -667,20 +723,37 @@ static void reports_html(const validation *v, const GPtrArray *inputs, FILE *out
             fprintf(out, "%.3f s, frame %" G_GUINT64_FORMAT, t->window.trigger_secs, t->window.trigger_frame);
         else if (t && t->window.known)
             fprintf(out, "%.3f s, no frame at or after it", t->window.trigger_secs);
+        series[shown * 2 + i] = state_sum(r->m, "streams_created_total");
+        series[shown * 3 + i] = state_sum(r->m, "decode_failed_count");
+        char streams[24] = "", failures[24] = "";
+        if (series[shown * 2 + i] >= 0)
+            snprintf(streams, sizeof streams, "%" G_GINT64_FORMAT, series[shown * 2 + i]);
+        if (series[shown * 3 + i] >= 0)
+            snprintf(failures, sizeof failures, "%" G_GINT64_FORMAT, series[shown * 3 + i]);
         if (path == NULL) {
-            fputs("</td><td class=\"bad\">could not be read</td><td></td><td></td><td></td></tr>\n", out);
+            fprintf(out, "</td><td class=\"bad\">could not be read</td><td></td><td></td><td></td><td>%s</td><td>%s</td>"
+                    "</tr>\n", streams, failures);
             continue;
         }
         static const part_counts none = {0, 0, 0, 0};
         const part_counts *c = g_hash_table_lookup(counts, path);
         c = c ? c : &none;
+        series[i] = (gint64)c->k2;
+        series[shown + i] = (gint64)c->snaplen;
         fprintf(out, "</td><td class=\"%s\">%s</td><td>%" G_GUINT64_FORMAT "</td><td>%" G_GUINT64_FORMAT "</td><td>%"
-                G_GUINT64_FORMAT "</td></tr>\n", c->news ? "bad" : "",
-                c->news ? "FAIL" : c->known ? "FAIL (known limits only)" : "OK", c->news, c->snaplen, c->k2);
+                G_GUINT64_FORMAT "</td><td>%s</td><td>%s</td></tr>\n", c->news ? "bad" : "",
+                c->news ? "FAIL" : c->known ? "FAIL (known limits only)" : "OK", c->news, c->snaplen, c->k2, streams,
+                failures);
     }
-    if (rows->len > HTML_REPORT_ROWS)
-        fprintf(out, "<tr><td colspan=\"8\">and %u more</td></tr>\n", rows->len - HTML_REPORT_ROWS);
-    fputs("</table>\n", out);
+    if (rows->len > written)
+        fprintf(out, "<tr><td colspan=\"10\">and %u more</td></tr>\n", rows->len - written);
+    fputs("</table>\n<div class=\"trends\">", out);
+    static const char *const trends[4] = {"k2-empty-record", "snaplen-loss", "streams_created_total",
+                                          "decode_failed_count"};
+    for (int k = 0; k < 4; k++)
+        trend_svg(trends[k], series + (gsize)k * shown, written, out);
+    fputs("</div>\n", out);
+    g_free(series);
     g_hash_table_destroy(counts);
     g_array_free(rows, TRUE);
 }

@@ -26,8 +26,9 @@
 #define HTML_PAGE_IMAGES_UNTIL ((size_t)320 << 10)
 #define HTML_SCREENSHOT_MAX_BYTES (768u << 10)
 #define HTML_SCREENSHOT_MAX_PIXELS (16u * 1000000u)
-/* Rows of the table of reports. */
+/* Rows of the table of reports, written while the page is under HTML_REPORT_TABLE_MAX_BYTES. */
 #define HTML_REPORT_ROWS 2000u
+#define HTML_REPORT_TABLE_MAX_BYTES ((size_t)1200000)
 /* Values shown per JSON member table. */
 #define HTML_JSON_MAX_CELLS 2000u
 /* JSON members: rows per table, and nesting shown. */

@@ -323,7 +323,11 @@ def test_directory_of_report_zips(browser, work, lossy_report, synth_bin, run, r
                               "auto-snapshot")):
         base = rr.make_report(synth_bin, os.path.join(work, "pile-base.zip"), kind)
         made[os.path.join(pile, name)] = when
-        rr.with_metadata(base, os.path.join(pile, name), triggered_at=when, timestamp=when)
+        # the counters ryll's maintainers follow across a series: streams created, decode failures
+        counters = {"streams_created_total": int(when[-3:-1]) * 10, "decode_failed_count": int(when[-3:-1]) % 4}
+        state = {"display": counters} if kind == "auto-snapshot" else counters
+        dated = rr.with_metadata(base, os.path.join(work, "pile-dated.zip"), triggered_at=when, timestamp=when)
+        rr.rewrite(dated, os.path.join(pile, name), {"channel-state.json": json.dumps(state).encode()})
     code, doc, err = report(pile)
     assert code in (0, 1) and doc["result"] in ("clean", "findings"), err
     assert sorted(f["path"] for f in doc["files"]) == sorted(made)
@@ -336,6 +340,20 @@ def test_directory_of_report_zips(browser, work, lossy_report, synth_bin, run, r
     rows = browser.find_elements(By.CSS_SELECTOR, "table.reports tr.report")
     by_time = sorted(made, key=made.get)
     assert [r.find_elements(By.TAG_NAME, "td")[0].text for r in rows] == [made[p] for p in by_time]
+    seconds = [int(made[p][-3:-1]) for p in by_time]
+    cells = [[td.text for td in r.find_elements(By.TAG_NAME, "td")] for r in rows]
+    assert [c[8:10] for c in cells] == [[str(n * 10), str(n % 4)] for n in seconds]
+    code, doc, err = report(pile)
+    by_file = {}
+    for f in doc["findings"]:
+        by_file.setdefault(f["file"], []).append(f["kind"])
+    assert [c[6:8] for c in cells] == [[str(by_file.get(p, []).count("snaplen-loss")),
+                                        str(by_file.get(p, []).count("k2-empty-record"))] for p in by_time]
+    trends = {f.get_attribute("data-trend"): f.get_attribute("data-values")
+              for f in browser.find_elements(By.CSS_SELECTOR, "figure.trend")}
+    assert trends["streams_created_total"] == " ".join(str(n * 10) for n in seconds)
+    assert trends["decode_failed_count"] == " ".join(str(n % 4) for n in seconds)
+    assert trends["snaplen-loss"] == " ".join(c[6] for c in cells)
     for row, path in zip(rows, by_time):
         link = row.find_element(By.TAG_NAME, "a")
         assert link.text == os.path.basename(path)
