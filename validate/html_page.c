@@ -597,14 +597,15 @@ static gint64 state_sum(const input_metadata *m, const char *name)
     JsonObject *o = json_node_get_object(tm->json);
     gint64 sum = -1;
     JsonNode *top = json_object_get_member(o, name);
-    if (top && JSON_NODE_HOLDS_VALUE(top) && json_node_get_value_type(top) == G_TYPE_INT64)
+    if (top && JSON_NODE_HOLDS_VALUE(top) && json_node_get_value_type(top) == G_TYPE_INT64 && json_node_get_int(top) >= 0)
         sum = json_node_get_int(top);
     GList *names = json_object_get_members(o);
     for (GList *n = names; n; n = n->next) {
         JsonNode *node = json_object_get_member(o, n->data);
         JsonNode *v = JSON_NODE_HOLDS_OBJECT(node) ? json_object_get_member(json_node_get_object(node), name) : NULL;
-        if (v && JSON_NODE_HOLDS_VALUE(v) && json_node_get_value_type(v) == G_TYPE_INT64)
-            sum = (sum < 0 ? 0 : sum) + json_node_get_int(v);
+        gint64 x = v && JSON_NODE_HOLDS_VALUE(v) && json_node_get_value_type(v) == G_TYPE_INT64 ? json_node_get_int(v) : -1;
+        if (x >= 0) /* saturated: the members are the input's */
+            sum = sum < 0 ? x : sum > G_MAXINT64 - x ? G_MAXINT64 : sum + x;
     }
     g_list_free(names);
     return sum;

@@ -282,7 +282,8 @@ void timeline_add_mark(timeline *t, const char *path, uint64_t frame, uint64_t t
 void timeline_set_trigger(timeline *t, const char *path, double trigger_secs, uint64_t frame, double window_secs)
 {
     file_line *f = file_of(t, path);
-    if (f == NULL)
+    /* a trigger no clock can reach (metadata.json is the input's) is not drawn: the axis would lose the capture */
+    if (f == NULL || !isfinite(trigger_secs) || fabs(trigger_secs) > 1e10 || !isfinite(window_secs))
         return;
     f->has_trigger = true;
     f->trigger_secs = trigger_secs;
@@ -353,7 +354,7 @@ static gint by_lane_time(gconstpointer a, gconstpointer b)
 static int px_of(const axis *a, uint64_t ts_ns)
 {
     double x = x_of(a, (double)ts_ns / NS);
-    return x < LABEL_W ? LABEL_W : x > LABEL_W + PLOT_W ? LABEL_W + PLOT_W : (int)x;
+    return !(x >= LABEL_W) ? LABEL_W : x > LABEL_W + PLOT_W ? LABEL_W + PLOT_W : (int)x; /* NaN: the left edge */
 }
 
 /* The width, in pixels, of the columns marks of one lane and class are merged into: 1, doubled until at most
@@ -508,6 +509,7 @@ static void write_bars(const timeline *t, const file_line *f, int top, FILE *out
 static void write_axis(const axis *a, int y, FILE *out)
 {
     double span = a->t1 - a->t0;
+    span = isfinite(span) ? span : 0;
     fprintf(out, "<g class=\"axis\"><line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#888\"/>\n", LABEL_W,
             LABEL_W + PLOT_W, y, y);
     fprintf(out, "<text x=\"4\" y=\"%d\">time (s)</text>\n", y + 13);
@@ -518,7 +520,12 @@ static void write_axis(const axis *a, int y, FILE *out)
     double step = pow(10, floor(log10(span / 6)));
     step *= span / step > 30 ? 5 : span / step > 12 ? 2 : 1;
     int decimals = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
-    for (double v = ceil(a->t0 / step) * step; v <= a->t1 + step * 1e-9; v += step) {
+    /* counted, not summed: at 4e9 s (a pcap's largest seconds) a tiny step would not move v */
+    double first = ceil(a->t0 / step);
+    for (int k = 0; k <= 20; k++) {
+        double v = (first + k) * step;
+        if (!(v <= a->t1 + step * 1e-9))
+            break;
         double x = x_of(a, v);
         fprintf(out, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#888\"/><text class=\"tick\" "
                 "x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.*f</text>\n", x, x, y, y + 4, x, y + 14, decimals, v);

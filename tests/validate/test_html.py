@@ -305,8 +305,12 @@ def test_unreadable_inputs_give_an_error_page(browser, work, unreadable, lossy_r
         assert rgb[0] > 150 and rgb[1] < 60
     inputs = [s.get_attribute("data-path") for s in browser.find_elements(By.CSS_SELECTOR, "p.inputs span.input")]
     assert inputs == args
-    code, doc, err = report(*args)
+    junit = os.path.join(work, "error-%s.xml" % case)
+    code, doc, err = report("--junit", junit, *args)
     assert code == 2 and doc["result"] == "error"
+    xml = open(junit).read()
+    for b in bad:
+        assert '<testsuite name="%s" tests="1" failures="0" errors="1">' % unreadable[b][0] in xml
     assert [(i["path"], i["read"]) for i in doc["inputs"]] == [(a, a == lossy_report) for a in args]
     assert {e["path"] for e in doc["errors"]} == {unreadable[b][0] for b in bad}
 
