@@ -9,6 +9,7 @@ channel, direction and seq), not from the validator. Run by ctest
 (validate_capture_dir); by hand: python3 -m pytest tests/validate/test_capture_dir.py"""
 import json
 import os
+import shutil
 import subprocess
 import zipfile
 
@@ -203,10 +204,12 @@ def corrupted_dir(tmp_path_factory, synth_bin, report):
     candidates = [m for m in ring if m.get("held", "whole") == "whole" and m["segments"] == 1 and m["direction"] == "received"
                   and m["wire_size"] > 16 and ("display", "received", m["seq"]) in live_frame]
     victim = candidates[len(candidates) // 2]
+    later = os.path.join(live_dir, "bug-reports", "ryll-bugreport-20260101T000009Z.zip")  # read after it, intact
+    shutil.copy(display, later)
     code, doc, err = report(live_dir)
     assert (code, doc["result"], doc["findings_total"]) == (0, "clean", 0), doc["findings"]  # clean before
     corrupt_record(display, victim["frame"])
-    return {"dir": live_dir, "display": display, "victim": victim,
+    return {"dir": live_dir, "display": display, "later": later, "victim": victim,
             "live_frame": live_frame[("display", "received", victim["seq"])]}
 
 
@@ -231,6 +234,11 @@ def test_corrupted_ring_is_a_finding(corrupted_dir, report, run, tmp_path):
     assert file_entry["path"] == corrupted_dir["display"]
     code, text, err = run(corrupted_dir["dir"])
     assert code == 1 and "ring-differs: frame %d" % v["frame"] in text
+    # the finding counts for its own file, not for the last one read
+    counts = {line.split(": ")[0]: line.rsplit(", ", 1)[1] for line in text.splitlines()
+              if line.startswith(corrupted_dir["dir"]) and line.endswith(" findings")}
+    assert counts[corrupted_dir["display"]] == "1 findings" and counts[corrupted_dir["later"]] == "0 findings"
+    assert set(counts.values()) == {"0 findings", "1 findings"} and list(counts.values()).count("1 findings") == 1
     assert text.strip().splitlines()[-1].startswith("FAIL: 1 finding(s)")
     junit = str(tmp_path / "j.xml")
     run("--junit", junit, corrupted_dir["dir"])
