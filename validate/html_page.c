@@ -506,7 +506,9 @@ static void file_html(const validation *v, const GPtrArray *inputs, const timeli
 static void file_part(const validation *v, const GPtrArray *inputs, const timeline *t, guint i, FILE *out)
 {
     long at = ftell(out);
-    for (int level = HTML_FULL; level >= HTML_STUB; level--) {
+    /* past the reserve no richer part can fit: not rendered only to be dropped */
+    bool full = at >= 0 && (size_t)at + HTML_PAGE_RESERVE < HTML_PAGE_MAX_BYTES;
+    for (int level = full ? HTML_FULL : HTML_STUB; level >= HTML_STUB; level--) {
         char *text = NULL;
         size_t size = 0;
         FILE *mem = open_memstream(&text, &size);
