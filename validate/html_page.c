@@ -359,8 +359,9 @@ static bool known_limit(finding_kind kind)
 
 /* The findings of a file, grouped by kind and flow, with a display filter each: news first, ryll's known recording
  * limits after. */
-static void findings_html(const validation *v, const char *path, FILE *out)
+static void findings_html(const validation *v, const char *path, guint part, FILE *out)
 {
+    bool kind_seen[FINDING_KIND_COUNT] = {false};
     GHashTable *groups = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL); /* key -> GPtrArray */
     GPtrArray *order = g_ptr_array_new_with_free_func((GDestroyNotify)(void *)g_ptr_array_unref);
     for (int pass = 0; pass < 2; pass++)
@@ -400,9 +401,12 @@ static void findings_html(const validation *v, const char *path, FILE *out)
         }
         guint left = 0;
         char *set = frame_set(frames, &left);
-        fprintf(out, "<tr class=\"group%s\" data-kind=\"%s\" data-count=\"%u\" data-frames=\"%s\"><td>%s</td><td>",
-                known_limit(first->kind) ? " known" : "", finding_kind_name(first->kind), g->len, set,
-                finding_kind_name(first->kind));
+        fprintf(out, "<tr class=\"group%s\" data-kind=\"%s\" data-count=\"%u\" data-frames=\"%s\"",
+                known_limit(first->kind) ? " known" : "", finding_kind_name(first->kind), g->len, set);
+        if (!kind_seen[first->kind]) /* the marks of the timeline link here */
+            fprintf(out, " id=\"file-%u-%s\"", part, finding_kind_name(first->kind));
+        kind_seen[first->kind] = true;
+        fprintf(out, "><td>%s</td><td>", finding_kind_name(first->kind));
         html_put(out, first->flow ? first->flow : "");
         fprintf(out, "</td><td>%u</td><td>", g->len);
         if (*set) {
@@ -488,7 +492,9 @@ static void file_html(const validation *v, const GPtrArray *inputs, const timeli
     bool shots = m && first && m->triage && has_screenshot(m->triage);
     if (shots)
         fputs("<div class=\"beside\"><div class=\"plots\">", out);
-    timeline_write_svg(t, s->path, out);
+    char *anchor = g_strdup_printf("file-%u", i + 1);
+    timeline_write_svg(t, s->path, anchor, out);
+    g_free(anchor);
     if (shots) {
         fputs("</div><div class=\"shots\">", out);
         for (int k = TM_SCREENSHOT; k <= TM_SCREENSHOT_REGION; k++) {
@@ -498,7 +504,7 @@ static void file_html(const validation *v, const GPtrArray *inputs, const timeli
         }
         fputs("</div></div>\n", out);
     }
-    findings_html(v, s->path, out);
+    findings_html(v, s->path, i + 1, out);
     fputs("</section></div>\n", out);
 }
 

@@ -376,7 +376,7 @@ static int column_width(const GArray *sorted, guint from, guint to, const axis *
 
 /* Losses (red) and differing messages (purple): one mark per lane, class and column, naming its first 8 frames,
  * how many it holds and their kinds; a column wider than a pixel is a band. */
-static void write_marks(const file_line *f, const axis *a, const int *lane_top, FILE *out)
+static void write_marks(const file_line *f, const axis *a, const int *lane_top, const char *anchor, FILE *out)
 {
     GArray *sorted = g_array_sized_new(FALSE, FALSE, sizeof(mark), f->marks->len);
     g_array_append_vals(sorted, f->marks->data, f->marks->len);
@@ -403,6 +403,8 @@ static void write_marks(const file_line *f, const axis *a, const int *lane_top, 
                 if (!strstr(kinds->str, name))
                     g_string_append_printf(kinds, "%s%s", kinds->len ? " " : "", name);
             }
+            if (anchor) /* to its first kind's findings */
+                fprintf(out, "<a href=\"#%s-%s\">", anchor, finding_kind_name((finding_kind)m->kind));
             fprintf(out, "<%s class=\"%s\" data-channel=\"%s\" data-frames=\"%s\" data-count=\"%u\" data-kinds=\"%s\" "
                     "data-secs=\"%.6f\" ", w > 1 ? "rect" : "line", cls, spicecap_channel_label(head->channel),
                     frames->str, n, kinds->str, (double)m->ts_ns / NS);
@@ -410,8 +412,8 @@ static void write_marks(const file_line *f, const axis *a, const int *lane_top, 
                 fprintf(out, "x=\"%d\" width=\"%d\" y=\"%d\" height=\"%d\">", px, w, top, LANE_H - 4);
             else
                 fprintf(out, "x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\">", px, px, top, top + LANE_H - 4);
-            fprintf(out, "<title>%s: %u finding%s, frame%s %s%s</title></%s>\n", kinds->str, n, n > 1 ? "s" : "",
-                    n > 1 ? "s" : "", frames->str, n > 8 ? " ..." : "", w > 1 ? "rect" : "line");
+            fprintf(out, "<title>%s: %u finding%s, frame%s %s%s</title></%s>%s\n", kinds->str, n, n > 1 ? "s" : "",
+                    n > 1 ? "s" : "", frames->str, n > 8 ? " ..." : "", w > 1 ? "rect" : "line", anchor ? "</a>" : "");
             g_string_free(frames, TRUE);
             g_string_free(kinds, TRUE);
         }
@@ -564,7 +566,7 @@ static void write_trigger(const file_line *f, const axis *a, int lanes_bottom, F
     fprintf(out, " (shaded: the %.1f s before)</text>\n", f->window_secs);
 }
 
-void timeline_write_svg(const timeline *t, const char *path, FILE *out)
+void timeline_write_svg(const timeline *t, const char *path, const char *anchor, FILE *out)
 {
     const file_line *f = file_of(t, path);
     if (f == NULL || !f->have_ts)
@@ -600,7 +602,7 @@ void timeline_write_svg(const timeline *t, const char *path, FILE *out)
                     "y=\"%d\" width=\"%d\" height=\"%d\"/><text x=\"4\" y=\"%d\">%s</text></g>\n",
                     spicecap_channel_label(c), LABEL_W, lane_top[c], PLOT_W, LANE_H - 4, lane_top[c] + LANE_H / 2,
                     c ? spicecap_channel_label(c) : "other");
-    write_marks(f, &a, lane_top, out);
+    write_marks(f, &a, lane_top, anchor, out);
     write_axis(&a, lanes_bottom + 2, out);
     if (f->has_trigger)
         write_trigger(f, &a, lanes_bottom, out);

@@ -33,7 +33,8 @@ void timeline_add_mark(timeline *t, const char *path, uint64_t frame, uint64_t t
 void timeline_set_trigger(timeline *t, const char *path, double trigger_secs, uint64_t frame, double window_secs);
 
 /* The timeline and bars of the file at path as inline SVG (nothing when
- * the file was not seen). */
-void timeline_write_svg(const timeline *t, const char *path, FILE *out);
+ * the file was not seen). Each mark links to "#<anchor>-<kind>" (its first
+ * kind's findings), when anchor is given. */
+void timeline_write_svg(const timeline *t, const char *path, const char *anchor, FILE *out);
 
 #endif

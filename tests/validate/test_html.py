@@ -633,3 +633,16 @@ def test_channel_state_counters_shown(browser, work, lossy_report, run):
     failed = browser.find_elements(By.CSS_SELECTOR, "table.channel-state tr.decode-failed")
     assert len(failed) == 1 and "image 42 (Jpeg)" in failed[0].text and "1.250 s" in failed[0].text
     assert failed[0].find_element(By.CLASS_NAME, "filter").text == "frame.time_epoch >= 1.250000"
+
+
+def test_marks_link_to_their_findings(browser, lossy_page):
+    """Every mark on the timeline is a link to the findings of its kind in the same file's table."""
+    load(browser, lossy_page)
+    found = browser.execute_script(
+        "return Array.from(document.querySelectorAll('svg.timeline .loss, svg.timeline .differs')).map(function (m) {"
+        "  var a = m.closest('a'), href = a ? a.getAttribute('href') : null;"
+        "  var row = href ? document.getElementById(href.slice(1)) : null;"
+        "  var section = m.closest('section.file');"
+        "  return [m.getAttribute('data-kinds').split(' ')[0], row ? row.getAttribute('data-kind') : null,"
+        "          row !== null && section.contains(row)]; });")
+    assert found and all(kind == row_kind and inside for kind, row_kind, inside in found), found
