@@ -558,7 +558,7 @@ static void summary_html(const validation *v, FILE *out)
                 continue;
             if (!any)
                 fprintf(out, "<p class=\"%s\">%s", known ? "kinds known" : "kinds news",
-                        known ? "ryll's known recording limits (not news):" : "<b>Findings:</b>");
+                        known ? "ryll's known recording limits (not news):" : "<b>News:</b>");
             guint part = part_of_kind(v, (finding_kind)kind);
             fprintf(out, "%s <a class=\"kind\" data-kind=\"%s\" data-count=\"%" G_GUINT64_FORMAT "\"%s%.0u%s>%s: %"
                     G_GUINT64_FORMAT "</a>", any ? "," : "", finding_kind_name((finding_kind)kind), v->findings.count[kind],
