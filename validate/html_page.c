@@ -351,6 +351,25 @@ static char *frame_set(GArray *frames, guint *left)
     return g_string_free(out, FALSE);
 }
 
+/* A path by its last name (the whole path in the element's title). */
+static void html_put_base(FILE *out, const char *path)
+{
+    char *base = g_path_get_basename(path);
+    html_put(out, base);
+    g_free(base);
+}
+
+/* A recorded flow as the bars name it, "display rx", then its addresses. */
+static void flow_label(const char *flow, FILE *out)
+{
+    const char *client = strstr(flow, "10.0.0.1:");
+    unsigned channel = client ? spicecap_channel_from_client_port((uint16_t)g_ascii_strtoull(client + 9, NULL, 10)) : 0;
+    if (channel)
+        fprintf(out, "<b>%s %s</b> ", spicecap_channel_label(channel),
+                g_str_has_prefix(flow, "10.0.0.2:5900 ->") ? "rx" : "tx");
+    html_put(out, flow);
+}
+
 /* Kinds that are ryll's known recording limits (docs/ryll-captures.md): shown apart, so news stands out. */
 static bool known_limit(finding_kind kind)
 {
@@ -407,7 +426,8 @@ static void findings_html(const validation *v, const char *path, guint part, FIL
             fprintf(out, " id=\"file-%u-%s\"", part, finding_kind_name(first->kind));
         kind_seen[first->kind] = true;
         fprintf(out, "><td>%s</td><td>", finding_kind_name(first->kind));
-        html_put(out, first->flow ? first->flow : "");
+        if (first->flow)
+            flow_label(first->flow, out);
         fprintf(out, "</td><td>%u</td><td>", g->len);
         if (*set) {
             fprintf(out, "<code class=\"filter\">frame.number in {%s}</code>", set);
@@ -459,8 +479,10 @@ static void file_html(const validation *v, const GPtrArray *inputs, const timeli
     uint64_t found = report_file_findings(v, i);
     fprintf(out, "<div class=\"part\" id=\"file-%u\">\n", i + 1);
     if (m && first) {
-        fputs("<h2 class=\"source\">", out);
+        fputs("<h2 class=\"source\" title=\"", out);
         html_put(out, m->source);
+        fputs("\">", out);
+        html_put_base(out, m->source);
         fputs("</h2>\n<p class=\"metadata\">", out);
         char *summary = metadata_summary(m);
         html_put(out, summary);
@@ -471,8 +493,10 @@ static void file_html(const validation *v, const GPtrArray *inputs, const timeli
     }
     fputs("<section class=\"file\" data-path=\"", out);
     html_put(out, s->path);
-    fprintf(out, "\" data-findings=\"%" G_GUINT64_FORMAT "\"><h3>", found);
+    fprintf(out, "\" data-findings=\"%" G_GUINT64_FORMAT "\"><h3 title=\"", found);
     html_put(out, s->path);
+    fputs("\">", out);
+    html_put_base(out, s->path);
     fputs("</h3><p>", out);
     html_put(out, s->format);
     fprintf(out, ", %" G_GUINT64_FORMAT " records, <span class=\"%s\">%" G_GUINT64_FORMAT " findings</span></p>\n",

@@ -170,6 +170,10 @@ def test_findings_grouped_with_filters(browser, lossy_page, lossy_report):
     group = browser.find_element(By.CSS_SELECTOR, 'tr.group[data-kind="snaplen-loss"]')
     assert int(group.get_attribute("data-count")) == len(jumps)
     assert group.find_element(By.CLASS_NAME, "filter").text == "frame.number in {%s}" % " ".join(map(str, jumps))
+    # the flow named as the bars name it, then its addresses; the file by its name, the whole path in its title
+    assert group.find_elements(By.TAG_NAME, "td")[1].text == "display rx 10.0.0.2:5900 -> 10.0.0.1:10002"
+    h3 = browser.find_element(By.CSS_SELECTOR, "section.file h3")
+    assert (h3.text, h3.get_attribute("title")) == (os.path.basename(lossy_report), lossy_report)
 
 
 def test_screenshots_render(browser, lossy_page):
