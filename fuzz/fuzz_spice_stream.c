@@ -193,7 +193,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     }
     report_sort(&v);
-    g_free(report_json(&v, NULL));
+    g_free(report_json(&v, NULL, NULL));
     validation_clear(&v);
     g_unlink(path);
     g_free(path);

@@ -26,10 +26,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *error = NULL;
     if (validation_run_file(&v, path, &error)) {
         report_sort(&v);
-        g_free(report_json(&v, NULL));
+        g_free(report_json(&v, NULL, NULL));
         if (devnull) { /* both text reports: findings grouped by kind and flow, and each (-v) */
-            report_human(&v, NULL, false, devnull);
-            report_human(&v, NULL, true, devnull);
+            report_human(&v, NULL, NULL, false, devnull);
+            report_human(&v, NULL, NULL, true, devnull);
         }
     }
     g_free(error);

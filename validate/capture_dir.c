@@ -10,11 +10,12 @@ static gint by_name(gconstpointer a, gconstpointer b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-GPtrArray *capture_dir_reports(const char *dir)
+/* The zips of each folder under dir, a folder's in name order. */
+static GPtrArray *zips_in(const char *dir, const char *const *folders, size_t count)
 {
     GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
-    for (size_t i = 0; i < G_N_ELEMENTS(report_dirs); i++) {
-        char *folder = g_build_filename(dir, report_dirs[i], NULL);
+    for (size_t i = 0; i < count; i++) {
+        char *folder = folders[i] ? g_build_filename(dir, folders[i], NULL) : g_strdup(dir);
         GDir *d = g_dir_open(folder, 0, NULL);
         if (d) {
             GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
@@ -31,4 +32,40 @@ GPtrArray *capture_dir_reports(const char *dir)
         g_free(folder);
     }
     return out;
+}
+
+GPtrArray *capture_dir_reports(const char *dir)
+{
+    return zips_in(dir, report_dirs, G_N_ELEMENTS(report_dirs));
+}
+
+bool capture_dir_is_capture_name(const char *name)
+{
+    return g_str_has_suffix(name, ".pcap") || g_str_has_suffix(name, ".pcapng") || g_str_has_suffix(name, ".pcap.gz") ||
+           g_str_has_suffix(name, ".pcapng.gz");
+}
+
+/* ryll's report directory (--bug-report-dir, or <capture dir>/bug-reports/): its reports, and its auto-snapshots/. */
+static const char *const pile_dirs[] = {NULL, "auto-snapshots"};
+
+GPtrArray *capture_dir_pile(const char *dir)
+{
+    if (!g_file_test(dir, G_FILE_TEST_IS_DIR))
+        return NULL;
+    GDir *d = g_dir_open(dir, 0, NULL);
+    if (d == NULL)
+        return NULL;
+    bool captures = false;
+    const char *name;
+    while (!captures && (name = g_dir_read_name(d)) != NULL)
+        captures = capture_dir_is_capture_name(name);
+    g_dir_close(d);
+    if (captures)
+        return NULL;
+    GPtrArray *zips = zips_in(dir, pile_dirs, G_N_ELEMENTS(pile_dirs));
+    if (zips->len == 0) {
+        g_ptr_array_free(zips, TRUE);
+        return NULL;
+    }
+    return zips;
 }

@@ -4,6 +4,8 @@
 #include <zlib.h>
 
 #include "frame_index.h"
+#include "html_timeline.h"
+#include "spice_names.h"
 #include "json_out.h"
 #include "triage.h"
 
@@ -12,7 +14,7 @@
 
 /* A message held whole, with its content's CRC. */
 typedef struct xmsg {
-    uint64_t frame;
+    uint64_t frame, ts_ns; /* its first frame, and that frame's time (once its bytes are read) */
     uint32_t seq, size, crc, done;
     uint16_t type;
     uint8_t channel, direction;
@@ -46,6 +48,8 @@ static void crc_record(void *ctx, const capture_record *r, const frame_facts *f)
             return;
         if (from > (int32_t)m->done) /* bytes before these never came: it cannot be whole (it was) */
             return;
+        if (m->done == 0)
+            m->ts_ns = r->ts_ns;
         uint32_t skip = m->done - (uint32_t)from, take = len - skip;
         if (take > m->size - m->done)
             take = m->size - m->done;
@@ -88,7 +92,7 @@ static file_msgs *messages_of(GHashTable *cache, const validation *v, const char
         const seen_message *s = &g_array_index(v->messages, seen_message, i);
         if (strcmp(s->file, path) != 0 || s->wire_size > UINT32_MAX / 2)
             continue;
-        xmsg m = {s->frame, s->seq, (uint32_t)s->wire_size, (uint32_t)crc32(0, NULL, 0), 0, s->type, s->channel,
+        xmsg m = {s->frame, 0, s->seq, (uint32_t)s->wire_size, (uint32_t)crc32(0, NULL, 0), 0, s->type, s->channel,
                   s->direction};
         guint64 shape = shape_of(s->channel, s->direction, s->type, s->wire_size);
         if (shapes && !g_hash_table_contains(shapes, &shape))
@@ -283,7 +287,9 @@ static void align(cross_flow *cf, const GArray *ring, const GArray *live)
             }
         if (partner >= 0) {
             used[partner] = true;
-            g_array_append_val(cf->differ, r->frame);
+            const live_ref *p = &g_array_index(live, live_ref, partner);
+            cross_differ d = {r->frame, r->ts_ns, p->m->frame, p->file, r->type, r->size};
+            g_array_append_val(cf->differ, d);
         } else {
             g_array_append_val(cf->live_lost, r->frame);
         }
@@ -347,7 +353,7 @@ static void check_flows(cross_check *cc, GHashTable *cache, GHashTable *shapes, 
                 }
             }
             cross_flow cf = {(uint8_t)c, d, NULL, 0, 0, g_array_new(FALSE, FALSE, sizeof(uint64_t)),
-                             g_array_new(FALSE, FALSE, sizeof(uint64_t)), g_array_new(FALSE, FALSE, sizeof(uint64_t)),
+                             g_array_new(FALSE, FALSE, sizeof(cross_differ)), g_array_new(FALSE, FALSE, sizeof(uint64_t)),
                              0, 0, false};
             /* ryll's --capture writes five pcaps (capture.rs): a ring's
              * playback (or webdav) flow has no live counterpart, and its
@@ -399,7 +405,50 @@ static void check_writers(cross_check *cc, const validation *v, const input_meta
     g_list_free(names);
 }
 
-void cross_check_run(const validation *v, const GPtrArray *pairs)
+/* ryll's recorded flow of a channel and direction: "10.0.0.2:5900 -> 10.0.0.1:10002". */
+static char *flow_name(unsigned channel, unsigned direction)
+{
+    unsigned port = spicecap_client_port(channel);
+    return direction == SPICECAP_DIR_RECEIVED ? g_strdup_printf("10.0.0.2:5900 -> 10.0.0.1:%u", port)
+                                              : g_strdup_printf("10.0.0.1:%u -> 10.0.0.2:5900", port);
+}
+
+/* "display received draw_copy (type 304), 1234 bytes" (g_free it). */
+char *cross_differ_message(unsigned channel, unsigned direction, const cross_differ *d)
+{
+    const char *name = spicecap_message_name(channel, (spicecap_direction)direction, d->type);
+    return g_strdup_printf("%s %s %s (type %u), %u bytes", spicecap_channel_label(channel),
+                           spicecap_direction_name((spicecap_direction)direction), name ? name : "unnamed", d->type,
+                           d->size);
+}
+
+/* Each message that differs is a finding on the report's file, and a mark on its timeline. */
+static void differ_findings(validation *v, const cross_check *cc, const char *report, timeline *lines)
+{
+    for (guint i = 0; i < cc->flows->len; i++) {
+        const cross_flow *f = &g_array_index(cc->flows, cross_flow, i);
+        char *flow = flow_name(f->channel, f->direction);
+        for (guint k = 0; k < f->differ->len && k < CROSS_DIFFER_FINDINGS; k++) {
+            const cross_differ *d = &g_array_index(f->differ, cross_differ, k);
+            char *what = cross_differ_message(f->channel, f->direction, d);
+            char *more = k + 1 == CROSS_DIFFER_FINDINGS && f->differ->len > CROSS_DIFFER_FINDINGS
+                             ? g_strdup_printf(" (and %u more in this flow: --json's cross_check lists them)",
+                                               f->differ->len - CROSS_DIFFER_FINDINGS)
+                             : g_strdup("");
+            findings_add(&v->findings, FINDING_RING_DIFFERS, report, d->ring_frame, flow,
+                         "the ring's message differs from the live capture's: %s; ring frame %" G_GUINT64_FORMAT
+                         ", live frame %" G_GUINT64_FORMAT " of %s (same type and size, other bytes)%s",
+                         what, d->ring_frame, d->live_frame, d->live_file, more);
+            if (lines)
+                timeline_add_mark(lines, report, d->ring_frame, d->ring_ns, f->channel, FINDING_RING_DIFFERS);
+            g_free(more);
+            g_free(what);
+        }
+        g_free(flow);
+    }
+}
+
+void cross_check_run(validation *v, const GPtrArray *pairs, timeline *lines)
 {
     GHashTable *cache = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_file_msgs);
     /* The shapes of every report's whole messages: the live files' others need no CRC. */
@@ -425,6 +474,7 @@ void cross_check_run(const validation *v, const GPtrArray *pairs)
         cc->writers = g_array_new(FALSE, FALSE, sizeof(cross_writer));
         check_flows(cc, cache, shapes, v, dir, g_ptr_array_index(rep->captures, 0));
         check_writers(cc, v, dir, rep);
+        differ_findings(v, cc, g_ptr_array_index(rep->captures, 0), lines);
         cross_check_free(rep->triage->cross);
         rep->triage->cross = cc;
     }
@@ -482,8 +532,12 @@ void cross_check_print(const cross_check *c, FILE *out)
             continue;
         }
         if (f->differ->len) {
-            g_string_append_printf(t, "; %u DIFFER", f->differ->len);
-            frames_text(t, f->differ);
+            g_string_append_printf(t, "; %u DIFFER (ring frame/live frame:", f->differ->len);
+            for (guint k = 0; k < f->differ->len && k < 10; k++) {
+                const cross_differ *d = &g_array_index(f->differ, cross_differ, k);
+                g_string_append_printf(t, " %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT, d->ring_frame, d->live_frame);
+            }
+            g_string_append(t, f->differ->len > 10 ? " ...)" : ")");
         }
         g_string_append_printf(t, "; %u the live capture lost", f->live_lost->len);
         frames_text(t, f->live_lost);
@@ -528,7 +582,22 @@ void cross_check_build_json(const cross_check *c, JsonBuilder *b)
         json_builder_set_member_name(b, "cross_checked");
         json_builder_add_boolean_value(b, !f->no_live_pcap);
         json_out_int(b, "identical", (gint64)f->matched);
-        frames_json(b, "differ", f->differ);
+        json_builder_set_member_name(b, "differ");
+        json_builder_begin_array(b);
+        for (guint k = 0; k < f->differ->len; k++) {
+            const cross_differ *d = &g_array_index(f->differ, cross_differ, k);
+            const char *name = spicecap_message_name(f->channel, (spicecap_direction)f->direction, d->type);
+            json_builder_begin_object(b);
+            json_out_int(b, "ring_frame", (gint64)d->ring_frame);
+            json_out_int(b, "live_frame", (gint64)d->live_frame);
+            json_out_string(b, "live_file", d->live_file);
+            json_out_int(b, "type", d->type);
+            if (name)
+                json_out_string(b, "name", name);
+            json_out_int(b, "size", d->size);
+            json_builder_end_object(b);
+        }
+        json_builder_end_array(b);
         frames_json(b, "live_lost", f->live_lost);
         frames_json(b, "ring_lacks", f->ring_lacks);
         json_out_int(b, "live_window_first_frame", (gint64)f->live_window_first);

@@ -17,15 +17,28 @@
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 
+#include "html_timeline.h"
 #include "metadata.h"
 #include "validation.h"
+
+/* Findings (ring-differs) per flow and report; the others are counted in its cross_flow. */
+#define CROSS_DIFFER_FINDINGS 100u
+
+/* A ring message whose live counterpart, of the same type and size in its place, holds other bytes. */
+typedef struct cross_differ {
+    uint64_t ring_frame, ring_ns; /* the report's frame (and its time) where the message starts */
+    uint64_t live_frame;          /* the live file's frame where its counterpart starts */
+    const char *live_file;        /* the live pcap (owned by the run's inputs) */
+    uint16_t type;
+    uint32_t size; /* wire size, header included */
+} cross_differ;
 
 typedef struct cross_flow {
     uint8_t channel, direction;
     char *live_file;                 /* the live pcap that holds the channel, or NULL */
     uint64_t ring_whole, matched;
     GArray *live_lost;  /* uint64_t report frames: whole in the ring, not whole in the live file */
-    GArray *differ;     /* uint64_t report frames: a live message of its type and size in its place differs */
+    GArray *differ;     /* cross_differ: a live message of its type and size in its place differs */
     GArray *ring_lacks; /* uint64_t live frames: whole in the live file inside the ring's window, not in the ring */
     uint64_t live_window_first, live_window_last; /* live frames where the ring's window starts and ends (0: none) */
     bool no_live_pcap; /* the directory has no pcap of the channel (ryll writes none for playback): not checked */
@@ -46,8 +59,12 @@ typedef struct cross_check {
 
 /* Check every report against its directory: pairs holds input_metadata *
  * two by two (the directory's, the report's); each report's triage gets its
- * cross_check. v must have kept the messages walked. */
-void cross_check_run(const validation *v, const GPtrArray *pairs);
+ * cross_check. v must have kept the messages walked. Each message that
+ * differs is a ring-differs finding on the report's file (at most
+ * CROSS_DIFFER_FINDINGS per flow), and drawn on lines when given. */
+void cross_check_run(validation *v, const GPtrArray *pairs, timeline *lines);
+/* "display received draw_copy (type 304), 1234 bytes" (g_free it). */
+char *cross_differ_message(unsigned channel, unsigned direction, const cross_differ *d);
 void cross_check_free(cross_check *c);
 
 void cross_check_print(const cross_check *c, FILE *out);

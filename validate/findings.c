@@ -28,6 +28,7 @@ static const char *const kind_names[FINDING_KIND_COUNT] = {
     [FINDING_DESYNC] = "desync",
     [FINDING_REPORT_CHANNEL_EMPTY] = "report-channel-empty",
     [FINDING_HEADERLESS_PLAYBACK] = "headerless-playback",
+    [FINDING_RING_DIFFERS] = "ring-differs",
 };
 
 const char *finding_kind_name(finding_kind kind)
@@ -66,6 +67,9 @@ finding *findings_add(findings *f, finding_kind kind, const char *file, uint64_t
      * per file: always kept, so that a flood of findings cannot hide it. */
     bool about_the_file = kind == FINDING_TRUNCATED_FILE || kind == FINDING_CORRUPT_FILE ||
                           kind == FINDING_LIMIT_REACHED;
+    /* The cross-check's, added once every file is read: bounded per flow
+     * (CROSS_DIFFER_FINDINGS), and kept so each file's count can be told. */
+    about_the_file = about_the_file || kind == FINDING_RING_DIFFERS;
     if (f->list->len >= FINDINGS_KEPT && !about_the_file)
         return NULL;
     finding *item = g_new0(finding, 1);

@@ -31,6 +31,7 @@ typedef enum finding_kind {
     FINDING_DESYNC,           /* a SPICE header that cannot be, no gap to explain it: bytes vanished under the seq */
     FINDING_REPORT_CHANNEL_EMPTY, /* a bug report whose pcap holds no traffic of the channel its metadata names */
     FINDING_HEADERLESS_PLAYBACK, /* a playback flow of bodies without their header (ryll's playback.rs), once per flow */
+    FINDING_RING_DIFFERS,     /* a report's ring message whose live counterpart (same type and size) has other bytes */
     FINDING_KIND_COUNT
 } finding_kind;
 

@@ -15,4 +15,19 @@ static inline void html_put(FILE *out, const char *text)
     g_free(valid);
 }
 
+/* The same, cut to its first max characters (and "...") where a long text from the input would crowd a table. */
+static inline void html_put_cut(FILE *out, const char *text, glong max)
+{
+    char *valid = g_utf8_make_valid(text ? text : "", -1);
+    if (g_utf8_strlen(valid, -1) > max) {
+        char *cut = g_utf8_substring(valid, 0, max);
+        html_put(out, cut);
+        fputs("...", out);
+        g_free(cut);
+    } else {
+        html_put(out, valid);
+    }
+    g_free(valid);
+}
+
 #endif

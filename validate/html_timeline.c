@@ -1,5 +1,6 @@
 #include "html_timeline.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "frame_index.h"
@@ -16,6 +17,7 @@
 #define PLOT_W 800
 #define LANE_H 40
 #define BAR_H 14
+#define LANES_TOP 30 /* room above the lanes for the trigger's label */
 
 typedef struct lane {
     uint32_t messages[TIMELINE_BINS];
@@ -106,6 +108,15 @@ static unsigned bin_of(file_line *f, uint64_t ts)
     return (unsigned)(at / f->bin_ns);
 }
 
+/* The channel of a recorded flow from its name ("10.0.0.2:5900 -> 10.0.0.1:10001": the client port), or 0. */
+static unsigned channel_of_flow(const char *flow)
+{
+    if (flow == NULL)
+        return 0;
+    const char *client = strstr(flow, "10.0.0.1:");
+    return client ? spicecap_channel_from_client_port((uint16_t)g_ascii_strtoull(client + 9, NULL, 10)) : 0;
+}
+
 /* The findings raised since the last look: the losses get a time and a lane. */
 static void take_findings(timeline *t)
 {
@@ -117,8 +128,13 @@ static void take_findings(timeline *t)
             continue;
         unsigned slot = (unsigned)(x->frame % RECENT);
         bool recent = t->recent_frame[slot] == x->frame;
-        mark m = {recent ? t->recent_ts[slot] : t->cur_ts, x->frame, recent ? t->recent_channel[slot] : 0,
-                  (uint8_t)x->kind};
+        /* A loss found late (at its flow's end) is timed at its frame when that is the first, else at the latest
+         * record; its lane is its flow's channel when its record had none. */
+        uint64_t ts = recent ? t->recent_ts[slot] : x->frame == 1 ? f->t0_ns : t->cur_ts;
+        unsigned channel = recent ? t->recent_channel[slot] : 0;
+        if (channel == 0)
+            channel = channel_of_flow(x->flow);
+        mark m = {ts, x->frame, (uint8_t)channel, (uint8_t)x->kind};
         g_array_append_val(f->marks, m);
     }
 }
@@ -253,10 +269,21 @@ static file_line *file_of(const timeline *t, const char *path)
     return NULL;
 }
 
+void timeline_add_mark(timeline *t, const char *path, uint64_t frame, uint64_t ts_ns, unsigned channel,
+                       finding_kind kind)
+{
+    file_line *f = file_of(t, path);
+    if (f == NULL || f->marks->len >= TIMELINE_MAX_MARKS || channel >= SPICECAP_CHANNEL_SLOTS)
+        return;
+    mark m = {ts_ns, frame, (uint8_t)channel, (uint8_t)kind};
+    g_array_append_val(f->marks, m);
+}
+
 void timeline_set_trigger(timeline *t, const char *path, double trigger_secs, uint64_t frame, double window_secs)
 {
     file_line *f = file_of(t, path);
-    if (f == NULL)
+    /* a trigger no clock can reach (metadata.json is the input's) is not drawn: the axis would lose the capture */
+    if (f == NULL || !isfinite(trigger_secs) || fabs(trigger_secs) > 1e10 || !isfinite(window_secs))
         return;
     f->has_trigger = true;
     f->trigger_secs = trigger_secs;
@@ -307,56 +334,129 @@ static void write_lane(const file_line *f, const axis *a, unsigned c, int top, F
     fputs("</g>\n", out);
 }
 
+/* Marks of one class share a lane row: losses, and the cross-check's differing messages. */
+static bool is_differ(const mark *m)
+{
+    return m->kind == FINDING_RING_DIFFERS;
+}
+
 static gint by_lane_time(gconstpointer a, gconstpointer b)
 {
     const mark *x = a, *y = b;
     if (x->channel != y->channel)
         return x->channel < y->channel ? -1 : 1;
+    if (is_differ(x) != is_differ(y))
+        return is_differ(x) ? 1 : -1;
     return x->ts_ns < y->ts_ns ? -1 : x->ts_ns > y->ts_ns;
 }
 
-/* Losses: one mark per lane and pixel, naming its frames (the first 8, and how many). */
-static void write_marks(const file_line *f, const axis *a, const int *lane_top, FILE *out)
+/* The pixel column of a time, clamped to the plot. */
+static int px_of(const axis *a, uint64_t ts_ns)
 {
-    guint i = 0;
+    double x = x_of(a, (double)ts_ns / NS);
+    return !(x >= LABEL_W) ? LABEL_W : x > LABEL_W + PLOT_W ? LABEL_W + PLOT_W : (int)x; /* NaN: the left edge */
+}
+
+/* The width, in pixels, of the columns marks of one lane and class are merged into: 1, doubled until at most
+ * TIMELINE_MARKS_PER_LANE columns hold one (a 510 MB capture's 16,000 losses are then a few runs, not 16,000 lines). */
+static int column_width(const GArray *sorted, guint from, guint to, const axis *a)
+{
+    for (int w = 1;; w *= 2) {
+        unsigned columns = 0;
+        int last = -1;
+        for (guint i = from; i < to; i++) {
+            int c = (px_of(a, g_array_index(sorted, mark, i).ts_ns) - LABEL_W) / w;
+            columns += c != last;
+            last = c;
+        }
+        if (columns <= TIMELINE_MARKS_PER_LANE || w >= PLOT_W)
+            return w;
+    }
+}
+
+/* Losses (red) and differing messages (purple): one mark per lane, class and column, naming its first 8 frames,
+ * how many it holds and their kinds; a column wider than a pixel is a band. */
+static void write_marks(const file_line *f, const axis *a, const int *lane_top, const char *anchor, FILE *out)
+{
     GArray *sorted = g_array_sized_new(FALSE, FALSE, sizeof(mark), f->marks->len);
     g_array_append_vals(sorted, f->marks->data, f->marks->len);
     g_array_sort(sorted, by_lane_time);
-    while (i < sorted->len) {
-        const mark *m = &g_array_index(sorted, mark, i);
-        int px = (int)x_of(a, (double)m->ts_ns / NS);
-        int top = lane_top[m->channel] >= 0 ? lane_top[m->channel] : lane_top[0];
-        GString *frames = g_string_new(NULL), *kinds = g_string_new(NULL);
-        guint n = 0;
-        for (; i < sorted->len; i++) {
-            const mark *k = &g_array_index(sorted, mark, i);
-            if ((int)x_of(a, (double)k->ts_ns / NS) != px || k->channel != m->channel)
-                break;
-            if (n < 8)
-                g_string_append_printf(frames, "%s%" G_GUINT64_FORMAT, n ? " " : "", k->frame);
-            const char *name = finding_kind_name((finding_kind)k->kind);
-            if (!strstr(kinds->str, name))
-                g_string_append_printf(kinds, "%s%s", kinds->len ? " " : "", name);
-            n++;
+    for (guint i = 0; i < sorted->len;) {
+        const mark *head = &g_array_index(sorted, mark, i);
+        guint end = i;
+        while (end < sorted->len && g_array_index(sorted, mark, end).channel == head->channel &&
+               is_differ(&g_array_index(sorted, mark, end)) == is_differ(head))
+            end++;
+        int w = column_width(sorted, i, end, a);
+        int top = lane_top[head->channel] >= 0 ? lane_top[head->channel] : lane_top[0];
+        const char *cls = is_differ(head) ? "differs" : "loss";
+        while (i < end) {
+            const mark *m = &g_array_index(sorted, mark, i);
+            int column = (px_of(a, m->ts_ns) - LABEL_W) / w, px = LABEL_W + column * w;
+            GString *frames = g_string_new(NULL), *kinds = g_string_new(NULL);
+            guint n = 0;
+            for (; i < end && (px_of(a, g_array_index(sorted, mark, i).ts_ns) - LABEL_W) / w == column; i++, n++) {
+                const mark *k = &g_array_index(sorted, mark, i);
+                if (n < 8)
+                    g_string_append_printf(frames, "%s%" G_GUINT64_FORMAT, n ? " " : "", k->frame);
+                const char *name = finding_kind_name((finding_kind)k->kind);
+                if (!strstr(kinds->str, name))
+                    g_string_append_printf(kinds, "%s%s", kinds->len ? " " : "", name);
+            }
+            if (anchor) /* to its first kind's findings */
+                fprintf(out, "<a href=\"#%s-%s\">", anchor, finding_kind_name((finding_kind)m->kind));
+            fprintf(out, "<%s class=\"%s\" data-channel=\"%s\" data-frames=\"%s\" data-count=\"%u\" data-kinds=\"%s\" "
+                    "data-secs=\"%.6f\" ", w > 1 ? "rect" : "line", cls, spicecap_channel_label(head->channel),
+                    frames->str, n, kinds->str, (double)m->ts_ns / NS);
+            if (w > 1)
+                fprintf(out, "x=\"%d\" width=\"%d\" y=\"%d\" height=\"%d\">", px, w, top, LANE_H - 4);
+            else
+                fprintf(out, "x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\">", px, px, top, top + LANE_H - 4);
+            fprintf(out, "<title>%s: %u finding%s, frame%s %s%s</title></%s>%s\n", kinds->str, n, n > 1 ? "s" : "",
+                    n > 1 ? "s" : "", frames->str, n > 8 ? " ..." : "", w > 1 ? "rect" : "line", anchor ? "</a>" : "");
+            g_string_free(frames, TRUE);
+            g_string_free(kinds, TRUE);
         }
-        fprintf(out, "<line class=\"loss\" data-channel=\"%s\" data-frames=\"%s\" data-count=\"%u\" data-kinds=\"%s\" "
-                "data-secs=\"%.6f\" x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\"><title>%s: frame%s %s%s</title></line>\n",
-                spicecap_channel_label(m->channel), frames->str, n, kinds->str, (double)m->ts_ns / NS, px, px, top,
-                top + LANE_H - 4, kinds->str, n > 1 ? "s" : "", frames->str, n > 8 ? " ..." : "");
-        g_string_free(frames, TRUE);
-        g_string_free(kinds, TRUE);
     }
     g_array_free(sorted, TRUE);
+}
+
+typedef struct hole {
+    double x0, x1; /* pixels from the bar's left */
+    uint32_t seq_start, seq_end;
+    uint64_t frame, bytes;
+} hole;
+
+static gint by_x(gconstpointer a, gconstpointer b)
+{
+    const hole *x = a, *y = b;
+    return x->x0 < y->x0 ? -1 : x->x0 > y->x0;
+}
+
+/* Runs of holes whose pixels touch (or lie within gap pixels): the gap doubles until at most
+ * TIMELINE_HOLES_PER_BAR runs are left, so a flow with 16,000 losses is a few rectangles. */
+static guint count_runs(const GArray *holes, double gap)
+{
+    guint runs = 0;
+    double end = -1e9;
+    for (guint i = 0; i < holes->len; i++) {
+        const hole *h = &g_array_index(holes, hole, i);
+        if (h->x0 > end + gap)
+            runs++;
+        end = h->x1 > end ? h->x1 : end;
+    }
+    return runs;
 }
 
 /* One bar per flow: its seq span, the bytes lost (its loss findings' seq ranges) in red. */
 static void write_bars(const timeline *t, const file_line *f, int top, FILE *out)
 {
+    GArray *holes = g_array_new(FALSE, FALSE, sizeof(hole));
     for (guint i = 0; i < f->bars->len; i++) {
         const bar *b = g_ptr_array_index(f->bars, i);
         int y = top + (int)i * (BAR_H + 4);
-        GString *holes = g_string_new(NULL);
         uint64_t missing = 0;
+        g_array_set_size(holes, 0);
         for (guint k = 0; k < t->v->findings.list->len; k++) {
             const finding *x = g_ptr_array_index(t->v->findings.list, k);
             if (!x->has_seq || !x->flow || !trigger_window_is_loss(x->kind) || strcmp(x->flow, b->flow) != 0 ||
@@ -366,28 +466,107 @@ static void write_bars(const timeline *t, const file_line *f, int top, FILE *out
             if (b->span == 0 || from >= b->span)
                 continue;
             missing += len;
-            double x0 = LABEL_W + (double)from / (double)b->span * PLOT_W;
-            double w = (double)len / (double)b->span * PLOT_W;
-            g_string_append_printf(holes, "<rect class=\"missing\" data-seq-start=\"%u\" data-seq-end=\"%u\" "
-                                   "data-frame=\"%" G_GUINT64_FORMAT "\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
-                                   "height=\"%d\"><title>seq %u-%u missing (frame %" G_GUINT64_FORMAT ")</title></rect>\n",
-                                   x->seq_start, x->seq_end, x->frame, x0, y, w < 1 ? 1 : w, BAR_H, x->seq_start,
-                                   x->seq_end, x->frame);
+            double x0 = (double)from / (double)b->span * PLOT_W, w = (double)len / (double)b->span * PLOT_W;
+            hole h = {x0, x0 + (w < 1 ? 1 : w), x->seq_start, x->seq_end, x->frame, len};
+            g_array_append_val(holes, h);
         }
+        g_array_sort(holes, by_x);
+        double gap = 0;
+        while (count_runs(holes, gap) > TIMELINE_HOLES_PER_BAR)
+            gap = gap * 2 + 1;
         fprintf(out, "<g class=\"flow\" data-flow=\"");
         html_put(out, b->flow);
         fprintf(out, "\" data-first-seq=\"%u\" data-span=\"%" G_GUINT64_FORMAT "\" data-missing=\"%" G_GUINT64_FORMAT
-                "\">\n<rect class=\"present\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>\n<text x=\"4\" y=\"%d\">",
-                b->first_seq, b->span, missing, LABEL_W, y, PLOT_W, BAR_H, y + BAR_H - 3);
+                "\" data-holes=\"%u\">\n<rect class=\"present\" x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\"/>\n"
+                "<text x=\"4\" y=\"%d\">", b->first_seq, b->span, missing, holes->len, LABEL_W, y, PLOT_W, BAR_H,
+                y + BAR_H - 3);
         html_put(out, spicecap_channel_label(b->channel));
         fprintf(out, " %s</text>\n<title>", b->flow[0] && strstr(b->flow, "10.0.0.2:5900 ->") ? "rx" : "tx");
         html_put(out, b->flow);
-        fprintf(out, "</title>\n%s</g>\n", holes->str);
-        g_string_free(holes, TRUE);
+        fputs("</title>\n", out);
+        for (guint k = 0; k < holes->len;) {
+            const hole *h = &g_array_index(holes, hole, k);
+            double x1 = h->x1;
+            uint64_t bytes = 0;
+            guint n = 0;
+            uint32_t seq_end = h->seq_end;
+            for (; k < holes->len && (n == 0 || g_array_index(holes, hole, k).x0 <= x1 + gap); k++, n++) {
+                const hole *m = &g_array_index(holes, hole, k);
+                x1 = m->x1 > x1 ? m->x1 : x1;
+                bytes += m->bytes;
+                seq_end = m->seq_end;
+            }
+            fprintf(out, "<rect class=\"missing\" data-count=\"%u\" data-bytes=\"%" G_GUINT64_FORMAT "\" data-seq-start=\"%u\" "
+                    "data-seq-end=\"%u\" data-frame=\"%" G_GUINT64_FORMAT "\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\">"
+                    "<title>%u loss%s, %" G_GUINT64_FORMAT " bytes: seq %u-%u missing (frame %" G_GUINT64_FORMAT "%s)</title></rect>\n",
+                    n, bytes, h->seq_start, seq_end, h->frame, LABEL_W + h->x0, y, x1 - h->x0, BAR_H, n,
+                    n > 1 ? "es" : "", bytes, h->seq_start, seq_end, h->frame, n > 1 ? " and on" : "");
+        }
+        fputs("</g>\n", out);
     }
+    g_array_free(holes, TRUE);
 }
 
-void timeline_write_svg(const timeline *t, const char *path, FILE *out)
+/* Ticks at 1, 2 or 5 times a power of ten, about six across the plot, labelled as people write seconds. */
+static void write_axis(const axis *a, int y, FILE *out)
+{
+    double span = a->t1 - a->t0;
+    span = isfinite(span) ? span : 0;
+    fprintf(out, "<g class=\"axis\"><line x1=\"%d\" x2=\"%d\" y1=\"%d\" y2=\"%d\" stroke=\"#888\"/>\n", LABEL_W,
+            LABEL_W + PLOT_W, y, y);
+    fprintf(out, "<text x=\"4\" y=\"%d\">time (s)</text>\n", y + 13);
+    if (!(span > 0)) {
+        fprintf(out, "<text class=\"tick\" x=\"%d\" y=\"%d\">%.3f</text></g>\n", LABEL_W, y + 13, a->t0);
+        return;
+    }
+    double step = pow(10, floor(log10(span / 6)));
+    step *= span / step > 30 ? 5 : span / step > 12 ? 2 : 1;
+    int decimals = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
+    /* counted, not summed: at 4e9 s (a pcap's largest seconds) a tiny step would not move v */
+    double first = ceil(a->t0 / step);
+    for (int k = 0; k <= 20; k++) {
+        double v = (first + k) * step;
+        if (!(v <= a->t1 + step * 1e-9))
+            break;
+        double x = x_of(a, v);
+        fprintf(out, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#888\"/><text class=\"tick\" "
+                "x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%.*f</text>\n", x, x, y, y + 4, x, y + 14, decimals, v);
+    }
+    fputs("</g>\n", out);
+}
+
+static bool has_differ(const file_line *f)
+{
+    for (guint i = 0; i < f->marks->len; i++)
+        if (is_differ(&g_array_index(f->marks, mark, i)))
+            return true;
+    return false;
+}
+
+/* The trigger and its window, drawn after the lanes (SVG paints in order: the lanes' backgrounds would hide them)
+ * and labelled above them. */
+static void write_trigger(const file_line *f, const axis *a, int lanes_bottom, FILE *out)
+{
+    double x = x_of(a, f->trigger_secs), x0 = x_of(a, f->trigger_secs - f->window_secs);
+    if (x0 < LABEL_W)
+        x0 = LABEL_W;
+    fprintf(out, "<rect class=\"window\" data-secs=\"%.6f\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\">"
+            "<title>the %.1f s window before the trigger</title></rect>\n", f->window_secs, x0, LANES_TOP - 4, x - x0,
+            lanes_bottom - LANES_TOP + 4, f->window_secs);
+    fprintf(out, "<line class=\"trigger\" data-secs=\"%.6f\" data-frame=\"%" G_GUINT64_FORMAT "\" x1=\"%.1f\" "
+            "x2=\"%.1f\" y1=\"%d\" y2=\"%d\"><title>trigger at %.3f s (frame %" G_GUINT64_FORMAT ")</title></line>\n",
+            f->trigger_secs, f->trigger_frame, x, x, LANES_TOP - 14, lanes_bottom, f->trigger_secs, f->trigger_frame);
+    bool right_half = x > LABEL_W + PLOT_W / 2;
+    fprintf(out, "<text class=\"trigger-label\" x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">trigger %.3f s", right_half ? x - 4 : x + 4,
+            LANES_TOP - 8, right_half ? "end" : "start", f->trigger_secs);
+    if (f->trigger_frame)
+        fprintf(out, ", frame %" G_GUINT64_FORMAT, f->trigger_frame);
+    else
+        fputs(", after the last frame", out);
+    fprintf(out, " (shaded: the %.1f s before)</text>\n", f->window_secs);
+}
+
+void timeline_write_svg(const timeline *t, const char *path, const char *anchor, FILE *out)
 {
     const file_line *f = file_of(t, path);
     if (f == NULL || !f->have_ts)
@@ -399,32 +578,34 @@ void timeline_write_svg(const timeline *t, const char *path, FILE *out)
         a.t0 = f->trigger_secs;
     int lane_top[SPICECAP_CHANNEL_SLOTS], lanes = 0;
     for (unsigned c = 0; c < SPICECAP_CHANNEL_SLOTS; c++)
-        lane_top[c] = f->lanes[c] ? 20 + LANE_H * lanes++ : -1;
-    for (guint i = 0; i < f->marks->len && lane_top[0] < 0; i++) /* losses on no channel's lane: a lane of their own */
-        if (lane_top[g_array_index(f->marks, mark, i).channel] < 0)
-            lane_top[0] = 20 + LANE_H * lanes++;
-    int height = 24 + LANE_H * lanes;
+        lane_top[c] = f->lanes[c] ? LANES_TOP + LANE_H * lanes++ : -1;
+    for (guint i = 0; i < f->marks->len; i++) { /* marks on a channel with no message walked: a lane of their own */
+        unsigned c = g_array_index(f->marks, mark, i).channel;
+        if (lane_top[c] < 0)
+            lane_top[c] = LANES_TOP + LANE_H * lanes++;
+    }
+    int lanes_bottom = LANES_TOP + LANE_H * lanes, height = lanes_bottom + 22;
+    fprintf(out, "<p class=\"legend\">Per channel, per time bin of %.3f s, each lane scaled to its own peak: "
+            "<span style=\"color:#36c\">&#9473; messages</span>, <span style=\"color:#e80\">&#9473; bytes</span>; "
+            "<span style=\"color:#d00\">&#9646; a loss</span> (hover: its frames)%s%s.</p>\n",
+            (double)f->bin_ns / NS, f->has_trigger ? "; <b>&#9482;</b> the trigger, <span style=\"background:#fd5\">"
+            "shaded</span> the window before it" : "", has_differ(f) ? "; <span style=\"color:#80c\">&#9646; a ring message "
+            "that differs from the live capture</span>" : "");
     fprintf(out, "<svg class=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
             "data-t0=\"%.6f\" data-t1=\"%.6f\" data-x0=\"%d\" data-width=\"%d\">\n", LABEL_W + PLOT_W + 10, height,
             a.t0, a.t1, LABEL_W, PLOT_W);
-    fprintf(out, "<text x=\"%d\" y=\"12\">%.3f s</text><text x=\"%d\" y=\"12\" text-anchor=\"end\">%.3f s</text>\n",
-            LABEL_W, a.t0, LABEL_W + PLOT_W, a.t1);
-    if (f->has_trigger) {
-        double x = x_of(&a, f->trigger_secs), x0 = x_of(&a, f->trigger_secs - f->window_secs);
-        if (x0 < LABEL_W)
-            x0 = LABEL_W;
-        fprintf(out, "<rect class=\"window\" data-secs=\"%.6f\" x=\"%.1f\" y=\"16\" width=\"%.1f\" height=\"%d\"/>\n",
-                f->window_secs, x0, x - x0, height - 16);
-        fprintf(out, "<line class=\"trigger\" data-secs=\"%.6f\" data-frame=\"%" G_GUINT64_FORMAT "\" x1=\"%.1f\" "
-                "x2=\"%.1f\" y1=\"16\" y2=\"%d\"><title>trigger at %.6f s (frame %" G_GUINT64_FORMAT ")</title></line>\n",
-                f->trigger_secs, f->trigger_frame, x, x, height, f->trigger_secs, f->trigger_frame);
-    }
     for (unsigned c = 0; c < SPICECAP_CHANNEL_SLOTS; c++)
         if (f->lanes[c])
             write_lane(f, &a, c, lane_top[c], out);
-    if (lane_top[0] >= 0 && f->lanes[0] == NULL)
-        fprintf(out, "<text x=\"4\" y=\"%d\">other</text>\n", lane_top[0] + LANE_H / 2);
-    write_marks(f, &a, lane_top, out);
+        else if (lane_top[c] >= 0)
+            fprintf(out, "<g class=\"lane-empty\" data-channel=\"%s\"><rect class=\"lane-bg\" x=\"%d\" "
+                    "y=\"%d\" width=\"%d\" height=\"%d\"/><text x=\"4\" y=\"%d\">%s</text></g>\n",
+                    spicecap_channel_label(c), LABEL_W, lane_top[c], PLOT_W, LANE_H - 4, lane_top[c] + LANE_H / 2,
+                    c ? spicecap_channel_label(c) : "other");
+    write_marks(f, &a, lane_top, anchor, out);
+    write_axis(&a, lanes_bottom + 2, out);
+    if (f->has_trigger)
+        write_trigger(f, &a, lanes_bottom, out);
     fputs("</svg>\n", out);
     if (f->bars->len == 0)
         return;

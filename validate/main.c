@@ -19,6 +19,7 @@
 #include "report_channel.h"
 #include "triage.h"
 #include "validation.h"
+#include "verdict.h"
 #include "version.h"
 
 #define EXIT_FINDINGS 1
@@ -29,7 +30,8 @@ static const char usage[] =
     "\n"
     "CAPTURE: a pcap or pcapng file (plain or .gz), a ryll bug-report zip (its traffic.pcap),\n"
     "or a directory (every *.pcap and *.pcapng in it, and the bug reports in its bug-reports/ and\n"
-    "bug-reports/auto-snapshots/, cross-checked with its pcaps). A zip's or directory's metadata.json is\n"
+    "bug-reports/auto-snapshots/, cross-checked with its pcaps), or a directory of report zips (ryll's\n"
+    "bug-reports/: each zip and those of its auto-snapshots/). A zip's or directory's metadata.json is\n"
     "shown, and a bug report whose pcap holds none of the channel it names is a finding.\n"
     "\n"
     "Options:\n"
@@ -44,7 +46,8 @@ static const char usage[] =
     "\n"
     "exit status: 0 clean, 1 findings (a file that breaks part-way, or a limit reached, is a finding),\n"
     "2 an input or the manifest cannot be read (a file that shrinks while it is read is given up there;\n"
-    "the others are still checked and reported)\n";
+    "the others are still checked and reported; the verdict is ERROR, --json's result \"error\", the\n"
+    "--html page an error page)\n";
 
 /* The limits are printed from their definitions, so the text cannot drift. */
 static void print_usage(FILE *out)
@@ -78,13 +81,12 @@ static bool expand(const char *path, GPtrArray *inputs, char **error)
     GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
     const char *name;
     while ((name = g_dir_read_name(dir)) != NULL)
-        if (g_str_has_suffix(name, ".pcap") || g_str_has_suffix(name, ".pcapng") ||
-            g_str_has_suffix(name, ".pcap.gz") || g_str_has_suffix(name, ".pcapng.gz"))
+        if (capture_dir_is_capture_name(name))
             g_ptr_array_add(names, g_strdup(name));
     g_dir_close(dir);
     g_ptr_array_sort(names, by_name);
     if (names->len == 0) {
-        *error = g_strdup("a directory with no *.pcap or *.pcapng file");
+        *error = g_strdup("a directory with no *.pcap or *.pcapng file and no report *.zip (in it or its auto-snapshots/)");
         g_ptr_array_free(names, TRUE);
         return false;
     }
@@ -96,14 +98,14 @@ static bool expand(const char *path, GPtrArray *inputs, char **error)
 
 /* One input: its captures, and the metadata of a zip or directory (and a bug report's triage). */
 static input_metadata *add_input(const char *path, GPtrArray *inputs, GPtrArray *metadata, GPtrArray *described_by,
-                                 int *status)
+                                 verdict *vd)
 {
     char *error = NULL;
     guint first = inputs->len;
     if (!expand(path, inputs, &error)) {
         fprintf(stderr, "spicecap-validate: %s: %s\n", path, error);
+        verdict_error(vd, path, error);
         g_free(error);
-        *status = EXIT_UNREADABLE;
     }
     input_metadata *m = inputs->len > first ? metadata_for_input(path) : NULL;
     if (m)
@@ -172,15 +174,25 @@ int main(int argc, char **argv)
         return EXIT_UNREADABLE;
     }
     int status = 0;
+    verdict vd;
+    verdict_init(&vd);
     GPtrArray *inputs = g_ptr_array_new_with_free_func(g_free);
     GPtrArray *metadata = g_ptr_array_new_with_free_func((GDestroyNotify)(void *)metadata_free);
     GPtrArray *described_by = g_ptr_array_new(); /* per input: its input_metadata, or NULL */
     GPtrArray *pairs = g_ptr_array_new(); /* a capture directory's input_metadata, then one of its reports' */
     for (int i = optind; i < argc; i++) {
-        input_metadata *m = add_input(argv[i], inputs, metadata, described_by, &status);
+        verdict_add_input(&vd, argv[i]);
+        GPtrArray *pile = capture_dir_pile(argv[i]); /* a directory of reports: each is an input of its own */
+        for (guint r = 0; pile && r < pile->len; r++)
+            add_input(g_ptr_array_index(pile, r), inputs, metadata, described_by, &vd);
+        if (pile) {
+            g_ptr_array_free(pile, TRUE);
+            continue;
+        }
+        input_metadata *m = add_input(argv[i], inputs, metadata, described_by, &vd);
         GPtrArray *reports = m && m->kind == METADATA_CAPTURE_DIR ? capture_dir_reports(argv[i]) : NULL;
         for (guint r = 0; reports && r < reports->len; r++) {
-            input_metadata *report = add_input(g_ptr_array_index(reports, r), inputs, metadata, described_by, &status);
+            input_metadata *report = add_input(g_ptr_array_index(reports, r), inputs, metadata, described_by, &vd);
             if (report) {
                 g_ptr_array_add(pairs, m);
                 g_ptr_array_add(pairs, report);
@@ -201,8 +213,8 @@ int main(int argc, char **argv)
         input_metadata *m = g_ptr_array_index(described_by, i);
         if (!triage_run_file(&v, m, g_ptr_array_index(inputs, i), window_secs, lines, &error)) {
             fprintf(stderr, "spicecap-validate: %s: %s\n", (char *)g_ptr_array_index(inputs, i), error);
+            verdict_error(&vd, g_ptr_array_index(inputs, i), error);
             g_free(error);
-            status = EXIT_UNREADABLE;
             continue;
         }
         /* The first file of a zip or directory carries what its metadata.json says. */
@@ -212,25 +224,27 @@ int main(int argc, char **argv)
             report_channel_check(&v, m, v.file);
         }
     }
-    cross_check_run(&v, pairs);
+    cross_check_run(&v, pairs, lines);
     g_ptr_array_free(pairs, TRUE);
     if (manifest) {
         char *error = NULL;
         if (!manifest_check(&v, manifest, &error)) {
             fprintf(stderr, "spicecap-validate: manifest %s\n", error);
+            verdict_error(&vd, manifest, error);
             g_free(error);
-            status = EXIT_UNREADABLE;
         }
     }
+    if (vd.errors->len)
+        status = EXIT_UNREADABLE;
     report_sort(&v);
     if (json) {
-        report_json_write(&v, metadata, stdout);
+        report_json_write(&v, metadata, &vd, stdout);
     } else {
-        report_human(&v, metadata, each_finding, stdout);
+        report_human(&v, metadata, &vd, each_finding, stdout);
     }
     if (junit) {
         char *error = NULL;
-        if (!report_junit(&v, metadata, junit, &error)) {
+        if (!report_junit(&v, metadata, &vd, junit, &error)) {
             fprintf(stderr, "spicecap-validate: --junit %s: %s\n", junit, error);
             g_free(error);
             status = EXIT_UNREADABLE;
@@ -238,7 +252,7 @@ int main(int argc, char **argv)
     }
     if (html) {
         char *error = NULL;
-        if (!html_page_write(html, &v, metadata, lines, &error)) {
+        if (!html_page_write(html, &v, metadata, &vd, lines, &error)) {
             fprintf(stderr, "spicecap-validate: --html %s\n", error);
             g_free(error);
             status = EXIT_UNREADABLE;
@@ -248,6 +262,7 @@ int main(int argc, char **argv)
     if (status == 0 && v.findings.total > 0)
         status = EXIT_FINDINGS;
     validation_clear(&v);
+    verdict_clear(&vd);
     g_ptr_array_free(described_by, TRUE);
     for (guint i = 0; i < metadata->len; i++)
         triage_free(((input_metadata *)g_ptr_array_index(metadata, i))->triage);

@@ -5,6 +5,7 @@
 #include "metadata.h"
 
 #include <stdio.h>
+#include <math.h>
 #include <string.h>
 
 #define FOR_REPORT 1u
@@ -201,8 +202,10 @@ char *metadata_scalar_text(JsonNode *node)
         if (t == G_TYPE_DOUBLE) { /* the shortest text that reads back as the same number */
             double value = json_node_get_double(node);
             char text[40];
+            /* as people write it (60.0, not 6e+01) unless very large or small */
+            bool plain = value == 0 || (fabs(value) >= 1e-4 && fabs(value) < 1e15);
             for (int digits = 1; digits <= 17; digits++) {
-                snprintf(text, sizeof text, "%.*g", digits, value);
+                snprintf(text, sizeof text, plain ? "%.*f" : "%.*g", digits, value);
                 if (g_ascii_strtod(text, NULL) == value)
                     break;
             }

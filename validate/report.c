@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "report_groups.h"
+#include "safe_text.h"
 
 static int by_place(gconstpointer a, gconstpointer b)
 {
@@ -35,7 +36,27 @@ static const input_metadata *metadata_of(const GPtrArray *inputs, const char *pa
     return NULL;
 }
 
-void report_human(const validation *v, const GPtrArray *inputs, bool each_finding, FILE *out)
+uint64_t report_file_findings(const validation *v, guint i)
+{
+    const file_summary *s = g_ptr_array_index(v->files, i);
+    bool last = i + 1 == v->files->len;
+    uint64_t found = (last ? v->findings.total : ((file_summary *)g_ptr_array_index(v->files, i + 1))->findings_before) -
+                     s->findings_before;
+    /* The cross-check's findings come once every file is read (they are always listed): the last file's count took
+     * them all; each belongs to its own file. */
+    for (guint k = 0; k < v->findings.list->len; k++) {
+        const finding *f = g_ptr_array_index(v->findings.list, k);
+        if (f->kind != FINDING_RING_DIFFERS)
+            continue;
+        if (last)
+            found--;
+        if (strcmp(f->file, s->path) == 0)
+            found++;
+    }
+    return found;
+}
+
+void report_human(const validation *v, const GPtrArray *inputs, const verdict *vd, bool each_finding, FILE *out)
 {
     bool grouped = false;
     for (guint i = 0; i < v->files->len; i++) {
@@ -49,8 +70,7 @@ void report_human(const validation *v, const GPtrArray *inputs, bool each_findin
             if (m->triage)
                 triage_print(m->triage, out);
         }
-        uint64_t found = (i + 1 < v->files->len ? ((file_summary *)g_ptr_array_index(v->files, i + 1))->findings_before
-                                                 : v->findings.total) - s->findings_before;
+        uint64_t found = report_file_findings(v, i);
         fprintf(out, "%s: %s, %" G_GUINT64_FORMAT " records, %" G_GUINT64_FORMAT " findings\n", s->path, s->format,
                 s->records, found);
         for (unsigned c = 0; c < SPICECAP_CHANNEL_SLOTS; c++) {
@@ -93,8 +113,16 @@ void report_human(const validation *v, const GPtrArray *inputs, bool each_findin
     if (v->findings.total > v->findings.list->len)
         fprintf(out, "(%" G_GUINT64_FORMAT " more findings counted but not listed)\n",
                 v->findings.total - v->findings.list->len);
-    fprintf(out, "%s: %" G_GUINT64_FORMAT " finding(s) in %u file(s)\n", v->findings.total ? "FAIL" : "OK",
-            v->findings.total, v->files->len);
+    for (guint i = 0; vd && i < vd->errors->len; i++) {
+        const input_error *e = g_ptr_array_index(vd->errors, i);
+        char *path = spicecap_safe_text(e->path, strlen(e->path)), *reason = spicecap_safe_text(e->reason, strlen(e->reason));
+        fprintf(out, "ERROR: %s: %s\n", path ? path : "?", reason ? reason : "?");
+        free(path);
+        free(reason);
+    }
+    char *line = verdict_line(vd, v);
+    fprintf(out, "%s\n", line);
+    g_free(line);
 }
 
 static void add_int(JsonBuilder *b, const char *name, gint64 value)
@@ -183,12 +211,18 @@ static void write_built(JsonBuilder *b, JsonGenerator *gen, FILE *out)
 /* The document is written item by item, each file and each finding on a
  * line of its own: a whole json-glib tree of 100,000 findings would take
  * five times the memory of the findings themselves. */
-void report_json_write(const validation *v, const GPtrArray *inputs, FILE *out)
+void report_json_write(const validation *v, const GPtrArray *inputs, const verdict *vd, FILE *out)
 {
     JsonBuilder *b = json_builder_new();
     JsonGenerator *gen = json_generator_new();
-    fprintf(out, "{\n  \"result\": \"%s\",\n  \"findings_total\": %" G_GUINT64_FORMAT ",\n  \"files\": [",
-            v->findings.total ? "findings" : "clean", v->findings.total);
+    fprintf(out, "{\n  \"result\": \"%s\",\n  \"findings_total\": %" G_GUINT64_FORMAT ",\n  \"inputs\": ",
+            verdict_result_name(verdict_result_of(vd, v)), v->findings.total);
+    verdict_build_inputs(vd, b);
+    write_built(b, gen, out);
+    fputs(",\n  \"errors\": ", out);
+    verdict_build_errors(vd, b);
+    write_built(b, gen, out);
+    fputs(",\n  \"files\": [", out);
     for (guint i = 0; i < v->files->len; i++) {
         fputs(i ? ",\n    " : "\n    ", out);
         const file_summary *s = g_ptr_array_index(v->files, i);
@@ -206,14 +240,14 @@ void report_json_write(const validation *v, const GPtrArray *inputs, FILE *out)
     g_object_unref(b);
 }
 
-char *report_json(const validation *v, const GPtrArray *inputs)
+char *report_json(const validation *v, const GPtrArray *inputs, const verdict *vd)
 {
     char *text = NULL;
     size_t size = 0;
     FILE *out = open_memstream(&text, &size);
     if (out == NULL)
         return g_strdup("");
-    report_json_write(v, inputs, out);
+    report_json_write(v, inputs, vd, out);
     fclose(out);
     char *copy = g_strndup(text, size); /* the caller g_frees it */
     free(text);
@@ -253,9 +287,19 @@ static void junit_properties(GString *x, const input_metadata *m)
     g_string_append(x, "  </properties>\n");
 }
 
-bool report_junit(const validation *v, const GPtrArray *inputs, const char *path, char **error)
+bool report_junit(const validation *v, const GPtrArray *inputs, const verdict *vd, const char *path, char **error)
 {
     GString *x = g_string_new("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"spicecap-validate\">\n");
+    /* An input that could not be read is an error of its own suite: CI must not read the run as passed. */
+    for (guint i = 0; vd && i < vd->errors->len; i++) {
+        const input_error *e = g_ptr_array_index(vd->errors, i);
+        char *name = g_markup_escape_text(e->path, -1), *reason = g_markup_escape_text(e->reason, -1);
+        g_string_append_printf(x, " <testsuite name=\"%s\" tests=\"1\" failures=\"0\" errors=\"1\">\n"
+                               "  <testcase classname=\"%s\" name=\"read\"><error message=\"cannot be read\">%s</error>"
+                               "</testcase>\n </testsuite>\n", name, name, reason);
+        g_free(name);
+        g_free(reason);
+    }
     for (guint i = 0; i < v->files->len; i++) {
         const file_summary *s = g_ptr_array_index(v->files, i);
         char *name = g_markup_escape_text(s->path, -1);

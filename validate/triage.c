@@ -26,6 +26,11 @@ void triage_free(triage *t)
 void triage_window(triage *t, const input_metadata *m, const validation *v, const char *path, double window_secs)
 {
     JsonNode *node = json_object_get_member(m->members, "triggered_uptime_secs");
+    if (node == NULL && m->status != METADATA_READ) { /* not "gives none": it could not be read, or is not ryll's */
+        t->window_problem = g_strdup_printf("metadata.json is %s, so the trigger is not known: no trigger window",
+                                            metadata_status_name(m->status));
+        return;
+    }
     if (node == NULL) {
         t->window_problem = g_strdup("metadata.json gives no triggered_uptime_secs: no trigger window");
         return;

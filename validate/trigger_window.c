@@ -23,10 +23,12 @@ static void on_frame(void *ctx, const capture_record *r, const frame_facts *f)
     if (w->frames == 0 || r->ts_ns > w->last_ns)
         w->last_ns = r->ts_ns;
     w->frames++;
-    if (f && f->channel && (!w->channel_seen[f->channel] || r->ts_ns < w->channel_first_ns[f->channel])) {
-        w->channel_seen[f->channel] = true;
+    if (f && f->channel && (!w->channel_seen[f->channel] || r->ts_ns < w->channel_first_ns[f->channel]))
         w->channel_first_ns[f->channel] = r->ts_ns;
-    }
+    if (f && f->channel && (!w->channel_seen[f->channel] || r->ts_ns > w->channel_last_ns[f->channel]))
+        w->channel_last_ns[f->channel] = r->ts_ns;
+    if (f && f->channel)
+        w->channel_seen[f->channel] = true;
 }
 
 bool trigger_window_is_loss(finding_kind kind)
@@ -49,8 +51,8 @@ bool trigger_window_is_loss(finding_kind kind)
 static gint by_key(gconstpointer a, gconstpointer b)
 {
     const window_count *x = a, *y = b;
-    uint32_t kx = (uint32_t)x->channel << 24 | (uint32_t)x->direction << 16 | x->type;
-    uint32_t ky = (uint32_t)y->channel << 24 | (uint32_t)y->direction << 16 | y->type;
+    uint64_t kx = (uint64_t)x->channel << 32 | (uint64_t)x->direction << 24 | (uint64_t)x->body_only << 16 | x->type;
+    uint64_t ky = (uint64_t)y->channel << 32 | (uint64_t)y->direction << 24 | (uint64_t)y->body_only << 16 | y->type;
     return kx < ky ? -1 : kx > ky;
 }
 
@@ -72,10 +74,10 @@ static void count_messages(trigger_window *w, const validation *v, const char *p
         uint64_t t = g_array_index(ts, uint64_t, m->frame - 1);
         if (t < lo || t > hi)
             continue;
-        guint key = (guint)m->channel << 24 | (guint)m->direction << 16 | m->type;
+        guint key = (guint)m->channel << 24 | (guint)m->direction << 17 | (guint)m->body_only << 16 | m->type;
         guint at = GPOINTER_TO_UINT(g_hash_table_lookup(index, GUINT_TO_POINTER(key)));
         if (at == 0) {
-            window_count c = {m->channel, m->direction, m->type, 0, 0};
+            window_count c = {m->channel, m->direction, m->type, m->body_only, 0, 0};
             g_array_append_val(w->counts, c);
             at = w->counts->len;
             g_hash_table_insert(index, GUINT_TO_POINTER(key), GUINT_TO_POINTER(at));
@@ -156,12 +158,15 @@ void trigger_window_clear(trigger_window *w)
 
 double trigger_window_kept_before(const trigger_window *w, unsigned channel)
 {
-    double first = (double)w->channel_first_ns[channel] / NS;
-    return w->channel_seen[channel] && first < w->trigger_secs ? w->trigger_secs - first : 0.0;
+    double first = (double)w->channel_first_ns[channel] / NS, last = (double)w->channel_last_ns[channel] / NS;
+    double until = last < w->trigger_secs ? last : w->trigger_secs;
+    return w->channel_seen[channel] && first < w->trigger_secs ? until - first : 0.0;
 }
 
 static const char *message_label(const window_count *c, char *buf, size_t size)
 {
+    if (c->body_only)
+        return "body without header (type unknown)";
     const char *name = spicecap_message_name(c->channel, (spicecap_direction)c->direction, c->type);
     if (name)
         return name;
@@ -251,7 +256,11 @@ void trigger_window_build_json(const trigger_window *w, JsonBuilder *b)
         json_builder_begin_object(b);
         json_out_string(b, "channel", spicecap_channel_label(c->channel));
         json_out_string(b, "direction", spicecap_direction_name((spicecap_direction)c->direction));
-        json_out_int(b, "type", c->type);
+        if (c->body_only)
+            json_builder_add_null_value(json_builder_set_member_name(b, "type"));
+        else
+            json_out_int(b, "type", c->type);
+        json_out_bool(b, "body_only", c->body_only);
         json_out_string(b, "name", message_label(c, buf, sizeof buf));
         json_out_int(b, "messages", (gint64)c->messages);
         json_out_int(b, "bytes", (gint64)c->bytes);

@@ -21,6 +21,7 @@
 typedef struct window_count {
     uint8_t channel, direction;
     uint16_t type;
+    bool body_only; /* playback bodies recorded without their header: of no known type */
     uint64_t messages, bytes;
 } window_count;
 
@@ -43,6 +44,7 @@ typedef struct trigger_window {
     uint64_t window_frames, window_first, window_last; /* frames inside; numbers of the first and last (0: none) */
     bool channel_seen[SPICECAP_CHANNEL_SLOTS];
     uint64_t channel_first_ns[SPICECAP_CHANNEL_SLOTS]; /* a channel's earliest frame */
+    uint64_t channel_last_ns[SPICECAP_CHANNEL_SLOTS];  /* and its latest */
     GArray *counts;  /* window_count, in channel, direction, type order */
     GArray *losses;  /* window_loss, in frame order */
 } trigger_window;
@@ -53,8 +55,9 @@ bool trigger_window_compute(trigger_window *w, const validation *v, const char *
                             double window_secs, char **error);
 void trigger_window_clear(trigger_window *w);
 
-/* Seconds channel c's frames reach back before the trigger (0 when its
- * first frame is after it). */
+/* Seconds of channel c the ring holds before the trigger: from its first
+ * frame to the trigger, or to its last frame when that is earlier (a ring
+ * cannot hold more than it spans); 0 when its first frame is after it. */
 double trigger_window_kept_before(const trigger_window *w, unsigned channel);
 
 /* Is a finding of this kind a loss (bytes the file should hold and does not)? */

@@ -51,11 +51,15 @@ def expected_window(frs, trigger, window=WINDOW):
     ts = [f.ts_us * 1000 for f in frs]
     at = next((f.number for f, t in zip(frs, ts) if t >= t_ns), 0)
     inside = [f.number for f, t in zip(frs, ts) if lo_ns <= t <= t_ns]
-    first = {}
+    first, last = {}, {}
     for f, t in zip(frs, ts):
         if f.channel and f.channel not in first:
             first[f.channel] = t
-    kept = {c: max(0.0, trigger - t / 1e9) for c, t in first.items()}
+        if f.channel:
+            last[f.channel] = max(last.get(f.channel, t), t)
+    # what the ring holds before the trigger: from its first frame to the trigger, or to its last frame when the
+    # trigger comes after it (a ring cannot hold more than it spans)
+    kept = {c: max(0.0, min(trigger, last[c] / 1e9) - t / 1e9) if t / 1e9 < trigger else 0.0 for c, t in first.items()}
     return at, inside, kept, (lo_ns, t_ns)
 
 
@@ -242,3 +246,18 @@ def test_no_trigger_is_said(work, display, report):
     code, doc, err = report(z)
     t = triage_of(doc)
     assert "window" not in t and "triggered_uptime_secs" in t["window_problem"]
+
+
+@pytest.mark.parametrize("case", ["not-utf8", "oversized"])
+def test_unreadable_metadata_is_not_a_missing_trigger(work, display, report, case):
+    """A metadata.json that cannot be taken (invalid UTF-8, over its 1 MiB bound) is said as such: the trigger is not
+    known because of it, not because ryll gave none."""
+    text = json.dumps(rr.metadata(display)).encode()
+    body = text.replace(b'"ryll_version"', b'"ryll_\xff_version"') if case == "not-utf8" else \
+        text[:-1] + b', "pad": "' + b"x" * (1 << 20) + b'"}'
+    z = rr.rewrite(display, os.path.join(work, "meta-%s.zip" % case), {"metadata.json": body})
+    code, doc, err = report(z)
+    t = triage_of(doc)
+    status = doc["files"][0]["metadata"]["status"]
+    assert status != "read" and "window" not in t
+    assert "gives no" not in t["window_problem"] and status in t["window_problem"], t["window_problem"]
