@@ -1,0 +1,57 @@
+/* A recorded SPICE session as the replayer serves it: per connection, the
+ * server's capabilities (from its link reply when the link stage was
+ * recorded) and every server message that is whole in the recording, with
+ * the time its last byte arrived.
+ *
+ * Inputs: a raw capture of real SPICE connections (pcap or pcapng, plain,
+ * gzip or in a zip), a ryll capture of recorded flows (a bug report's
+ * traffic.pcap, the zip itself, one channel's pcap) or a ryll --capture
+ * directory (every *.pcap in it, on one clock). Times are seconds since the
+ * input's first record, as Wireshark's frame.time_relative counts (for a
+ * directory: since its earliest record). */
+#ifndef SPICECAP_REPLAY_RECORDING_H
+#define SPICECAP_REPLAY_RECORDING_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct replay_message {
+    uint64_t end_ns;    /* when its last byte was recorded, since the input's first record */
+    uint64_t frame;     /* the record holding its last byte (1-based, per file) */
+    uint64_t offset;    /* in the connection's bytes */
+    uint32_t wire_size; /* header and body */
+    uint16_t type;
+} replay_message;
+
+#define REPLAY_MAX_CHANNEL_CAPS 4u
+
+typedef struct replay_connection {
+    uint8_t channel_type, channel_id;
+    bool recorded;          /* ryll's convention: no link stage, channel from the client port */
+    bool link_reply_seen;   /* the server's caps below come from the recording */
+    uint32_t common_caps;
+    uint32_t channel_caps[REPLAY_MAX_CHANNEL_CAPS];
+    uint32_t n_channel_caps;
+    GByteArray *bytes;      /* the whole server messages, back to back */
+    GArray *messages;       /* replay_message, in the order sent */
+    uint64_t messages_lacking; /* server messages not whole in the recording (not served) */
+    uint64_t first_ns;
+} replay_connection;
+
+typedef struct replay_recording {
+    GPtrArray *connections; /* replay_connection *, by first record */
+    uint64_t first_ns;      /* the input's first record, absolute */
+    uint64_t last_ns;       /* the last record, since first_ns */
+    uint64_t records;
+} replay_recording;
+
+/* NULL with *error (g_free it) when the input cannot be read; the message
+ * names the file and the place. */
+replay_recording *replay_recording_load(const char *path, char **error);
+void replay_recording_free(replay_recording *rec);
+
+/* The recording's first connection of this channel. */
+const replay_connection *replay_recording_channel(const replay_recording *rec, uint8_t type, uint8_t id);
+
+#endif

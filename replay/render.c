@@ -1,0 +1,122 @@
+/* Rendering with spice-gtk's client library (render.h). */
+#include "render.h"
+
+#include <spice-client.h>
+
+#include "png_out.h"
+#include "serve.h"
+
+/* How long the client may take to catch up with what was served: well past
+ * what a 30-second session takes to decode here (under a second), short
+ * enough that a client that never asks for the display ends the run. */
+#define RENDER_TIMEOUT_S 120
+
+typedef struct render_state {
+    GMainLoop *loop;
+    SpiceChannel *display;
+    gint synced;
+    bool timed_out;
+} render_state;
+
+static void on_synced(void *ctx, uint8_t type, uint8_t id)
+{
+    render_state *st = ctx;
+    if (type == SPICE_CHANNEL_DISPLAY && id == 0)
+        g_atomic_int_set(&st->synced, 1);
+}
+
+static void channel_new(SpiceSession *session, SpiceChannel *channel, gpointer data)
+{
+    render_state *st = data;
+    (void)session;
+    int id = 0;
+    g_object_get(channel, "channel-id", &id, NULL);
+    if (SPICE_IS_DISPLAY_CHANNEL(channel) && id == 0 && !st->display)
+        st->display = g_object_ref(channel);
+    if (!SPICE_IS_MAIN_CHANNEL(channel)) /* the session connects main itself */
+        spice_channel_connect(channel);
+}
+
+static gboolean poll_synced(gpointer data)
+{
+    render_state *st = data;
+    if (!g_atomic_int_get(&st->synced))
+        return G_SOURCE_CONTINUE;
+    g_main_loop_quit(st->loop);
+    return G_SOURCE_REMOVE;
+}
+
+static gboolean give_up(gpointer data)
+{
+    render_state *st = data;
+    st->timed_out = true;
+    g_main_loop_quit(st->loop);
+    return G_SOURCE_REMOVE;
+}
+
+static unsigned display_messages_until(const replay_recording *rec, uint64_t until_ns)
+{
+    const replay_connection *c = replay_recording_channel(rec, SPICE_CHANNEL_DISPLAY, 0);
+    unsigned n = 0;
+    for (guint i = 0; c && i < c->messages->len; i++)
+        n += g_array_index(c->messages, replay_message, i).end_ns <= until_ns;
+    return n;
+}
+
+bool replay_render(const replay_recording *rec, uint64_t until_ns, const char *png_path, render_result *result,
+                   char **error)
+{
+    if (!replay_recording_channel(rec, SPICE_CHANNEL_DISPLAY, 0)) {
+        *error = g_strdup("the recording holds no display channel");
+        return false;
+    }
+    render_state st = {.loop = g_main_loop_new(NULL, FALSE)};
+    replay_pace pace = {.as_fast = true, .speed = 1, .until_ns = until_ns};
+    replay_events events = {.ctx = &st, .synced = on_synced};
+    replay_server *server = replay_server_start(rec, "127.0.0.1", 0, &pace, &events, error);
+    if (!server) {
+        g_main_loop_unref(st.loop);
+        return false;
+    }
+    SpiceSession *session = spice_session_new();
+    char port[16];
+    g_snprintf(port, sizeof port, "%u", replay_server_port(server));
+    g_object_set(session, "host", "127.0.0.1", "port", port, NULL);
+    g_signal_connect(session, "channel-new", G_CALLBACK(channel_new), &st);
+    bool ok = spice_session_connect(session);
+    guint poll_id = g_timeout_add(5, poll_synced, &st);
+    guint timeout_id = g_timeout_add_seconds(RENDER_TIMEOUT_S, give_up, &st);
+    if (ok)
+        g_main_loop_run(st.loop);
+    if (!st.timed_out)
+        g_source_remove(timeout_id);
+    if (!g_atomic_int_get(&st.synced))
+        g_source_remove(poll_id);
+    SpiceDisplayPrimary primary;
+    result->messages_served = display_messages_until(rec, until_ns);
+    if (!ok || !g_atomic_int_get(&st.synced)) {
+        *error = g_strdup_printf("the client did not handle the display channel's %u messages within %d s%s",
+                                 result->messages_served, RENDER_TIMEOUT_S,
+                                 st.display ? "" : " (it opened no display channel: the main channel's messages up to "
+                                                   "that time list none)");
+        ok = false;
+    } else if (!st.display || !spice_display_channel_get_primary(st.display, 0, &primary)) {
+        *error = g_strdup_printf("no primary surface yet after the display channel's first %u messages",
+                                 result->messages_served);
+        ok = false;
+    } else {
+        png_surface surface = {primary.width, primary.height, primary.stride, primary.data};
+        result->width = primary.width, result->height = primary.height;
+        ok = png_write_surface(png_path, &surface, error);
+    }
+    spice_session_disconnect(session);
+    /* The channels' coroutines end once they see the disconnect. */
+    for (int i = 0; i < 100 && g_main_context_iteration(NULL, FALSE); i++)
+        ;
+    replay_server_stop(server);
+    if (st.display)
+        g_object_unref(st.display);
+    g_object_unref(session);
+    g_main_loop_unref(st.loop);
+    return ok;
+}

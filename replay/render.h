@@ -1,0 +1,25 @@
+/* Rendering a recording with the reference client: the replaying server
+ * (serve.h) runs in-process on a loopback port, spice-gtk's client library
+ * (libspice-client-glib, no X server) connects to it and decodes every
+ * display message served up to a time into its primary surface, which is
+ * then written as a PNG. */
+#ifndef SPICECAP_REPLAY_RENDER_H
+#define SPICECAP_REPLAY_RENDER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "recording.h"
+
+typedef struct render_result {
+    int width, height;
+    unsigned messages_served; /* display messages served up to the time */
+} render_result;
+
+/* The primary surface of display channel 0 once every display message up
+ * to UNTIL_NS has been handled, written to PNG_PATH. False with *error (g_free
+ * it) when there is no surface at that time or the client fails. */
+bool replay_render(const replay_recording *rec, uint64_t until_ns, const char *png_path, render_result *result,
+                   char **error);
+
+#endif
