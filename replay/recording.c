@@ -48,8 +48,7 @@ static void on_message(void *ctx, const spicecap_walk_message *m)
         return;
     uint64_t end = m->offset + m->wire_size;
     if (m->offset < c->pending_base || end > c->pending_base + c->pending->len || m->wire_size > G_MAXUINT32) {
-        c->out->messages_lacking++;
-        return;
+        return; /* its bytes met a gap, which is counted */
     }
     replay_message msg = {.end_ns = c->now_ns,
                           .frame = c->frame,
@@ -65,9 +64,11 @@ static void on_finding(void *ctx, spicecap_walk_finding kind, const spicecap_wal
                        uint64_t tag)
 {
     conn_state *c = ctx;
-    (void)m, (void)extra, (void)tag;
-    if (c->feeding == SPICECAP_DIR_RECEIVED && (kind == SPICECAP_WALK_CUT || kind == SPICECAP_WALK_TRUNCATED))
-        c->out->messages_lacking++;
+    (void)extra, (void)tag;
+    if (c->feeding == SPICECAP_DIR_RECEIVED && kind == SPICECAP_WALK_TRUNCATED) {
+        replay_lack lack = {c->now_ns, c->frame, 0, m ? m->type : 0, m ? m->wire_size : 0};
+        g_array_append_val(c->out->lacking, lack);
+    }
 }
 
 static const spicecap_walk_sink *sink_of(conn_state *c, spicecap_walk_sink *sink)
@@ -137,7 +138,9 @@ static void feed(conn_state *c, spicecap_direction d, uint32_t seq, const uint8_
     c->feeding = d;
     if (ahead > 0) { /* bytes never captured */
         if (d == SPICECAP_DIR_RECEIVED) {
-            spicecap_walker_gap(&c->walker[d], (uint64_t)ahead, sink_of(c, &sink));
+            const spicecap_walk_message *cut = spicecap_walker_gap(&c->walker[d], (uint64_t)ahead, sink_of(c, &sink));
+            replay_lack lack = {c->now_ns, c->frame, (uint64_t)ahead, cut ? cut->type : 0, cut ? cut->wire_size : 0};
+            g_array_append_val(c->out->lacking, lack);
             c->pending_base += c->pending->len + (uint64_t)ahead;
             g_byte_array_set_size(c->pending, 0);
         } else {
@@ -172,6 +175,7 @@ static void free_connection(gpointer p)
     replay_connection *rc = p;
     g_byte_array_free(rc->bytes, TRUE);
     g_array_free(rc->messages, TRUE);
+    g_array_free(rc->lacking, TRUE);
     g_free(rc);
 }
 
@@ -196,6 +200,7 @@ static conn_state *new_conn(GPtrArray *states, replay_recording *rec, const tcp_
     c->out->first_ns = now_ns;
     c->out->bytes = g_byte_array_new();
     c->out->messages = g_array_new(FALSE, FALSE, sizeof(replay_message));
+    c->out->lacking = g_array_new(FALSE, FALSE, sizeof(replay_lack));
     g_ptr_array_add(states, c);
     g_ptr_array_add(rec->connections, c->out);
     return c;
@@ -370,6 +375,9 @@ replay_recording *replay_recording_load(const char *path, char **error)
         replay_message *m = (replay_message *)rc->messages->data;
         for (guint j = 0; j < rc->messages->len; j++)
             m[j].end_ns -= rec->first_ns;
+        replay_lack *l = (replay_lack *)rc->lacking->data;
+        for (guint j = 0; j < rc->lacking->len; j++)
+            l[j].at_ns -= rec->first_ns;
     }
     g_ptr_array_sort(rec->connections, by_first_record);
     return rec;
@@ -391,4 +399,12 @@ const replay_connection *replay_recording_channel(const replay_recording *rec, u
             return c;
     }
     return NULL;
+}
+
+unsigned replay_connection_lacking(const replay_connection *conn, uint64_t until_ns)
+{
+    unsigned n = 0;
+    for (guint i = 0; i < conn->lacking->len; i++)
+        n += g_array_index(conn->lacking, replay_lack, i).at_ns <= until_ns;
+    return n;
 }

@@ -24,6 +24,17 @@ typedef struct replay_message {
     uint16_t type;
 } replay_message;
 
+/* Server bytes the recording does not hold (a seq gap: ryll's snaplen, a
+ * writer queue that overflowed, a capture that dropped packets): at least
+ * one message is not served for each. */
+typedef struct replay_lack {
+    uint64_t at_ns;     /* the record after the gap */
+    uint64_t frame;
+    uint64_t bytes;     /* the gap's length (0: the stream ended inside a message) */
+    uint16_t type;      /* the message it cut, when its header was recorded; */
+    uint64_t wire_size; /* else 0 and 0 */
+} replay_lack;
+
 #define REPLAY_MAX_CHANNEL_CAPS 4u
 
 typedef struct replay_connection {
@@ -35,7 +46,7 @@ typedef struct replay_connection {
     uint32_t n_channel_caps;
     GByteArray *bytes;      /* the whole server messages, back to back */
     GArray *messages;       /* replay_message, in the order sent */
-    uint64_t messages_lacking; /* server messages not whole in the recording (not served) */
+    GArray *lacking;        /* replay_lack, in order */
     uint64_t first_ns;
 } replay_connection;
 
@@ -50,6 +61,9 @@ typedef struct replay_recording {
  * names the file and the place. */
 replay_recording *replay_recording_load(const char *path, char **error);
 void replay_recording_free(replay_recording *rec);
+
+/* Gaps (replay_lack) in CONN's server bytes up to UNTIL_NS. */
+unsigned replay_connection_lacking(const replay_connection *conn, uint64_t until_ns);
 
 /* The recording's first connection of this channel. */
 const replay_connection *replay_recording_channel(const replay_recording *rec, uint8_t type, uint8_t id);

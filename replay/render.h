@@ -14,6 +14,7 @@
 typedef struct render_result {
     int width, height;
     unsigned messages_served; /* display messages served up to the time */
+    unsigned messages_lacking; /* gaps in the display channel's recording up to the time */
 } render_result;
 
 /* The primary surface of display channel 0 once every display message up

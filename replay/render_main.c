@@ -17,6 +17,44 @@ static int fail(int status, char *error)
     return status;
 }
 
+/* The input's name in front of a message that does not start with it. */
+static char *about(const char *input, char *error)
+{
+    if (g_str_has_prefix(error, input))
+        return error;
+    char *named = g_strdup_printf("%s: %s", input, error);
+    g_free(error);
+    return named;
+}
+
+static int run(const char *input, const char *at, gint64 at_frame, const char *out)
+{
+    if (!input || !out || (!at == !at_frame))
+        return fail(2, g_strdup("usage: spicecap-render INPUT (--at SECONDS | --at-frame N) -o PNG"));
+    uint64_t until_ns = 0;
+    char *error = NULL;
+    if (at ? !time_point_seconds(at, &until_ns, &error)
+           : at_frame < 1 ? (error = g_strdup("--at-frame counts from 1"), true)
+                          : !time_point_frame(input, (uint64_t)at_frame, &until_ns, &error))
+        return fail(2, about(input, error));
+    replay_recording *rec = replay_recording_load(input, &error);
+    if (!rec)
+        return fail(2, about(input, error));
+    render_result result = {0};
+    bool ok = replay_render(rec, until_ns, out, &result, &error);
+    replay_recording_free(rec);
+    if (!ok)
+        return fail(1, about(input, error));
+    printf("%s: %dx%d, the display channel's first %u messages\n", out, result.width, result.height,
+           result.messages_served);
+    if (result.messages_lacking)
+        printf("lacking: the display channel's recording has %u gap%s before that time (ryll's snaplen, a full "
+               "writer queue, packets the capture dropped): at least as many messages were not served, and the "
+               "screen may differ where they drew\n",
+               result.messages_lacking, result.messages_lacking == 1 ? "" : "s");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     char *at = NULL, *out = NULL;
@@ -37,6 +75,7 @@ int main(int argc, char **argv)
     GError *gerr = NULL;
     if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
         g_option_context_free(ctx);
+        g_free(at), g_free(out);
         char *msg = g_strdup(gerr->message);
         g_error_free(gerr);
         return fail(2, msg);
@@ -46,28 +85,7 @@ int main(int argc, char **argv)
         spicecap_print_version(stdout, "spicecap-render");
         return 0;
     }
-    if (argc != 2 || !out || (!at == !at_frame))
-        return fail(2, g_strdup("usage: spicecap-render INPUT (--at SECONDS | --at-frame N) -o PNG"));
-    uint64_t until_ns = 0;
-    char *error = NULL;
-    if (at ? !time_point_seconds(at, &until_ns, &error)
-           : at_frame < 1 ? (error = g_strdup("--at-frame counts from 1"), true)
-                          : !time_point_frame(argv[1], (uint64_t)at_frame, &until_ns, &error))
-        return fail(2, error);
-    replay_recording *rec = replay_recording_load(argv[1], &error);
-    if (!rec)
-        return fail(2, error);
-    render_result result = {0};
-    bool ok = replay_render(rec, until_ns, out, &result, &error);
-    replay_recording_free(rec);
-    g_free(at);
-    if (!ok) {
-        char *msg = g_strdup_printf("%s: %s", argv[1], error);
-        g_free(error), g_free(out);
-        return fail(1, msg);
-    }
-    printf("%s: %dx%d, the display channel's first %u messages\n", out, result.width, result.height,
-           result.messages_served);
-    g_free(out);
-    return 0;
+    int status = run(argc == 2 ? argv[1] : NULL, at, at_frame, out);
+    g_free(at), g_free(out);
+    return status;
 }
