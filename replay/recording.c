@@ -8,6 +8,7 @@
 
 #include "bytes.h"
 #include "capture_reader.h"
+#include "made_messages.h"
 #include "recorded.h"
 #include "spice_walker.h"
 #include "tcp_segment.h"
@@ -352,6 +353,7 @@ replay_recording *replay_recording_load(const char *path, char **error)
 {
     replay_recording *rec = g_new0(replay_recording, 1);
     rec->connections = g_ptr_array_new_with_free_func(free_connection);
+    rec->notes = g_ptr_array_new_with_free_func(g_free);
     bool ok = true;
     if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
         GPtrArray *files = directory_files(path, error);
@@ -380,6 +382,7 @@ replay_recording *replay_recording_load(const char *path, char **error)
             l[j].at_ns -= rec->first_ns;
     }
     g_ptr_array_sort(rec->connections, by_first_record);
+    replay_make_missing(rec, rec->notes);
     return rec;
 }
 
@@ -388,6 +391,7 @@ void replay_recording_free(replay_recording *rec)
     if (!rec)
         return;
     g_ptr_array_free(rec->connections, TRUE);
+    g_ptr_array_free(rec->notes, TRUE);
     g_free(rec);
 }
 

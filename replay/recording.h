@@ -55,6 +55,7 @@ typedef struct replay_recording {
     uint64_t first_ns;      /* the input's first record, absolute */
     uint64_t last_ns;       /* the last record, since first_ns */
     uint64_t records;
+    GPtrArray *notes;       /* char *: what was made because the recording lacks it (made_messages.h) */
 } replay_recording;
 
 /* NULL with *error (g_free it) when the input cannot be read; the message

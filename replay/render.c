@@ -6,10 +6,12 @@
 #include "png_out.h"
 #include "serve.h"
 
-/* How long the client may take to catch up with what was served: well past
- * what a 30-second session takes to decode here (under a second), short
- * enough that a client that never asks for the display ends the run. */
-#define RENDER_TIMEOUT_S 120
+/* How long the client may take to handle what was served: a 75-second
+ * session's display takes under a second here, so this only ends a client
+ * that stalls. spice-gtk's GLZ decoder waits, without end, for a dictionary
+ * image that never came: a draw that refers to an image from before the
+ * recording began (a ring that starts mid-session). */
+#define RENDER_TIMEOUT_S 30
 
 typedef struct render_state {
     GMainLoop *loop;
@@ -90,7 +92,7 @@ bool replay_render(const replay_recording *rec, uint64_t until_ns, const char *p
         return false;
     }
     render_state st = {.loop = g_main_loop_new(NULL, FALSE)};
-    replay_pace pace = {.as_fast = true, .speed = 1, .until_ns = until_ns};
+    replay_pace pace = {.as_fast = true, .speed = 1, .until_ns = until_ns, .display_only = true};
     replay_events events = {.ctx = &st, .synced = on_synced};
     replay_server *server = replay_server_start(rec, "127.0.0.1", 0, &pace, &events, error);
     if (!server) {
@@ -120,10 +122,10 @@ bool replay_render(const replay_recording *rec, uint64_t until_ns, const char *p
                           "list none (the time is before the session's channel list)");
         ok = false;
     } else if (!ok || !g_atomic_int_get(&st.synced)) {
-        *error = g_strdup_printf("the client did not handle the display channel's %u messages within %d s%s",
-                                 result->messages_served, RENDER_TIMEOUT_S,
-                                 st.display ? "" : " (it opened no display channel: the main channel's messages up to "
-                                                   "that time list none)");
+        *error = g_strdup_printf("the client did not handle the display channel's %u messages within %d s: it "
+                                 "stalled (a GLZ image that refers to dictionary images from before the recording "
+                                 "began makes spice-gtk wait for them without end)",
+                                 result->messages_served, RENDER_TIMEOUT_S);
         ok = false;
     } else if (!st.display || !spice_display_channel_get_primary(st.display, 0, &primary)) {
         *error = g_strdup_printf("no primary surface yet after the display channel's first %u messages",

@@ -153,6 +153,9 @@ static gpointer serve_connection(gpointer data)
     const char *name = spicecap_channel_label(who.channel_type);
     guint sent = 0, due = 0;
     bool ok = true;
+    if (rc && s->pace.display_only && who.channel_type != SPICE_CHANNEL_MAIN &&
+        who.channel_type != SPICE_CHANNEL_DISPLAY)
+        rc = NULL;
     if (rc) {
         const replay_message *m = (const replay_message *)rc->messages->data;
         while (due < rc->messages->len && m[due].end_ns <= s->pace.until_ns)

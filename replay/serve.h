@@ -17,6 +17,7 @@ typedef struct replay_pace {
     bool as_fast;     /* every message at once */
     double speed;     /* else recorded gaps divided by this (1: as recorded) */
     uint64_t until_ns; /* serve messages whose last byte came at or before this */
+    bool display_only; /* serve the main and display channels; link the others and send them nothing */
 } replay_pace;
 
 /* What a connection's thread tells its owner, from that thread. */

@@ -1,0 +1,276 @@
+"""spicecap-render and spicecap-replay on real SPICE sessions (qemu's SPICE server, remote-viewer,
+captured on lo), against the guest's own framebuffer at each checkpoint (qemu's screendump, saved
+as a PNG while the session was recorded): an answer that does not come from spicecap.
+
+Sessions: fixtures/replay/ (kshell-glz: the raw pcap, its ryll --capture directory and its
+AutoSnapshot, the checkpoints), and every session of ../shared/replay/ when it is there. The PNGs
+are read by png_pixels.py, written for these tests."""
+import csv
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import pcapio  # noqa: E402
+import png_pixels  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE = os.path.dirname(os.path.dirname(HERE))
+SHARED = os.path.join(os.path.dirname(SOURCE), "shared", "replay")
+
+
+def sessions():
+    """(folder, name) of every session with checkpoints: the fixture, and ../shared's."""
+    out = []
+    for folder in (os.path.join(SOURCE, "fixtures", "replay"), SHARED):
+        if os.path.isdir(folder):
+            out += [(folder, f[:-len(".checkpoints.tsv")]) for f in sorted(os.listdir(folder))
+                    if f.endswith(".checkpoints.tsv")]
+    return out
+
+
+def checkpoints(folder, name):
+    with open(os.path.join(folder, name + ".checkpoints.tsv")) as f:
+        return list(csv.DictReader(f, delimiter="\t"))
+
+
+def every_checkpoint():
+    return [pytest.param(folder, name, cp, id="%s-%s-cp%s" % (os.path.basename(folder), name, cp["cp"]))
+            for folder, name in sessions() for cp in checkpoints(folder, name)]
+
+
+def every_session():
+    return [pytest.param(folder, name, id="%s-%s" % (os.path.basename(folder), name)) for folder, name in sessions()]
+
+
+def run(cmd, timeout=120):
+    env = dict(os.environ)
+    # spice-gtk's coroutines switch stacks (ucontext): ASan warns once and may report falsely on
+    # the stack-use-after-return check, which these runs do not use.
+    env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":detect_stack_use_after_return=0"
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+    return p.returncode, p.stdout, p.stderr
+
+
+def pcap_files(path):
+    if os.path.isdir(path):
+        return [os.path.join(path, f) for f in sorted(os.listdir(path)) if f.endswith(".pcap")]
+    return [path]
+
+
+def earliest_record_s(path):
+    """The earliest record of a file or a directory's pcaps, in seconds (its clock's origin)."""
+    times = []
+    for f in pcap_files(path):
+        cap = pcapio.read_pcap_file(f)
+        times += [cap.ts_us(r) / 1e6 for r in cap.records[:1]]
+    return min(times)
+
+
+def display_gaps(path, until_s):
+    """Seq gaps in the server-to-client display flow (10.0.0.2:5900 -> port 10002) of a ryll
+    recording, up to a time on its own clock: counted here from the records, not by spicecap."""
+    gaps, origin = 0, earliest_record_s(path)
+    for f in pcap_files(path):
+        cap = pcapio.read_pcap_file(f)
+        next_seq = None
+        for r in cap.records:
+            seg = pcapio.parse_tcp(r.data)
+            if not seg or seg.sport != 5900 or seg.dport != 10002 or not seg.payload:
+                continue
+            if cap.ts_us(r) / 1e6 - origin > until_s:
+                break
+            if next_seq is not None and seg.seq != next_seq:
+                gaps += 1
+            next_seq = (seg.seq + len(seg.payload)) & 0xFFFFFFFF
+    return gaps
+
+
+def render(render_bin, source, at, out):
+    code, stdout, stderr = run([render_bin, source, "--at", "%.6f" % at, "-o", out])
+    m = re.search(r"has (\d+) gaps? before that time", stdout)
+    return code, stdout, stderr, int(m.group(1)) if m else 0
+
+
+@pytest.fixture
+def work():
+    d = tempfile.mkdtemp(prefix="spicecap-render-")
+    yield d
+    shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.mark.parametrize("folder,name,cp", every_checkpoint())
+def test_raw_capture_renders_the_guest_screen(render_bin, work, folder, name, cp):
+    """The raw capture (link stage included) at a checkpoint's t_rel: the guest's screendump, pixel
+    for pixel."""
+    out = os.path.join(work, "screen.png")
+    code, stdout, stderr, lacking = render(render_bin, os.path.join(folder, name + ".pcap"), float(cp["t_rel"]), out)
+    assert code == 0, stderr
+    assert lacking == 0 and "made:" not in stdout, stdout
+    assert png_pixels.differing_pixels(out, os.path.join(folder, cp["png"])) == 0
+
+
+@pytest.mark.parametrize("folder,name,cp", every_checkpoint())
+def test_capture_directory_renders_the_guest_screen(render_bin, work, folder, name, cp):
+    """ryll's --capture directory of the same session (one pcap per channel, received data per
+    socket read, no link stage, ryll's snaplen loss) at the same moment on its own clock (t_rel less
+    its earliest record): the screendump, pixel for pixel, unless the directory lacks display
+    bytes by then; then the render names as many gaps as the display flow's records hold."""
+    live = os.path.join(folder, name + "-live")
+    at = float(cp["t_rel"]) - earliest_record_s(live)
+    out = os.path.join(work, "screen.png")
+    code, stdout, stderr, lacking = render(render_bin, live, at, out)
+    assert code == 0, stderr
+    assert lacking == display_gaps(live, at), stdout
+    differing = png_pixels.differing_pixels(out, os.path.join(folder, cp["png"]))
+    assert differing == 0 or lacking > 0, (differing, stdout)
+
+
+@pytest.mark.parametrize("folder,name", every_session())
+def test_autosnapshot_renders_to_its_end(render_bin, work, folder, name):
+    """The session's AutoSnapshot (every ring drained into one pcap) renders to its last record
+    without error, says what it lacked, and shows the last checkpoint's screen."""
+    snap = os.path.join(folder, name + "-autosnap.pcap")
+    cap = pcapio.read_pcap_file(snap)
+    end = (cap.ts_us(cap.records[-1]) - cap.ts_us(cap.records[0])) / 1e6
+    out = os.path.join(work, "screen.png")
+    code, stdout, stderr, lacking = render(render_bin, snap, end, out)
+    assert code == 0, stderr
+    assert lacking == display_gaps(snap, end), stdout
+    last = checkpoints(folder, name)[-1]
+    assert png_pixels.differing_pixels(out, os.path.join(folder, last["png"])) == 0
+
+
+def cut_before(src, dst, seconds):
+    """A copy of a pcap without its records of the first SECONDS: a ring that starts mid-session."""
+    cap = pcapio.read_pcap_file(src)
+    first = cap.ts_us(cap.records[0])
+    with open(dst, "wb") as f:
+        f.write(cap.header())
+        for r in cap.records:
+            if cap.ts_us(r) - first >= seconds * 1e6:
+                f.write(cap.record_bytes(r))
+
+
+def test_ring_from_mid_session_is_made_whole(render_bin, work):
+    """An AutoSnapshot whose rings start 50 s into the session lacks the main channel's init and
+    channel list and the display's surface: the render makes them, says so, and draws what the
+    ring holds (here, every cell of the text screen is redrawn after 50 s but the last row)."""
+    folder = os.path.join(SOURCE, "fixtures", "replay")
+    ring = os.path.join(work, "ring.pcap")
+    cut_before(os.path.join(folder, "kshell-glz-autosnap.pcap"), ring, 50)
+    out = os.path.join(work, "screen.png")
+    code, stdout, stderr, _ = render(render_bin, ring, 1000, out)
+    assert code in (0, 1), stderr
+    assert "made: main: the recording holds no init" in stdout
+    assert "made: main: the recording holds no channel list" in stdout
+    assert re.search(r"made: display 0: the recording creates no surface before its first draw; surface 0 is made "
+                     r"\d+x\d+", stdout), stdout
+    if code == 1:  # GLZ images that refer to the dictionary from before the ring: the client stalls
+        assert "stalled" in stderr and "GLZ" in stderr, stderr
+        assert not os.path.exists(out)
+
+
+def test_bad_input_and_times(render_bin, work):
+    """Documented exit statuses: 2 for an input that cannot be read or a bad time, naming it; 1 for
+    a time with no screen yet; no PNG left behind."""
+    out = os.path.join(work, "screen.png")
+    text = os.path.join(work, "notes.txt")
+    with open(text, "w") as f:
+        f.write("not a capture\n")
+    raw = os.path.join(SOURCE, "fixtures", "replay", "kshell-glz.pcap")
+    for args, status, words in [
+        (["/nonexistent.pcap", "--at", "1"], 2, "/nonexistent.pcap"),
+        ([text, "--at", "1"], 2, text),
+        ([raw, "--at", "-1"], 2, "'-1' is not a time"),
+        ([raw, "--at", "nan"], 2, "'nan' is not a time"),
+        ([raw, "--at-frame", "100000"], 2, "has no frame 100000"),
+        ([raw, "--at", "1", "--at-frame", "2"], 2, "usage"),
+        ([raw, "--at", "0.01"], 1, "opened no display channel"),
+    ]:
+        code, stdout, stderr = run([render_bin] + args + ["-o", out])
+        assert code == status and words in stderr, (args, code, stderr)
+        assert not os.path.exists(out) and not [f for f in os.listdir(work) if f.startswith("screen.png")]
+
+
+def test_at_frame_is_that_frames_time(render_bin, work):
+    """--at-frame N renders at frame N's time: the same screen as --at with that frame's
+    frame.time_relative (from the pcap's own records)."""
+    folder = os.path.join(SOURCE, "fixtures", "replay")
+    raw = os.path.join(folder, "kshell-glz.pcap")
+    cap = pcapio.read_pcap_file(raw)
+    n = 600
+    at = (cap.ts_us(cap.records[n - 1]) - cap.ts_us(cap.records[0])) / 1e6
+    a, b = os.path.join(work, "a.png"), os.path.join(work, "b.png")
+    assert run([render_bin, raw, "--at-frame", str(n), "-o", a])[0] == 0
+    assert render(render_bin, raw, at, b)[0] == 0
+    assert png_pixels.differing_pixels(a, b) == 0
+
+
+def plain_user():
+    """Root runs the GUI client as nobody (65534), as a user would run it."""
+    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.getuid() == 0 else []
+
+
+@pytest.mark.parametrize("folder,name", every_session())
+def test_remote_viewer_shows_the_same_screen(replay_bin, work, folder, name):
+    """remote-viewer (spice-gtk's GTK client) under Xvfb, as a plain user, connected to
+    spicecap-replay --until a checkpoint's t_rel: its guest area (at 5,51 in the 1280x1024 screen,
+    where the recording's own client screenshots have it) equals the screendump."""
+    cp = checkpoints(folder, name)[1]
+    os.chmod(work, 0o777)
+    display = ":%d" % (90 + os.getpid() % 50)
+    port = str(20000 + os.getpid() % 20000)
+    procs = []
+    try:
+        procs.append(subprocess.Popen([replay_bin, os.path.join(folder, name + ".pcap"), "--port", port,
+                                       "--as-fast", "--until", cp["t_rel"]],
+                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+        procs.append(subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        time.sleep(1.5)
+        env = {"PATH": "/usr/bin:/bin", "HOME": work, "DISPLAY": display, "XDG_RUNTIME_DIR": work}
+        procs.append(subprocess.Popen(plain_user() + ["remote-viewer", "spice://127.0.0.1:" + port], env=env,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        shot, guest = os.path.join(work, "screen.png"), os.path.join(work, "guest.png")
+        differing = None
+        for _ in range(30):  # until the window has drawn the served screen
+            time.sleep(1)
+            if subprocess.run(["import", "-display", display, "-window", "root", "png24:" + shot],
+                              capture_output=True).returncode != 0:
+                continue
+            width, height, rows = png_pixels.read_rgb(shot)
+            crop_png(rows, 5, 51, 720, 400, guest)
+            differing = png_pixels.differing_pixels(guest, os.path.join(folder, cp["png"]))
+            if differing == 0:
+                break
+        assert differing == 0, differing
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+    log = procs[0].stdout.read()
+    assert "display 0: sent" in log, log
+
+
+def crop_png(rows, x, y, width, height, path):
+    """Writes the WIDTHxHEIGHT area at X,Y of RGB rows as a PNG (zlib, no filter)."""
+    import zlib
+    raw = b"".join(b"\x00" + row[3 * x:3 * (x + width)] for row in rows[y:y + height])
+
+    def chunk(kind, body):
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)) +
+                chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
