@@ -78,7 +78,7 @@ static void make_main(replay_recording *rec, GPtrArray *notes)
         main_conn->messages = g_array_new(FALSE, FALSE, sizeof(replay_message));
         main_conn->lacking = g_array_new(FALSE, FALSE, sizeof(replay_lack));
         g_ptr_array_insert(rec->connections, 0, main_conn);
-        g_ptr_array_add(notes, g_strdup("main: the recording holds no main channel; one is made"));
+        g_ptr_array_add(notes, g_strdup("made: main: the recording holds no main channel; one is made"));
     }
     GByteArray *made = g_byte_array_new();
     if (!has_type(main_conn, SPICE_MSG_MAIN_INIT)) {
@@ -91,7 +91,7 @@ static void make_main(replay_recording *rec, GPtrArray *notes)
         put_le32(made, 0);                                              /* agent tokens */
         put_le32(made, 0);                                              /* multimedia time */
         put_le32(made, 0);                                              /* ram hint */
-        g_ptr_array_add(notes, g_strdup("main: the recording holds no init; one is made"));
+        g_ptr_array_add(notes, g_strdup("made: main: the recording holds no init; one is made"));
     }
     if (!has_type(main_conn, SPICE_MSG_MAIN_CHANNELS_LIST)) {
         GByteArray *list = g_byte_array_new();
@@ -113,7 +113,7 @@ static void make_main(replay_recording *rec, GPtrArray *notes)
         put_le32(made, n);
         g_byte_array_append(made, list->data, list->len);
         g_byte_array_free(list, TRUE);
-        g_ptr_array_add(notes, g_strdup_printf("main: the recording holds no channel list; one naming its %u "
+        g_ptr_array_add(notes, g_strdup_printf("made: main: the recording holds no channel list; one naming its %u "
                                                "other channel%s is made", n, n == 1 ? "" : "s"));
     }
     prepend(main_conn, made);
@@ -166,7 +166,7 @@ static void make_surface(replay_connection *display, GPtrArray *notes)
     put_header(made, SPICE_MSG_DISPLAY_MARK, 0);
     prepend(display, made);
     g_byte_array_free(made, TRUE);
-    g_ptr_array_add(notes, g_strdup_printf("display %u: the recording creates no surface before its first draw; "
+    g_ptr_array_add(notes, g_strdup_printf("made: display %u: the recording creates no surface before its first draw; "
                                            "surface 0 is made %dx%d (the draws' extent), 32-bit xRGB",
                                            display->channel_id, right, bottom));
 }

@@ -9,6 +9,7 @@
 #include "bytes.h"
 #include "capture_reader.h"
 #include "made_messages.h"
+#include "unservable.h"
 #include "recorded.h"
 #include "spice_walker.h"
 #include "tcp_segment.h"
@@ -383,6 +384,7 @@ replay_recording *replay_recording_load(const char *path, char **error)
     }
     g_ptr_array_sort(rec->connections, by_first_record);
     replay_make_missing(rec, rec->notes);
+    replay_drop_unservable(rec, rec->notes);
     return rec;
 }
 

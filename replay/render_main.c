@@ -41,7 +41,7 @@ static int run(const char *input, const char *at, gint64 at_frame, const char *o
     if (!rec)
         return fail(2, about(input, error));
     for (guint i = 0; i < rec->notes->len; i++)
-        printf("made: %s\n", (const char *)rec->notes->pdata[i]);
+        printf("%s\n", (const char *)rec->notes->pdata[i]);
     render_result result = {0};
     bool ok = replay_render(rec, until_ns, out, &result, &error);
     replay_recording_free(rec);

@@ -59,7 +59,7 @@ static int serve(const char *input, const options *o)
     if (!rec)
         return fail(input, error);
     for (guint i = 0; i < rec->notes->len; i++)
-        fprintf(stderr, "spicecap-replay: made: %s\n", (const char *)rec->notes->pdata[i]);
+        fprintf(stderr, "spicecap-replay: %s\n", (const char *)rec->notes->pdata[i]);
     replay_events events = {.log = log_line};
     replay_server *server = replay_server_start(rec, o->listen, (uint16_t)o->port, &pace, &events, &error);
     if (!server) {
