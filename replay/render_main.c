@@ -27,19 +27,28 @@ static char *about(const char *input, char *error)
     return named;
 }
 
-static int run(const char *input, const char *at, gint64 at_frame, const char *out)
+static int run(const char *input, const char *at, gint64 at_frame, gboolean trigger, const char *out)
 {
-    if (!input || !out || (!at == !at_frame))
-        return fail(2, g_strdup("usage: spicecap-render INPUT (--at SECONDS | --at-frame N) -o PNG"));
+    if (!input || !out || (!!at + !!at_frame + !!trigger) != 1)
+        return fail(2, g_strdup("usage: spicecap-render INPUT (--at SECONDS | --at-frame N | --trigger) -o PNG"));
     uint64_t until_ns = 0;
-    char *error = NULL;
+    char *error = NULL, *note = NULL;
     if (at ? !time_point_seconds(at, &until_ns, &error)
-           : at_frame < 1 ? (error = g_strdup("--at-frame counts from 1"), true)
-                          : !time_point_frame(input, (uint64_t)at_frame, &until_ns, &error))
+           : at_frame ? (at_frame < 1 ? (error = g_strdup("--at-frame counts from 1"), true)
+                                      : !time_point_frame(input, (uint64_t)at_frame, &until_ns, &error))
+                      : false)
         return fail(2, about(input, error));
     replay_recording *rec = replay_recording_load(input, &error);
     if (!rec)
         return fail(2, about(input, error));
+    if (trigger && !time_point_trigger(input, rec, &until_ns, &note, &error)) {
+        replay_recording_free(rec);
+        return fail(2, about(input, error));
+    }
+    if (note) {
+        printf("trigger: %s\n", note);
+        g_free(note);
+    }
     for (guint i = 0; i < rec->notes->len; i++)
         printf("%s\n", (const char *)rec->notes->pdata[i]);
     render_result result = {0};
@@ -61,10 +70,11 @@ int main(int argc, char **argv)
 {
     char *at = NULL, *out = NULL;
     gint64 at_frame = 0;
-    gboolean version = FALSE;
+    gboolean version = FALSE, trigger = FALSE;
     GOptionEntry entries[] = {
         {"at", 0, 0, G_OPTION_ARG_STRING, &at, "the time, in seconds since the input's first frame (frame.time_relative)", "SECONDS"},
         {"at-frame", 0, 0, G_OPTION_ARG_INT64, &at_frame, "the time of frame N of the input (a single file)", "N"},
+        {"trigger", 0, 0, G_OPTION_ARG_NONE, &trigger, "the time a bug report was triggered (its metadata.json)", NULL},
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "the PNG to write", "PNG"},
         {"version", 0, 0, G_OPTION_ARG_NONE, &version, "the version and the libraries built with", NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
@@ -87,7 +97,7 @@ int main(int argc, char **argv)
         spicecap_print_version(stdout, "spicecap-render");
         return 0;
     }
-    int status = run(argc == 2 ? argv[1] : NULL, at, at_frame, out);
+    int status = run(argc == 2 ? argv[1] : NULL, at, at_frame, trigger, out);
     g_free(at), g_free(out);
     return status;
 }

@@ -37,7 +37,7 @@ typedef struct options {
     char *listen, *until, *speed;
     gint port;
     gint64 until_frame;
-    gboolean as_fast, version;
+    gboolean as_fast, until_trigger, version;
 } options;
 
 static int serve(const char *input, const options *o)
@@ -58,6 +58,15 @@ static int serve(const char *input, const options *o)
     replay_recording *rec = replay_recording_load(input, &error);
     if (!rec)
         return fail(input, error);
+    char *note = NULL;
+    if (o->until_trigger && !time_point_trigger(input, rec, &pace.until_ns, &note, &error)) {
+        replay_recording_free(rec);
+        return fail(input, error);
+    }
+    if (note) {
+        fprintf(stderr, "spicecap-replay: trigger: %s\n", note);
+        g_free(note);
+    }
     for (guint i = 0; i < rec->notes->len; i++)
         fprintf(stderr, "spicecap-replay: %s\n", (const char *)rec->notes->pdata[i]);
     replay_events events = {.log = log_line};
@@ -88,6 +97,7 @@ int main(int argc, char **argv)
         {"as-fast", 0, 0, G_OPTION_ARG_NONE, &o.as_fast, "every message at once, no pacing", NULL},
         {"until", 0, 0, G_OPTION_ARG_STRING, &o.until, "serve up to this time (seconds since the input's first frame), then hold", "SECONDS"},
         {"until-frame", 0, 0, G_OPTION_ARG_INT64, &o.until_frame, "serve up to frame N's time (a single file), then hold", "N"},
+        {"until-trigger", 0, 0, G_OPTION_ARG_NONE, &o.until_trigger, "serve up to a bug report's trigger, then hold", NULL},
         {"version", 0, 0, G_OPTION_ARG_NONE, &o.version, "the version and the libraries built with", NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
     GOptionContext *ctx = g_option_context_new("INPUT");
@@ -104,9 +114,9 @@ int main(int argc, char **argv)
     } else if (o.version) {
         spicecap_print_version(stdout, "spicecap-replay");
         status = 0;
-    } else if (argc != 2 || (o.until && o.until_frame) || (o.as_fast && o.speed)) {
+    } else if (argc != 2 || (!!o.until + !!o.until_frame + !!o.until_trigger) > 1 || (o.as_fast && o.speed)) {
         status = fail(NULL, g_strdup("usage: spicecap-replay INPUT [--listen ADDR] [--port N] [--speed X | --as-fast] "
-                                     "[--until SECONDS | --until-frame N]"));
+                                     "[--until SECONDS | --until-frame N | --until-trigger]"));
     } else {
         if (!o.listen)
             o.listen = g_strdup("127.0.0.1");

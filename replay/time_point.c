@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "capture_reader.h"
+#include "metadata.h"
 
 bool time_point_seconds(const char *text, uint64_t *ns, char **error)
 {
@@ -46,4 +47,36 @@ bool time_point_frame(const char *path, uint64_t n, uint64_t *ns, char **error)
     g_free(message);
     capture_reader_close(r);
     return found;
+}
+
+bool time_point_trigger(const char *path, const replay_recording *rec, uint64_t *ns, char **note, char **error)
+{
+    *note = NULL;
+    input_metadata *m = g_file_test(path, G_FILE_TEST_IS_REGULAR) ? metadata_for_input(path) : NULL;
+    if (!m || m->kind != METADATA_BUG_REPORT) {
+        *error = g_strdup_printf("%s: --trigger needs a bug report zip (its metadata.json names the trigger)", path);
+        if (m)
+            metadata_free(m);
+        return false;
+    }
+    JsonNode *node = m->status == METADATA_READ ? json_object_get_member(m->members, "triggered_uptime_secs") : NULL;
+    double secs = node && JSON_NODE_HOLDS_VALUE(node) ? json_node_get_double(node) : NAN;
+    /* Checked before any cast: a report is outside input. */
+    if (!isfinite(secs) || secs < 0 || secs > 1e9) {
+        *error = m->status != METADATA_READ ? g_strdup(m->problem)
+                 : node                      ? g_strdup_printf("%s: triggered_uptime_secs is not a time in seconds "
+                                                               "(0 to 1e9)", m->file)
+                                             : g_strdup_printf("%s: metadata.json gives no triggered_uptime_secs", path);
+        metadata_free(m);
+        return false;
+    }
+    metadata_free(m);
+    double since_first = secs - (double)rec->first_ns / 1e9;
+    if (since_first < 0) {
+        *note = g_strdup_printf("the trigger (%.6f s) lies %.6f s before the recording's first frame: the screen "
+                                "is taken at that frame", secs, -since_first);
+        since_first = 0;
+    }
+    *ns = (uint64_t)llround(since_first * 1e9);
+    return true;
 }

@@ -17,4 +17,11 @@ bool time_point_seconds(const char *text, uint64_t *ns, char **error);
  * record. False with *error when PATH is a directory or has fewer records. */
 bool time_point_frame(const char *path, uint64_t n, uint64_t *ns, char **error);
 
+/* A bug report's trigger (metadata.json's triggered_uptime_secs, on
+ * traffic.pcap's clock) as a time since the recording's first record; a
+ * trigger before that record is 0, said in *note (g_free it; NULL when
+ * none). False with *error when PATH is no bug report zip or its
+ * metadata.json gives no usable trigger. */
+bool time_point_trigger(const char *path, const replay_recording *rec, uint64_t *ns, char **note, char **error);
+
 #endif

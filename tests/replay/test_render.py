@@ -278,3 +278,44 @@ def crop_png(rows, x, y, width, height, path):
     with open(path, "wb") as f:
         f.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)) +
                 chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def report_zip(path, pcap, trigger, extra=()):
+    """A bug report zip as ryll stores it (no compression): metadata.json with the trigger on
+    traffic.pcap's clock, then traffic.pcap, then any (name, bytes) given."""
+    import json
+    import zipfile
+    meta = {"ryll_version": "0.1.9", "ryll_git_sha": "test", "platform_os": "linux", "platform_arch": "x86_64",
+            "report_type": "AutoSnapshot", "channel": "all", "description": "replay test", "region": None,
+            "timestamp": "2026-12-08T00:00:00Z", "target_host": "127.0.0.1", "target_port": 5961,
+            "session_uptime_secs": trigger, "triggered_at": "2026-12-08T00:00:00Z", "triggered_uptime_secs": trigger}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("metadata.json", json.dumps(meta))
+        with open(pcap, "rb") as f:
+            z.writestr("traffic.pcap", f.read())
+        for name, data in extra:
+            z.writestr(name, data)
+
+
+def test_report_zip_renders_at_its_trigger(render_bin, work):
+    """A bug report zip holding the AutoSnapshot, triggered at checkpoint 2 (triggered_uptime_secs on
+    traffic.pcap's clock, whose records are t_rel values): --trigger gives that checkpoint's screen,
+    and --at with the trigger less the first record's time the same."""
+    folder = os.path.join(SOURCE, "fixtures", "replay")
+    cp = checkpoints(folder, "kshell-glz")[1]
+    report = os.path.join(work, "report.zip")
+    report_zip(report, os.path.join(folder, "kshell-glz-autosnap.pcap"), float(cp["t_rel"]))
+    out = os.path.join(work, "trigger.png")
+    code, stdout, stderr = run([render_bin, report, "--trigger", "-o", out])
+    assert code == 0, stderr
+    assert png_pixels.differing_pixels(out, os.path.join(folder, cp["png"])) == 0
+    # A trigger before the first record: the screen at that record, said.
+    early = os.path.join(work, "early.zip")
+    report_zip(early, os.path.join(folder, "kshell-glz-autosnap.pcap"), 0.0)
+    code, stdout, stderr = run([render_bin, early, "--trigger", "-o", out])
+    assert "lies" in stdout and "before the recording's first frame" in stdout, stdout
+    # Triggers that are no time: exit 2, named.
+    for bad in (-1.0, 1e300):
+        report_zip(early, os.path.join(folder, "kshell-glz-autosnap.pcap"), bad)
+        code, stdout, stderr = run([render_bin, early, "--trigger", "-o", out])
+        assert code == 2 and "triggered_uptime_secs" in stderr, (bad, code, stderr)
