@@ -1,4 +1,4 @@
-/* Writing a surface as a PNG (png_out.h). */
+/* RGB images and their PNG files (png_out.h). */
 #include "png_out.h"
 
 #include <errno.h>
@@ -7,64 +7,89 @@
 #include <png.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-typedef struct png_job {
-    FILE *file;
-    png_structp png;
-    png_infop info;
-    png_bytep row;
-} png_job;
-
-/* libpng reports errors by longjmp: kept apart so that nothing else in the
- * caller's frame is clobbered. */
-static bool encode(png_job *job, const png_surface *s)
+bool rgb_image_from_xrgb(rgb_image *out, int width, int height, int stride, const uint8_t *data)
 {
-    if (setjmp(png_jmpbuf(job->png)))
+    out->width = width, out->height = height;
+    out->rgb = malloc((size_t)width * (size_t)height * 3 + 1);
+    if (!out->rgb)
         return false;
-    png_init_io(job->png, job->file);
-    png_set_IHDR(job->png, job->info, (png_uint_32)s->width, (png_uint_32)s->height, 8, PNG_COLOR_TYPE_RGB,
-                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-    png_write_info(job->png, job->info);
-    for (int y = 0; y < s->height; y++) {
-        const uint8_t *src = s->data + (size_t)y * (size_t)s->stride;
-        for (int x = 0; x < s->width; x++) {
-            job->row[3 * x] = src[4 * x + 2];
-            job->row[3 * x + 1] = src[4 * x + 1];
-            job->row[3 * x + 2] = src[4 * x];
-        }
-        png_write_row(job->png, job->row);
+    for (int y = 0; y < height; y++) {
+        const uint8_t *src = data + (size_t)y * (size_t)stride;
+        uint8_t *dst = out->rgb + (size_t)y * (size_t)width * 3;
+        for (int x = 0; x < width; x++)
+            dst[3 * x] = src[4 * x + 2], dst[3 * x + 1] = src[4 * x + 1], dst[3 * x + 2] = src[4 * x];
     }
-    png_write_end(job->png, NULL);
     return true;
 }
 
-bool png_write_surface(const char *path, const png_surface *s, char **error)
+bool rgb_image_from_png(rgb_image *out, const uint8_t *png, size_t len, char **error)
+{
+    png_image image;
+    memset(&image, 0, sizeof image);
+    image.version = PNG_IMAGE_VERSION;
+    memset(out, 0, sizeof *out);
+    if (!png_image_begin_read_from_memory(&image, png, len)) {
+        *error = g_strdup_printf("not a PNG libpng reads (%s)", image.message);
+        return false;
+    }
+    if (image.width == 0 || image.height == 0 || (uint64_t)image.width * image.height > RGB_IMAGE_MAX_PIXELS) {
+        *error = g_strdup_printf("%ux%u pixels: not decoded (at most %" G_GUINT64_FORMAT " pixels)", image.width,
+                                 image.height, (uint64_t)RGB_IMAGE_MAX_PIXELS);
+        png_image_free(&image);
+        return false;
+    }
+    image.format = PNG_FORMAT_RGB;
+    out->width = (int)image.width, out->height = (int)image.height;
+    out->rgb = malloc(PNG_IMAGE_SIZE(image));
+    if (!out->rgb || !png_image_finish_read(&image, NULL, out->rgb, 0, NULL)) {
+        *error = g_strdup_printf("the PNG cannot be decoded (%s)", out->rgb ? image.message : "out of memory");
+        png_image_free(&image);
+        rgb_image_clear(out);
+        return false;
+    }
+    return true;
+}
+
+void rgb_image_clear(rgb_image *image)
+{
+    free(image->rgb);
+    memset(image, 0, sizeof *image);
+}
+
+bool rgb_image_write_png(const rgb_image *image, const char *path, char **error)
 {
     char *tmp = g_strdup_printf("%s.XXXXXX", path);
+    /* mkstemp makes the file 0600; the result is a file like any other. */
     int fd = g_mkstemp(tmp);
-    png_job job = {0};
-    bool ok = fd >= 0 && (job.file = fdopen(fd, "wb")) != NULL;
-    if (!ok) {
+    if (fd >= 0)
+        fchmod(fd, 0644);
+    FILE *file = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!file) {
         *error = g_strdup_printf("%s: %s", path, g_strerror(errno));
         if (fd >= 0)
             close(fd), g_unlink(tmp);
         g_free(tmp);
         return false;
     }
-    job.png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-    job.info = job.png ? png_create_info_struct(job.png) : NULL;
-    job.row = malloc((size_t)s->width * 3 + 1);
-    ok = job.png && job.info && job.row && encode(&job, s);
-    png_destroy_write_struct(&job.png, &job.info);
-    free(job.row);
-    ok = fclose(job.file) == 0 && ok;
+    png_image png;
+    memset(&png, 0, sizeof png);
+    png.version = PNG_IMAGE_VERSION;
+    png.width = (png_uint_32)image->width, png.height = (png_uint_32)image->height;
+    png.format = PNG_FORMAT_RGB;
+    bool ok = png_image_write_to_stdio(&png, file, 0, image->rgb, 0, NULL) != 0;
+    const char *why = ok ? NULL : png.message;
+    ok = fclose(file) == 0 && ok;
     if (ok && g_rename(tmp, path) != 0)
         ok = false;
     if (!ok) {
-        *error = g_strdup_printf("%s: cannot write the PNG (%s)", path, errno ? g_strerror(errno) : "libpng failed");
+        *error = g_strdup_printf("%s: cannot write the PNG (%s)", path, why ? why : g_strerror(errno));
         g_unlink(tmp);
     }
+    png_image_free(&png);
     g_free(tmp);
     return ok;
 }

@@ -84,8 +84,7 @@ static unsigned display_messages_until(const replay_recording *rec, uint64_t unt
     return n;
 }
 
-bool replay_render(const replay_recording *rec, uint64_t until_ns, const char *png_path, render_result *result,
-                   char **error)
+bool replay_render(const replay_recording *rec, uint64_t until_ns, render_result *result, char **error)
 {
     if (!replay_recording_channel(rec, SPICE_CHANNEL_DISPLAY, 0)) {
         *error = g_strdup("the recording holds no display channel");
@@ -131,10 +130,9 @@ bool replay_render(const replay_recording *rec, uint64_t until_ns, const char *p
         *error = g_strdup_printf("no primary surface yet after the display channel's first %u messages",
                                  result->messages_served);
         ok = false;
-    } else {
-        png_surface surface = {primary.width, primary.height, primary.stride, primary.data};
-        result->width = primary.width, result->height = primary.height;
-        ok = png_write_surface(png_path, &surface, error);
+    } else if (!rgb_image_from_xrgb(&result->screen, primary.width, primary.height, primary.stride, primary.data)) {
+        *error = g_strdup("out of memory for the surface");
+        ok = false;
     }
     spice_session_disconnect(session);
     /* The channels' coroutines end once they see the disconnect. */

@@ -9,18 +9,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "png_out.h"
 #include "recording.h"
 
 typedef struct render_result {
-    int width, height;
+    rgb_image screen;          /* the primary surface (rgb_image_clear it) */
     unsigned messages_served; /* display messages served up to the time */
     unsigned messages_lacking; /* gaps in the display channel's recording up to the time */
 } render_result;
 
 /* The primary surface of display channel 0 once every display message up
- * to UNTIL_NS has been handled, written to PNG_PATH. False with *error (g_free
- * it) when there is no surface at that time or the client fails. */
-bool replay_render(const replay_recording *rec, uint64_t until_ns, const char *png_path, render_result *result,
-                   char **error);
+ * to UNTIL_NS has been handled. False with *error (g_free it) when there is
+ * no surface at that time or the client fails. */
+bool replay_render(const replay_recording *rec, uint64_t until_ns, render_result *result, char **error);
 
 #endif

@@ -1,18 +1,39 @@
 /* spicecap-render: the screen a recording shows at a time, decoded by
- * spice-gtk's client library, as a PNG. Exit status: 0 written, 1 no
- * screen at that time (the recording holds no display surface yet, or the
- * client failed), 2 bad usage or an input that cannot be read. */
+ * spice-gtk's client library, as a PNG; for a bug report with ryll's
+ * screenshot.png, the pixels where the two differ. Exit status: 0 written
+ * (the screenshot, if any, equals the rendering), 1 the screenshot differs,
+ * or no screen at that time (no display surface yet, or the client failed),
+ * 2 bad usage or an input that cannot be read. */
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "byte_source.h"
+#include "png_out.h"
 #include "recording.h"
 #include "render.h"
+#include "render_page.h"
+#include "safe_text.h"
+#include "screen_diff.h"
 #include "time_point.h"
 #include "version.h"
 
+/* ryll's screenshots are the guest's surface (a few MB as PNG); a member
+ * past this is not read. */
+#define SCREENSHOT_MAX_BYTES ((size_t)64 << 20)
+
+typedef struct options {
+    char *at, *out, *diff, *html;
+    gint64 at_frame;
+    gboolean trigger, version;
+} options;
+
 static int fail(int status, char *error)
 {
-    fprintf(stderr, "spicecap-render: %s\n", error);
+    char *safe = spicecap_safe_text(error, strlen(error));
+    fprintf(stderr, "spicecap-render: %s\n", safe ? safe : "out of memory");
+    free(safe);
     g_free(error);
     return status;
 }
@@ -27,77 +48,182 @@ static char *about(const char *input, char *error)
     return named;
 }
 
-static int run(const char *input, const char *at, gint64 at_frame, gboolean trigger, const char *out)
+/* A line said on stdout and kept for the page. */
+static void say(GPtrArray *lines, char *line)
 {
-    if (!input || !out || (!!at + !!at_frame + !!trigger) != 1)
-        return fail(2, g_strdup("usage: spicecap-render INPUT (--at SECONDS | --at-frame N | --trigger) -o PNG"));
-    uint64_t until_ns = 0;
-    char *error = NULL, *note = NULL;
-    if (at ? !time_point_seconds(at, &until_ns, &error)
-           : at_frame ? (at_frame < 1 ? (error = g_strdup("--at-frame counts from 1"), true)
-                                      : !time_point_frame(input, (uint64_t)at_frame, &until_ns, &error))
-                      : false)
-        return fail(2, about(input, error));
+    char *safe = spicecap_safe_text(line, strlen(line));
+    printf("%s\n", safe ? safe : "");
+    free(safe);
+    g_ptr_array_add(lines, line);
+}
+
+/* FILE.png -> FILE-diff.png */
+static char *diff_name(const char *out)
+{
+    const char *dot = strrchr(out, '.');
+    size_t stem = dot && strchr(dot, '/') == NULL ? (size_t)(dot - out) : strlen(out);
+    return g_strdup_printf("%.*s-diff.png", (int)stem, out);
+}
+
+static bool time_of(const char *input, const options *o, const replay_recording *rec, uint64_t *ns, GPtrArray *lines,
+                    char **error)
+{
+    char *note = NULL;
+    if (o->at)
+        return time_point_seconds(o->at, ns, error);
+    if (o->at_frame) {
+        if (o->at_frame < 1) {
+            *error = g_strdup("--at-frame counts from 1");
+            return false;
+        }
+        return time_point_frame(input, (uint64_t)o->at_frame, ns, error);
+    }
+    if (!time_point_trigger(input, rec, ns, &note, error))
+        return false;
+    if (note)
+        say(lines, g_strdup_printf("trigger: %s", note));
+    g_free(note);
+    return true;
+}
+
+/* ryll's screenshot.png against the rendering: the diff image and the
+ * verdict; returns 1 when they differ. */
+static int compare_screenshot(const char *input, const options *o, const rgb_image *screen, render_page *page,
+                              GPtrArray *lines, screen_diff *diff, char **shot_file)
+{
+    char *png = NULL, *error = NULL;
+    size_t len = 0;
+    int found = byte_source_zip_entry(input, "screenshot.png", SCREENSHOT_MAX_BYTES, &png, &len, &error);
+    if (found <= 0) {
+        page->screenshot_problem = found == 0 ? "the report holds no screenshot.png" : NULL;
+        if (found < 0)
+            say(lines, g_strdup_printf("screenshot.png: not read: %s", error));
+        g_free(error);
+        return 0;
+    }
+    rgb_image shot;
+    if (!rgb_image_from_png(&shot, (const uint8_t *)png, len, &error)) {
+        say(lines, g_strdup_printf("screenshot.png: not compared: %s", error));
+        g_free(error), g_free(png);
+        return 0;
+    }
+    g_free(png);
+    screen_diff_compute(screen, &shot, diff);
+    char *diff_path = o->diff ? g_strdup(o->diff) : diff_name(o->out);
+    if (diff->image.rgb && !rgb_image_write_png(&diff->image, diff_path, &error)) {
+        say(lines, g_strdup_printf("the diff image: %s", error));
+        g_free(error);
+    } else {
+        page->diff_png = diff_path;
+        diff_path = NULL;
+    }
+    g_free(diff_path);
+    if (o->html) { /* the page shows ryll's screenshot as decoded */
+        *shot_file = g_strdup_printf("%s.screenshot.png", o->html);
+        if (rgb_image_write_png(&shot, *shot_file, &error))
+            page->screenshot_png = *shot_file;
+        else
+            g_free(error);
+    }
+    rgb_image_clear(&shot);
+    page->diff = diff;
+    if (diff->differing == 0 && diff->same_size) {
+        say(lines, g_strdup_printf("screenshot.png: the same %dx%d pixels as the rendering", screen->width,
+                                   screen->height));
+        return 0;
+    }
+    say(lines, g_strdup_printf("screenshot.png: %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT
+                               " pixels differ, in the box at %d,%d of %dx%d%s (diff: %s)",
+                               diff->differing, diff->total, diff->box_x, diff->box_y, diff->box_w, diff->box_h,
+                               diff->same_size ? "" : "; the sizes differ", page->diff_png ? page->diff_png : "none"));
+    return 1;
+}
+
+static int run(const char *input, const options *o)
+{
+    if (!input || !o->out || (!!o->at + !!o->at_frame + !!o->trigger) != 1)
+        return fail(2, g_strdup("usage: spicecap-render INPUT (--at SECONDS | --at-frame N | --trigger) -o PNG "
+                                "[--diff PNG] [--html PAGE]"));
+    char *error = NULL;
     replay_recording *rec = replay_recording_load(input, &error);
     if (!rec)
         return fail(2, about(input, error));
-    if (trigger && !time_point_trigger(input, rec, &until_ns, &note, &error)) {
+    GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+    uint64_t until_ns = 0;
+    if (!time_of(input, o, rec, &until_ns, lines, &error)) {
         replay_recording_free(rec);
+        g_ptr_array_free(lines, TRUE);
         return fail(2, about(input, error));
     }
-    if (note) {
-        printf("trigger: %s\n", note);
-        g_free(note);
-    }
     for (guint i = 0; i < rec->notes->len; i++)
-        printf("%s\n", (const char *)rec->notes->pdata[i]);
+        say(lines, g_strdup(rec->notes->pdata[i]));
     render_result result = {0};
-    bool ok = replay_render(rec, until_ns, out, &result, &error);
+    bool ok = replay_render(rec, until_ns, &result, &error);
     replay_recording_free(rec);
-    if (!ok)
-        return fail(1, about(input, error));
-    printf("%s: %dx%d, the display channel's first %u messages\n", out, result.width, result.height,
-           result.messages_served);
+    if (!ok || !rgb_image_write_png(&result.screen, o->out, &error)) {
+        rgb_image_clear(&result.screen);
+        g_ptr_array_free(lines, TRUE);
+        return fail(ok ? 2 : 1, about(input, error));
+    }
+    say(lines, g_strdup_printf("%s: %dx%d, the display channel's first %u messages", o->out, result.screen.width,
+                               result.screen.height, result.messages_served));
     if (result.messages_lacking)
-        printf("lacking: the display channel's recording has %u gap%s before that time (ryll's snaplen, a full "
-               "writer queue, packets the capture dropped): at least as many messages were not served, and the "
-               "screen may differ where they drew\n",
-               result.messages_lacking, result.messages_lacking == 1 ? "" : "s");
-    return 0;
+        say(lines, g_strdup_printf("lacking: the display channel's recording has %u gap%s before that time (ryll's "
+                                   "snaplen, a full writer queue, packets the capture dropped): at least as many "
+                                   "messages were not served, and the screen may differ where they drew",
+                                   result.messages_lacking, result.messages_lacking == 1 ? "" : "s"));
+    render_page page = {.input = input, .at_s = (double)until_ns / 1e9, .reference_png = o->out, .lines = lines};
+    screen_diff diff = {0};
+    char *shot_file = NULL;
+    int status = byte_source_is_zip(input)
+                     ? compare_screenshot(input, o, &result.screen, &page, lines, &diff, &shot_file)
+                     : 0;
+    if (!byte_source_is_zip(input))
+        page.screenshot_problem = "the input is no bug report zip: there is no screenshot of ryll's to compare";
+    if (o->html && !render_page_write(&page, o->html, &error)) {
+        fail(2, error);
+        status = 2;
+    }
+    if (shot_file)
+        g_unlink(shot_file);
+    g_free(shot_file);
+    g_free((char *)page.diff_png);
+    screen_diff_clear(&diff);
+    rgb_image_clear(&result.screen);
+    g_ptr_array_free(lines, TRUE);
+    return status;
 }
 
 int main(int argc, char **argv)
 {
-    char *at = NULL, *out = NULL;
-    gint64 at_frame = 0;
-    gboolean version = FALSE, trigger = FALSE;
+    options o = {0};
     GOptionEntry entries[] = {
-        {"at", 0, 0, G_OPTION_ARG_STRING, &at, "the time, in seconds since the input's first frame (frame.time_relative)", "SECONDS"},
-        {"at-frame", 0, 0, G_OPTION_ARG_INT64, &at_frame, "the time of frame N of the input (a single file)", "N"},
-        {"trigger", 0, 0, G_OPTION_ARG_NONE, &trigger, "the time a bug report was triggered (its metadata.json)", NULL},
-        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &out, "the PNG to write", "PNG"},
-        {"version", 0, 0, G_OPTION_ARG_NONE, &version, "the version and the libraries built with", NULL},
+        {"at", 0, 0, G_OPTION_ARG_STRING, &o.at, "the time, in seconds since the input's first frame (frame.time_relative)", "SECONDS"},
+        {"at-frame", 0, 0, G_OPTION_ARG_INT64, &o.at_frame, "the time of frame N of the input (a single file)", "N"},
+        {"trigger", 0, 0, G_OPTION_ARG_NONE, &o.trigger, "the time a bug report was triggered (its metadata.json)", NULL},
+        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &o.out, "the PNG to write", "PNG"},
+        {"diff", 0, 0, G_OPTION_ARG_FILENAME, &o.diff, "the diff image against a report's screenshot.png (default: PNG's name with -diff)", "PNG"},
+        {"html", 0, 0, G_OPTION_ARG_FILENAME, &o.html, "a page with the rendering, ryll's screenshot and the diff side by side", "PAGE"},
+        {"version", 0, 0, G_OPTION_ARG_NONE, &o.version, "the version and the libraries built with", NULL},
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
     GOptionContext *ctx = g_option_context_new("INPUT");
     g_option_context_set_summary(ctx, "The screen a recorded SPICE session shows at a time, as the reference client "
-                                      "(spice-gtk) decodes it, written as a PNG.\nINPUT: a raw capture (pcap or "
-                                      "pcapng, link stage included), a ryll capture directory, a bug report zip or "
-                                      "its traffic.pcap.");
+                                      "(spice-gtk) decodes it, written as a PNG; for a bug report, compared with "
+                                      "ryll's screenshot.png.\nINPUT: a raw capture (pcap or pcapng, link stage "
+                                      "included), a ryll capture directory, a bug report zip or its traffic.pcap.");
     g_option_context_add_main_entries(ctx, entries, NULL);
     GError *gerr = NULL;
+    int status;
     if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
-        g_option_context_free(ctx);
-        g_free(at), g_free(out);
-        char *msg = g_strdup(gerr->message);
+        status = fail(2, g_strdup(gerr->message));
         g_error_free(gerr);
-        return fail(2, msg);
+    } else if (o.version) {
+        spicecap_print_version(stdout, "spicecap-render");
+        status = 0;
+    } else {
+        status = run(argc == 2 ? argv[1] : NULL, &o);
     }
     g_option_context_free(ctx);
-    if (version) {
-        spicecap_print_version(stdout, "spicecap-render");
-        return 0;
-    }
-    int status = run(argc == 2 ? argv[1] : NULL, at, at_frame, trigger, out);
-    g_free(at), g_free(out);
+    g_free(o.at), g_free(o.out), g_free(o.diff), g_free(o.html);
     return status;
 }

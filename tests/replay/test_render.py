@@ -319,3 +319,35 @@ def test_report_zip_renders_at_its_trigger(render_bin, work):
         report_zip(early, os.path.join(folder, "kshell-glz-autosnap.pcap"), bad)
         code, stdout, stderr = run([render_bin, early, "--trigger", "-o", out])
         assert code == 2 and "triggered_uptime_secs" in stderr, (bad, code, stderr)
+
+
+def test_report_screenshot_compared(render_bin, work):
+    """A report zip with ryll's screenshot.png: the same picture as the reference rendering gives exit
+    0 and says so; another (the next checkpoint's screendump, as if ryll drew wrong) gives exit 1,
+    the count of differing pixels and their box as this test counts them from the two PNGs, a diff
+    image whose red pixels are exactly those, and an --html page holding all three images."""
+    folder = os.path.join(SOURCE, "fixtures", "replay")
+    cps = checkpoints(folder, "kshell-glz")
+    snap = os.path.join(folder, "kshell-glz-autosnap.pcap")
+    for shot, status in ((cps[1]["png"], 0), (cps[2]["png"], 1)):
+        with open(os.path.join(folder, shot), "rb") as f:
+            report = os.path.join(work, "report.zip")
+            report_zip(report, snap, float(cps[1]["t_rel"]), [("screenshot.png", f.read())])
+        out, page = os.path.join(work, "screen.png"), os.path.join(work, "page.html")
+        code, stdout, stderr = run([render_bin, report, "--trigger", "-o", out, "--html", page])
+        assert code == status, (code, stdout, stderr)
+        w, h, ref = png_pixels.read_rgb(out)
+        _, _, shot_rows = png_pixels.read_rgb(os.path.join(folder, shot))
+        differ = [(x, y) for y in range(h) for x in range(w) if ref[y][3 * x:3 * x + 3] != shot_rows[y][3 * x:3 * x + 3]]
+        with open(page) as f:
+            html = f.read()
+        assert html.count("data:image/png;base64,") == 3 and 'data-differing="%d"' % len(differ) in html
+        if not differ:
+            assert "screenshot.png: the same 720x400 pixels as the rendering" in stdout
+            continue
+        xs, ys = [x for x, _ in differ], [y for _, y in differ]
+        assert "screenshot.png: %d of %d pixels differ, in the box at %d,%d of %dx%d" % (
+            len(differ), w * h, min(xs), min(ys), max(xs) - min(xs) + 1, max(ys) - min(ys) + 1) in stdout, stdout
+        _, _, diff = png_pixels.read_rgb(os.path.join(work, "screen-diff.png"))
+        red = {(x, y) for y in range(h) for x in range(w) if diff[y][3 * x:3 * x + 3] == b"\xff\x00\x00"}
+        assert red == set(differ)
