@@ -4,6 +4,7 @@
  * (the screenshot, if any, equals the rendering), 1 the screenshot differs,
  * or no screen at that time (no display surface yet, or the client failed),
  * 2 bad usage or an input that cannot be read. */
+#include <getopt.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,9 +25,9 @@
 #define SCREENSHOT_MAX_BYTES ((size_t)64 << 20)
 
 typedef struct options {
-    char *at, *out, *diff, *html;
+    const char *at, *out, *diff, *html;
     gint64 at_frame;
-    gboolean trigger, version;
+    bool trigger;
 } options;
 
 static int fail(int status, char *error)
@@ -72,10 +73,6 @@ static bool time_of(const char *input, const options *o, const replay_recording 
     if (o->at)
         return time_point_seconds(o->at, ns, error);
     if (o->at_frame) {
-        if (o->at_frame < 1) {
-            *error = g_strdup("--at-frame counts from 1");
-            return false;
-        }
         return time_point_frame(input, (uint64_t)o->at_frame, ns, error);
     }
     if (!time_point_trigger(input, rec, ns, &note, error))
@@ -194,36 +191,55 @@ static int run(const char *input, const options *o)
     return status;
 }
 
+static const char usage[] =
+    "Usage: spicecap-render [options] INPUT (--at SECONDS | --at-frame N | --trigger) -o PNG\n"
+    "\n"
+    "The screen a recorded SPICE session shows at a time, as the reference client (spice-gtk) decodes\n"
+    "it, written as a PNG; for a bug report with ryll's screenshot.png, the pixels where they differ.\n"
+    "INPUT: a raw capture (pcap or pcapng, plain or .gz, link stage included), a ryll capture directory,\n"
+    "a bug report zip or its traffic.pcap.\n"
+    "\n"
+    "Options:\n"
+    "      --at SECONDS      the time: seconds since the input's first frame (frame.time_relative)\n"
+    "      --at-frame N      the time of frame N of the input (a single file)\n"
+    "      --trigger         the time a bug report was triggered (its metadata.json)\n"
+    "  -o, --output PNG      the PNG to write\n"
+    "      --diff PNG        the diff image against a report's screenshot.png (default: PNG-diff.png)\n"
+    "      --html PAGE       also write a page with the rendering, ryll's screenshot and the diff\n"
+    "  -h, --help            print this help and exit\n"
+    "      --version         print the version and the libraries built with, and exit\n"
+    "\n"
+    "exit status: 0 written (a report's screenshot equals the rendering), 1 the screenshot differs or\n"
+    "there is no screen at that time, 2 bad arguments or an input or output that cannot be used\n";
+
 int main(int argc, char **argv)
 {
+    static const struct option longopts[] = {
+        {"at", required_argument, 0, 'a'},   {"at-frame", required_argument, 0, 'f'},
+        {"trigger", no_argument, 0, 't'},    {"output", required_argument, 0, 'o'},
+        {"diff", required_argument, 0, 'd'}, {"html", required_argument, 0, 'H'},
+        {"help", no_argument, 0, 'h'},       {"version", no_argument, 0, 'V'},
+        {0, 0, 0, 0},
+    };
     options o = {0};
-    GOptionEntry entries[] = {
-        {"at", 0, 0, G_OPTION_ARG_STRING, &o.at, "the time, in seconds since the input's first frame (frame.time_relative)", "SECONDS"},
-        {"at-frame", 0, 0, G_OPTION_ARG_INT64, &o.at_frame, "the time of frame N of the input (a single file)", "N"},
-        {"trigger", 0, 0, G_OPTION_ARG_NONE, &o.trigger, "the time a bug report was triggered (its metadata.json)", NULL},
-        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &o.out, "the PNG to write", "PNG"},
-        {"diff", 0, 0, G_OPTION_ARG_FILENAME, &o.diff, "the diff image against a report's screenshot.png (default: PNG's name with -diff)", "PNG"},
-        {"html", 0, 0, G_OPTION_ARG_FILENAME, &o.html, "a page with the rendering, ryll's screenshot and the diff side by side", "PAGE"},
-        {"version", 0, 0, G_OPTION_ARG_NONE, &o.version, "the version and the libraries built with", NULL},
-        {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    GOptionContext *ctx = g_option_context_new("INPUT");
-    g_option_context_set_summary(ctx, "The screen a recorded SPICE session shows at a time, as the reference client "
-                                      "(spice-gtk) decodes it, written as a PNG; for a bug report, compared with "
-                                      "ryll's screenshot.png.\nINPUT: a raw capture (pcap or pcapng, link stage "
-                                      "included), a ryll capture directory, a bug report zip or its traffic.pcap.");
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    GError *gerr = NULL;
-    int status;
-    if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
-        status = fail(2, g_strdup(gerr->message));
-        g_error_free(gerr);
-    } else if (o.version) {
-        spicecap_print_version(stdout, "spicecap-render");
-        status = 0;
-    } else {
-        status = run(argc == 2 ? argv[1] : NULL, &o);
+    char *end;
+    int c;
+    while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'a': o.at = optarg; break;
+        case 'f':
+            o.at_frame = g_ascii_strtoll(optarg, &end, 10);
+            if (*end || end == optarg || o.at_frame < 1)
+                return fail(2, g_strdup_printf("--at-frame %s: give a frame number from 1", optarg));
+            break;
+        case 't': o.trigger = true; break;
+        case 'o': o.out = optarg; break;
+        case 'd': o.diff = optarg; break;
+        case 'H': o.html = optarg; break;
+        case 'h': fputs(usage, stdout); return 0;
+        case 'V': spicecap_print_version(stdout, "spicecap-render"); return 0;
+        default: fputs(usage, stderr); return 2;
+        }
     }
-    g_option_context_free(ctx);
-    g_free(o.at), g_free(o.out), g_free(o.diff), g_free(o.html);
-    return status;
+    return run(optind + 1 == argc ? argv[optind] : NULL, &o);
 }

@@ -3,6 +3,7 @@
  * once, up to a time; then it holds the screen until interrupted. Exit
  * status: 0 stopped by SIGINT or SIGTERM, 2 bad usage, an input that cannot
  * be read or an address it cannot listen on. */
+#include <getopt.h>
 #include <glib-unix.h>
 #include <stdio.h>
 
@@ -34,10 +35,10 @@ static gboolean stop(gpointer loop)
 }
 
 typedef struct options {
-    char *listen, *until, *speed;
-    gint port;
+    const char *listen, *until, *speed;
+    int port;
     gint64 until_frame;
-    gboolean as_fast, until_trigger, version;
+    bool as_fast, until_trigger;
 } options;
 
 static int serve(const char *input, const options *o)
@@ -50,8 +51,6 @@ static int serve(const char *input, const options *o)
         if (!end || *end || !(pace.speed >= 0.01 && pace.speed <= 1000))
             return fail(NULL, g_strdup_printf("--speed %s: give a factor from 0.01 to 1000", o->speed));
     }
-    if (o->port < 1 || o->port > 65535)
-        return fail(NULL, g_strdup_printf("--port %d: give a port from 1 to 65535", o->port));
     if ((o->until && !time_point_seconds(o->until, &pace.until_ns, &error)) ||
         (o->until_frame && !time_point_frame(input, (uint64_t)o->until_frame, &pace.until_ns, &error)))
         return fail(input, error);
@@ -87,42 +86,65 @@ static int serve(const char *input, const options *o)
     return 0;
 }
 
+static const char usage[] =
+    "Usage: spicecap-replay [options] INPUT\n"
+    "\n"
+    "Serves a recorded SPICE session to a real client (remote-viewer, ryll): the link stage answered by\n"
+    "itself (any ticket is accepted), each channel's recorded server messages in recorded order, then\n"
+    "it holds the screen until interrupted. INPUT: a raw capture (pcap or pcapng, plain or .gz, link\n"
+    "stage included), a ryll capture directory, a bug report zip or its traffic.pcap.\n"
+    "\n"
+    "Options:\n"
+    "      --listen ADDR     the IPv4 address to listen on (default 127.0.0.1)\n"
+    "      --port PORT       the port (default 5900)\n"
+    "      --speed X         the recorded pace times X (default 1)\n"
+    "      --as-fast         every message at once, no pacing\n"
+    "      --until SECONDS   serve up to this time (seconds since the input's first frame), then hold\n"
+    "      --until-frame N   serve up to frame N's time (a single file), then hold\n"
+    "      --until-trigger   serve up to a bug report's trigger (its metadata.json), then hold\n"
+    "  -h, --help            print this help and exit\n"
+    "      --version         print the version and the libraries built with, and exit\n"
+    "\n"
+    "exit status: 0 stopped by SIGINT or SIGTERM, 2 bad arguments, an input that cannot be read or an\n"
+    "address it cannot listen on\n";
+
 int main(int argc, char **argv)
 {
-    options o = {.port = 5900};
-    GOptionEntry entries[] = {
-        {"listen", 0, 0, G_OPTION_ARG_STRING, &o.listen, "the IPv4 address to listen on (default 127.0.0.1)", "ADDR"},
-        {"port", 0, 0, G_OPTION_ARG_INT, &o.port, "the port (default 5900)", "PORT"},
-        {"speed", 0, 0, G_OPTION_ARG_STRING, &o.speed, "the recorded pace times X (default 1)", "X"},
-        {"as-fast", 0, 0, G_OPTION_ARG_NONE, &o.as_fast, "every message at once, no pacing", NULL},
-        {"until", 0, 0, G_OPTION_ARG_STRING, &o.until, "serve up to this time (seconds since the input's first frame), then hold", "SECONDS"},
-        {"until-frame", 0, 0, G_OPTION_ARG_INT64, &o.until_frame, "serve up to frame N's time (a single file), then hold", "N"},
-        {"until-trigger", 0, 0, G_OPTION_ARG_NONE, &o.until_trigger, "serve up to a bug report's trigger, then hold", NULL},
-        {"version", 0, 0, G_OPTION_ARG_NONE, &o.version, "the version and the libraries built with", NULL},
-        {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    GOptionContext *ctx = g_option_context_new("INPUT");
-    g_option_context_set_summary(ctx, "Serves a recorded SPICE session to a real client (remote-viewer, ryll), the "
-                                      "link stage answered by itself (any ticket is accepted).\nINPUT: a raw capture "
-                                      "(pcap or pcapng, link stage included), a ryll capture directory, a bug report "
-                                      "zip or its traffic.pcap.");
-    g_option_context_add_main_entries(ctx, entries, NULL);
-    GError *gerr = NULL;
-    int status;
-    if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
-        status = fail(NULL, g_strdup(gerr->message));
-        g_error_free(gerr);
-    } else if (o.version) {
-        spicecap_print_version(stdout, "spicecap-replay");
-        status = 0;
-    } else if (argc != 2 || (!!o.until + !!o.until_frame + !!o.until_trigger) > 1 || (o.as_fast && o.speed)) {
-        status = fail(NULL, g_strdup("usage: spicecap-replay INPUT [--listen ADDR] [--port N] [--speed X | --as-fast] "
-                                     "[--until SECONDS | --until-frame N | --until-trigger]"));
-    } else {
-        if (!o.listen)
-            o.listen = g_strdup("127.0.0.1");
-        status = serve(argv[1], &o);
+    static const struct option longopts[] = {
+        {"listen", required_argument, 0, 'l'}, {"port", required_argument, 0, 'p'},
+        {"speed", required_argument, 0, 's'},  {"as-fast", no_argument, 0, 'A'},
+        {"until", required_argument, 0, 'u'},  {"until-frame", required_argument, 0, 'f'},
+        {"until-trigger", no_argument, 0, 't'}, {"help", no_argument, 0, 'h'},
+        {"version", no_argument, 0, 'V'},      {0, 0, 0, 0},
+    };
+    options o = {.listen = "127.0.0.1", .port = 5900};
+    char *end;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'l': o.listen = optarg; break;
+        case 'p':
+            o.port = (int)g_ascii_strtoll(optarg, &end, 10);
+            if (*end || end == optarg || o.port < 1 || o.port > 65535)
+                return fail(NULL, g_strdup_printf("--port %s: give a port from 1 to 65535", optarg));
+            break;
+        case 's': o.speed = optarg; break;
+        case 'A': o.as_fast = true; break;
+        case 'u': o.until = optarg; break;
+        case 'f':
+            o.until_frame = g_ascii_strtoll(optarg, &end, 10);
+            if (*end || end == optarg || o.until_frame < 1)
+                return fail(NULL, g_strdup_printf("--until-frame %s: give a frame number from 1", optarg));
+            break;
+        case 't': o.until_trigger = true; break;
+        case 'h': fputs(usage, stdout); return 0;
+        case 'V': spicecap_print_version(stdout, "spicecap-replay"); return 0;
+        default: fputs(usage, stderr); return 2;
+        }
     }
-    g_option_context_free(ctx);
-    g_free(o.listen), g_free(o.until), g_free(o.speed);
-    return status;
+    if (optind + 1 != argc || (!!o.until + !!o.until_frame + !!o.until_trigger) > 1 || (o.as_fast && o.speed)) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    return serve(argv[optind], &o);
 }
