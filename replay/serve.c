@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <glib.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <spice/enums.h>
 #include <spice/protocol.h>
 #include <string.h>
@@ -186,6 +187,10 @@ static gpointer accept_loop(gpointer data)
                 continue;
             break;
         }
+        /* Each message goes out when it is due: Nagle's algorithm would hold
+         * a small one back until the client acks the one before. */
+        int one = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         connection_job *job = g_new(connection_job, 1);
         job->server = s, job->fd = fd;
         g_mutex_lock(&s->lock);
