@@ -6,8 +6,11 @@
 
 #include <string.h>
 
+#include <spice/enums.h>
+
 #include "bytes.h"
 #include "capture_reader.h"
+#include "format.h"
 #include "made_messages.h"
 #include "unservable.h"
 #include "recorded.h"
@@ -108,8 +111,68 @@ static void read_link_mess(conn_state *c)
     const uint8_t *b = c->client_head->data;
     if (c->client_head->len < LINK_HEADER_LEN + 6 || spicecap_le32(b) != 0x51444552u) /* "REDQ" */
         return;
+    c->out->connection_id = spicecap_le32(b + LINK_HEADER_LEN);
     c->out->channel_type = b[LINK_HEADER_LEN + 4];
     c->out->channel_id = b[LINK_HEADER_LEN + 5];
+}
+
+/* A main connection's session id: the first u32 of its init's body. */
+static bool session_of(const replay_connection *c, uint32_t *id)
+{
+    for (guint i = 0; i < c->messages->len; i++) {
+        const replay_message *m = &g_array_index(c->messages, replay_message, i);
+        if (m->type == SPICE_MSG_MAIN_INIT && m->wire_size >= SPICECAP_MINI_HDR_LEN + 4) {
+            *id = spicecap_le32(c->bytes->data + m->offset + SPICECAP_MINI_HDR_LEN);
+            return true;
+        }
+    }
+    return false;
+}
+
+unsigned replay_recording_sessions(const replay_recording *rec)
+{
+    unsigned n = 0;
+    uint32_t id;
+    for (guint i = 0; i < rec->connections->len; i++) {
+        const replay_connection *c = rec->connections->pdata[i];
+        n += !c->recorded && c->channel_type == SPICE_CHANNEL_MAIN && session_of(c, &id);
+    }
+    return n;
+}
+
+bool replay_recording_keep_session(replay_recording *rec, unsigned n, char **error)
+{
+    unsigned seen = 0;
+    uint32_t id = 0, other;
+    const replay_connection *chosen = NULL;
+    uint64_t until = UINT64_MAX; /* the next session's main connection */
+    for (guint i = 0; i < rec->connections->len; i++) {
+        const replay_connection *c = rec->connections->pdata[i];
+        if (c->recorded || c->channel_type != SPICE_CHANNEL_MAIN || !session_of(c, chosen ? &other : &id))
+            continue;
+        if (chosen) {
+            until = c->first_ns;
+            break;
+        }
+        if (++seen == n)
+            chosen = c;
+    }
+    if (!chosen) {
+        *error = g_strdup_printf("--session %u: the recording holds %u client session%s (main connections with "
+                                 "an init)", n, seen, seen == 1 ? "" : "s");
+        return false;
+    }
+    /* The main connection, and every other channel whose client linked
+     * with its session id before the next session began (a server may
+     * give a later session the same id). */
+    for (guint i = rec->connections->len; i-- > 0;) {
+        const replay_connection *c = rec->connections->pdata[i];
+        bool keep = c == chosen || (c->channel_type != SPICE_CHANNEL_MAIN && c->connection_id == id &&
+                                    c->first_ns >= chosen->first_ns && c->first_ns < until);
+        if (!keep)
+            g_ptr_array_remove_index(rec->connections, i);
+    }
+    return true;
 }
 
 /* After a feed: what no message can still need is let go. */

@@ -39,6 +39,7 @@ typedef struct replay_lack {
 
 typedef struct replay_connection {
     uint8_t channel_type, channel_id;
+    uint32_t connection_id; /* the client's link message: its session (0 for main) */
     bool recorded;          /* ryll's convention: no link stage, channel from the client port */
     bool link_reply_seen;   /* the server's caps below come from the recording */
     uint32_t common_caps;
@@ -62,6 +63,14 @@ typedef struct replay_recording {
  * names the file and the place. */
 replay_recording *replay_recording_load(const char *path, char **error);
 void replay_recording_free(replay_recording *rec);
+
+/* Client sessions in a raw capture: its main connections with an init,
+ * whose session id the client's other channels link with. */
+unsigned replay_recording_sessions(const replay_recording *rec);
+
+/* Keeps the Nth session's connections (1-based, in capture order) and
+ * drops the others. False with *error when there are fewer. */
+bool replay_recording_keep_session(replay_recording *rec, unsigned n, char **error);
 
 /* Gaps (replay_lack) in CONN's server bytes up to UNTIL_NS. */
 unsigned replay_connection_lacking(const replay_connection *conn, uint64_t until_ns);

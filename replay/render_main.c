@@ -26,7 +26,7 @@
 
 typedef struct options {
     const char *at, *out, *diff, *html;
-    gint64 at_frame;
+    gint64 at_frame, session;
     bool trigger;
 } options;
 
@@ -64,6 +64,18 @@ static char *diff_name(const char *out)
     const char *dot = strrchr(out, '.');
     size_t stem = dot && strchr(dot, '/') == NULL ? (size_t)(dot - out) : strlen(out);
     return g_strdup_printf("%.*s-diff.png", (int)stem, out);
+}
+
+/* --session N, or a note that the capture holds several. */
+static bool choose_session(replay_recording *rec, gint64 session, GPtrArray *lines, char **error)
+{
+    unsigned sessions = replay_recording_sessions(rec);
+    if (session)
+        return replay_recording_keep_session(rec, (unsigned)session, error);
+    if (sessions > 1)
+        say(lines, g_strdup_printf("sessions: the capture holds %u client sessions; the first is rendered "
+                                   "(--session N for another)", sessions));
+    return true;
 }
 
 static bool time_of(const char *input, const options *o, const replay_recording *rec, uint64_t *ns, GPtrArray *lines,
@@ -146,6 +158,11 @@ static int run(const char *input, const options *o)
     if (!rec)
         return fail(2, about(input, error));
     GPtrArray *lines = g_ptr_array_new_with_free_func(g_free);
+    if (!choose_session(rec, o->session, lines, &error)) {
+        replay_recording_free(rec);
+        g_ptr_array_free(lines, TRUE);
+        return fail(2, about(input, error));
+    }
     uint64_t until_ns = 0;
     if (!time_of(input, o, rec, &until_ns, lines, &error)) {
         replay_recording_free(rec);
@@ -206,6 +223,7 @@ static const char usage[] =
     "  -o, --output PNG      the PNG to write\n"
     "      --diff PNG        the diff image against a report's screenshot.png (default: PNG-diff.png)\n"
     "      --html PAGE       also write a page with the rendering, ryll's screenshot and the diff\n"
+    "      --session N       a raw capture of several clients: the Nth client session (default 1)\n"
     "  -h, --help            print this help and exit\n"
     "      --version         print the version and the libraries built with, and exit\n"
     "\n"
@@ -218,6 +236,7 @@ int main(int argc, char **argv)
         {"at", required_argument, 0, 'a'},   {"at-frame", required_argument, 0, 'f'},
         {"trigger", no_argument, 0, 't'},    {"output", required_argument, 0, 'o'},
         {"diff", required_argument, 0, 'd'}, {"html", required_argument, 0, 'H'},
+        {"session", required_argument, 0, 'S'},
         {"help", no_argument, 0, 'h'},       {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0},
     };
@@ -233,6 +252,11 @@ int main(int argc, char **argv)
                 return fail(2, g_strdup_printf("--at-frame %s: give a frame number from 1", optarg));
             break;
         case 't': o.trigger = true; break;
+        case 'S':
+            o.session = g_ascii_strtoll(optarg, &end, 10);
+            if (*end || end == optarg || o.session < 1 || o.session > 65535)
+                return fail(2, g_strdup_printf("--session %s: give a session number from 1", optarg));
+            break;
         case 'o': o.out = optarg; break;
         case 'd': o.diff = optarg; break;
         case 'H': o.html = optarg; break;

@@ -37,7 +37,7 @@ static gboolean stop(gpointer loop)
 typedef struct options {
     const char *listen, *until, *speed;
     int port;
-    gint64 until_frame;
+    gint64 until_frame, session;
     bool as_fast, until_trigger;
 } options;
 
@@ -57,6 +57,14 @@ static int serve(const char *input, const options *o)
     replay_recording *rec = replay_recording_load(input, &error);
     if (!rec)
         return fail(input, error);
+    unsigned sessions = replay_recording_sessions(rec);
+    if (o->session && !replay_recording_keep_session(rec, (unsigned)o->session, &error)) {
+        replay_recording_free(rec);
+        return fail(input, error);
+    }
+    if (!o->session && sessions > 1)
+        fprintf(stderr, "spicecap-replay: the capture holds %u client sessions: each connection a client opens "
+                        "gets the next recorded one of its channel (--session N serves one)\n", sessions);
     char *note = NULL;
     if (o->until_trigger && !time_point_trigger(input, rec, &pace.until_ns, &note, &error)) {
         replay_recording_free(rec);
@@ -102,6 +110,7 @@ static const char usage[] =
     "      --until SECONDS   serve up to this time (seconds since the input's first frame), then hold\n"
     "      --until-frame N   serve up to frame N's time (a single file), then hold\n"
     "      --until-trigger   serve up to a bug report's trigger (its metadata.json), then hold\n"
+    "      --session N       a raw capture of several clients: serve only the Nth client session\n"
     "  -h, --help            print this help and exit\n"
     "      --version         print the version and the libraries built with, and exit\n"
     "\n"
@@ -115,7 +124,8 @@ int main(int argc, char **argv)
         {"speed", required_argument, 0, 's'},  {"as-fast", no_argument, 0, 'A'},
         {"until", required_argument, 0, 'u'},  {"until-frame", required_argument, 0, 'f'},
         {"until-trigger", no_argument, 0, 't'}, {"help", no_argument, 0, 'h'},
-        {"version", no_argument, 0, 'V'},      {0, 0, 0, 0},
+        {"session", required_argument, 0, 'S'}, {"version", no_argument, 0, 'V'},
+        {0, 0, 0, 0},
     };
     options o = {.listen = "127.0.0.1", .port = 5900};
     char *end;
@@ -137,6 +147,11 @@ int main(int argc, char **argv)
                 return fail(NULL, g_strdup_printf("--until-frame %s: give a frame number from 1", optarg));
             break;
         case 't': o.until_trigger = true; break;
+        case 'S':
+            o.session = g_ascii_strtoll(optarg, &end, 10);
+            if (*end || end == optarg || o.session < 1 || o.session > 65535)
+                return fail(NULL, g_strdup_printf("--session %s: give a session number from 1", optarg));
+            break;
         case 'h': fputs(usage, stdout); return 0;
         case 'V': spicecap_print_version(stdout, "spicecap-replay"); return 0;
         default: fputs(usage, stderr); return 2;

@@ -351,3 +351,27 @@ def test_report_screenshot_compared(render_bin, work):
         _, _, diff = png_pixels.read_rgb(os.path.join(work, "screen-diff.png"))
         red = {(x, y) for y in range(h) for x in range(w) if diff[y][3 * x:3 * x + 3] == b"\xff\x00\x00"}
         assert red == set(differ)
+
+
+def test_capture_of_two_client_sessions(render_bin, work):
+    """A capture holding two client sessions (the fixture's session, then the same again 1000 s
+    later: qemu gave both the same session id): the render says so and serves the first; --session 2
+    serves the second, whose checkpoint 2 falls at 1000 s plus its t_rel; --session 3 is refused."""
+    folder = os.path.join(SOURCE, "fixtures", "replay")
+    cps = checkpoints(folder, "kshell-glz")
+    cap = pcapio.read_pcap_file(os.path.join(folder, "kshell-glz.pcap"))
+    two = os.path.join(work, "two.pcap")
+    with open(two, "wb") as f:
+        f.write(cap.header())
+        for shift in (0, 1000):
+            for r in cap.records:
+                f.write(pcapio.record(r.data, r.ts_sec + shift, r.ts_frac, r.caplen, r.origlen, cap.byteorder))
+    out = os.path.join(work, "screen.png")
+    at = ["--at", "%.6f" % (1000 + float(cps[1]["t_rel"]))]
+    code, stdout, _ = run([render_bin, two] + at + ["-o", out])
+    assert code == 0 and "the capture holds 2 client sessions" in stdout, stdout
+    assert png_pixels.differing_pixels(out, os.path.join(folder, cps[-1]["png"])) == 0
+    assert run([render_bin, two, "--session", "2"] + at + ["-o", out])[0] == 0
+    assert png_pixels.differing_pixels(out, os.path.join(folder, cps[1]["png"])) == 0
+    code, _, stderr = run([render_bin, two, "--session", "3"] + at + ["-o", out])
+    assert code == 2 and "holds 2 client sessions" in stderr, stderr
