@@ -265,7 +265,7 @@ def test_remote_viewer_shows_the_same_screen(replay_bin, work, folder, name):
             except subprocess.TimeoutExpired:
                 p.kill()
     log = procs[0].stdout.read()
-    assert "display 0: sent" in log, log
+    assert "display 0: sent" in log and "main 0: the client left" in log, log
 
 
 def crop_png(rows, x, y, width, height, path):
@@ -375,3 +375,21 @@ def test_capture_of_two_client_sessions(render_bin, work):
     assert png_pixels.differing_pixels(out, os.path.join(folder, cps[1]["png"])) == 0
     code, _, stderr = run([render_bin, two, "--session", "3"] + at + ["-o", out])
     assert code == 2 and "holds 2 client sessions" in stderr, stderr
+
+
+def test_replay_bad_input(replay_bin, work):
+    """spicecap-replay's documented exit status 2, the input or option named, for what it cannot
+    serve; it listens on 127.0.0.1 unless told."""
+    raw = os.path.join(SOURCE, "fixtures", "replay", "kshell-glz.pcap")
+    for args, words in [
+        (["/nonexistent.pcap"], "/nonexistent.pcap"),
+        ([raw, "--port", "0"], "--port 0"),
+        ([raw, "--port", "70000"], "--port 70000"),
+        ([raw, "--speed", "0"], "--speed 0"),
+        ([raw, "--listen", "not-an-address", "--port", "5999"], "not an IPv4 address"),
+        ([raw, "--until", "-3"], "'-3' is not a time"),
+        ([raw, "--until-trigger"], "needs a bug report zip"),
+        ([raw, "--session", "2"], "holds 1 client session"),
+    ]:
+        code, stdout, stderr = run([replay_bin] + args, timeout=30)
+        assert code == 2 and words in stderr, (args, code, stderr)
