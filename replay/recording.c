@@ -213,7 +213,7 @@ static void feed(conn_state *c, spicecap_direction d, uint32_t seq, const uint8_
         }
         chain->next = seq;
     } else if (ahead < 0) { /* a retransmission: only what is new */
-        uint32_t old = (uint32_t)-ahead;
+        uint32_t old = chain->next - seq; /* seq arithmetic is modulo 2^32 */
         if (old >= len)
             return;
         payload += old, len -= old;
