@@ -12,6 +12,8 @@ packages=(
   help2man  # the manual pages (man/)
   build-essential debhelper lintian man-db  # the Debian packages and their checks (scripts/package-check.sh)
   chromium chromium-driver python3-selenium  # the --html page in a real browser (tests/validate/test_html.py)
+  libspice-client-glib-2.0-dev libssl-dev libpng-dev  # replay/: spice-gtk's client library, the link key, PNGs
+  virt-viewer xvfb xauth imagemagick  # remote-viewer under Xvfb against spicecap-replay (tests/replay/test_render.py)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -36,6 +36,8 @@ def pytest_addoption(parser):
     group.addoption("--report-plugin", default=None,
                     help="spicecap_report.so, the file-type plugin (default: BUILD/plugin/report/spicecap_report.so), "
                          "or 'installed': the one in Wireshark's system plugin folder")
+    group.addoption("--render", default=None, help="spicecap-render (default: BUILD/replay/spicecap-render)")
+    group.addoption("--replay", default=None, help="spicecap-replay (default: BUILD/replay/spicecap-replay)")
     group.addoption("--make-body-capture", default=None,
                     help="the make_body_capture program (default: BUILD/tests/plugin/make_body_capture)")
 
@@ -71,6 +73,16 @@ def validate_bin(pytestconfig):
 @pytest.fixture(scope="session")
 def synth_bin(pytestconfig):
     return _tool(pytestconfig, "--synth", "synth", "gen", "spicecap-synth")
+
+
+@pytest.fixture(scope="session")
+def render_bin(pytestconfig):
+    return _tool(pytestconfig, "--render", "replay", "spicecap-render")
+
+
+@pytest.fixture(scope="session")
+def replay_bin(pytestconfig):
+    return _tool(pytestconfig, "--replay", "replay", "spicecap-replay")
 
 
 @pytest.fixture(scope="session")

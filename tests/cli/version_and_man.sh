@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Both tools' --version and manual pages, as a user reads them:
+# Every tool's --version and manual page, as a user reads them:
 #   - the first line of --version is "TOOL (spicecap) VERSION", VERSION the
 #     one of CMakeLists.txt's project(), and the libraries built with follow;
 #   - man -l on the built page renders, with NAME, SYNOPSIS, OPTIONS, EXIT
@@ -10,7 +10,9 @@ src=$1 build=$2
 version=$(sed -n 's/^project(spicecap VERSION \([0-9.]*\).*/\1/p' "$src/CMakeLists.txt")
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
 failed=0
-for tool in validate/spicecap-validate synth/gen/spicecap-synth; do
+tools="validate/spicecap-validate synth/gen/spicecap-synth"
+[ ! -x "$build/replay/spicecap-render" ] || tools+=" replay/spicecap-render replay/spicecap-replay"
+for tool in $tools; do
   name=${tool##*/}
   out=$("$build/$tool" --version)
   first=$(head -1 <<<"$out")
