@@ -17,6 +17,7 @@
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 
+#include "json_out.h"
 #include "metadata.h"
 #include "validation.h"
 
@@ -51,6 +52,6 @@ void cross_check_run(const validation *v, const GPtrArray *pairs);
 void cross_check_free(cross_check *c);
 
 void cross_check_print(const cross_check *c, FILE *out);
-void cross_check_build_json(const cross_check *c, JsonBuilder *b);
+void cross_check_write_json(const cross_check *c, json_out *b, const char *name);
 
 #endif

@@ -329,31 +329,3 @@ char *metadata_summary(const input_metadata *m)
         part(out, "%s", m->problem);
     return g_string_free(out, FALSE);
 }
-
-void metadata_build_json(const input_metadata *m, JsonBuilder *b)
-{
-    json_builder_begin_object(b);
-    json_builder_set_member_name(b, "source");
-    json_builder_add_string_value(b, m->source);
-    json_builder_set_member_name(b, "kind");
-    json_builder_add_string_value(b, metadata_kind_name(m->kind));
-    json_builder_set_member_name(b, "file");
-    json_builder_add_string_value(b, m->file);
-    json_builder_set_member_name(b, "status");
-    json_builder_add_string_value(b, metadata_status_name(m->status));
-    if (m->problem) {
-        json_builder_set_member_name(b, "problem");
-        json_builder_add_string_value(b, m->problem);
-    }
-    json_builder_set_member_name(b, "members");
-    json_builder_begin_object(b);
-    for (size_t i = 0; i < G_N_ELEMENTS(ryll_members); i++) {
-        JsonNode *node = json_object_get_member(m->members, ryll_members[i].name);
-        if (node) {
-            json_builder_set_member_name(b, ryll_members[i].name);
-            json_builder_add_value(b, json_node_copy(node));
-        }
-    }
-    json_builder_end_object(b);
-    json_builder_end_object(b);
-}
