@@ -68,7 +68,8 @@ char *metadata_report_type(const input_metadata *m);
 /* The human report's line: what it is and what it says. g_free it. */
 char *metadata_summary(const input_metadata *m);
 
-/* A scalar as text ("5900", "4.5", "null", "x"), other nodes as JSON (g_free it). */
+/* A scalar as text ("5900", "4.5", "null", "x"), an object or array by its
+ * size ("{2 members}", "[3 elements]"), never recursing (g_free it). */
 char *metadata_scalar_text(JsonNode *node);
 
 /* A json-glib parse error as "line L, column C: ..." (g_free it). */

@@ -189,7 +189,9 @@ const char *metadata_string(const input_metadata *m, const char *member)
                : NULL;
 }
 
-/* A scalar as text ("5900", "4.5", "null", "x"); other nodes as JSON. */
+/* A scalar as text ("5900", "4.5", "null", "x"); an object or an array by
+ * its size ("{2 members}", "[3 elements]"): never json-glib's generator,
+ * which recurses once per level of a member written by anyone. */
 char *metadata_scalar_text(JsonNode *node)
 {
     if (JSON_NODE_HOLDS_VALUE(node)) {
@@ -212,7 +214,12 @@ char *metadata_scalar_text(JsonNode *node)
     }
     if (JSON_NODE_HOLDS_NULL(node))
         return g_strdup("null");
-    return json_to_string(node, FALSE);
+    if (JSON_NODE_HOLDS_OBJECT(node)) {
+        guint n = json_object_get_size(json_node_get_object(node));
+        return g_strdup_printf("{%u member%s}", n, n == 1 ? "" : "s");
+    }
+    guint n = json_array_get_length(json_node_get_array(node));
+    return g_strdup_printf("[%u element%s]", n, n == 1 ? "" : "s");
 }
 
 char *metadata_report_type(const input_metadata *m)

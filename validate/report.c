@@ -162,8 +162,8 @@ void report_json_write(const validation *v, const GPtrArray *inputs, FILE *out)
 {
     json_out w;
     json_out_init(&w, out);
-    fprintf(out, "{\n  \"result\": \"%s\",\n  \"findings_total\": %" G_GUINT64_FORMAT ",\n  \"files\": [",
-            v->findings.total ? "findings" : "clean", v->findings.total);
+    text_out(out, "{\n  \"result\": \"%s\",\n  \"findings_total\": %" G_GUINT64_FORMAT ",\n  \"files\": [",
+             v->findings.total ? "findings" : "clean", v->findings.total);
     for (guint i = 0; i < v->files->len; i++) {
         fputs(i ? ",\n    " : "\n    ", out);
         const file_summary *s = g_ptr_array_index(v->files, i);

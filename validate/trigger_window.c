@@ -272,6 +272,10 @@ void trigger_window_print(const trigger_window *w, FILE *out)
     if (w->window_frames)
         text_out(out, " (%" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT ")", w->window_first, w->window_last);
     text_out(out, "\n");
+    if (w->runs_dropped)
+        text_out(out, "  note: the capture's timestamps cross the window's edges more than %u times: the messages "
+                 "and losses of %" G_GUINT64_FORMAT " frames inside it after that are not counted\n",
+                 TRIGGER_WINDOW_MAX_RUNS, w->runs_dropped);
     for (guint i = 0; i < w->counts->len;) {
         const window_count *first = &g_array_index(w->counts, window_count, i);
         text_out(out, "    %s:", spicecap_channel_label(first->channel));
@@ -310,6 +314,8 @@ void trigger_window_write_json(const trigger_window *w, json_out *b, const char 
     json_out_uint(b, "window_frames", w->window_frames);
     json_out_uint(b, "window_first_frame", w->window_first);
     json_out_uint(b, "window_last_frame", w->window_last);
+    if (w->runs_dropped) /* frames inside whose messages and losses are not counted (TRIGGER_WINDOW_MAX_RUNS) */
+        json_out_uint(b, "uncounted_window_frames", w->runs_dropped);
     json_out_begin_object(b, "kept_before_trigger_secs");
     for (unsigned c = 1; c < SPICECAP_CHANNEL_SLOTS; c++)
         if (w->channel_seen[c])

@@ -2,7 +2,10 @@
  * the trigger (the first frame at or after triggered_uptime_secs: the pcap's
  * timestamps and the trigger share ryll's TrafficBuffers clock), how long
  * each channel's ring reaches back before it, and the messages and losses of
- * the N seconds before it (frames with T-N <= time <= T). */
+ * the N seconds before it (frames with T-N <= time <= T). Gathered during
+ * the validator's own pass over the pcap (a validation_observer): no second
+ * read, and nothing kept per frame or per message, so its memory is the
+ * same for a pcap of 1 MB or 4 GB. */
 #ifndef SPICECAP_VALIDATE_TRIGGER_WINDOW_H
 #define SPICECAP_VALIDATE_TRIGGER_WINDOW_H
 
