@@ -11,8 +11,8 @@
  * each at its source would need every source found, and a string escaped
  * twice or used escaped as a key would go wrong quietly. Here every string
  * argument is escaped, whatever it holds, and the only bytes printed raw are
- * the format's, a literal in the code (-Wformat-nonliteral would say
- * otherwise): no ESC, CR or LF from the input can reach the terminal, and a
+ * the format's, a literal in the code (validate/ builds with -Wformat=2,
+ * which refuses a format that is not): no ESC, CR or LF from the input can reach the terminal, and a
  * verdict line cannot be forged. Strings made by the tool itself (a channel
  * name) pass unchanged, since they hold nothing to escape.
  *
