@@ -258,6 +258,28 @@ def test_nothing_raw_and_one_verdict(request, validate_bin, base, work, case, mo
         ET.fromstring(xml)  # well-formed XML 1.0
 
 
+def test_forged_ok_on_a_failing_report(validate_bin, synth_bin, work):
+    """A report with a loss (the generator's k2 fault: a 0-byte record,
+    documented as k2-empty-record) whose members say "OK: 0 finding(s)" on a
+    line of their own: exit 1, and the one verdict line says FAIL."""
+    lossy = R.make_report(synth_bin, str(work / "k2.zip"), "display", "--fault", "k2")
+    meta = R.metadata(lossy)
+    meta.update(description=FORGED + "OK: 0 finding(s) in 1 file(s)", ryll_version=FORGED)
+    path = R.rewrite(lossy, str(work / "k2-forged.zip"), {"metadata.json": json_bytes(meta),
+                                                          "session.json": json_bytes({"connected": FORGED})})
+    for args in ([], ["-v"]):
+        code, out, err = run(validate_bin, *args, path)
+        assert code == 1, err
+        text = assert_no_control(out, "stdout")
+        assert assert_one_verdict(text, code) >= 1
+        assert text.splitlines()[-1].startswith("FAIL: ")
+        assert "k2-empty-record" in text
+    code, out, err = run(validate_bin, "--json", path)
+    report = strict_json(out)
+    assert code == 1 and report["result"] == "findings"
+    assert any(f["kind"] == "k2-empty-record" for f in report["findings"])
+
+
 def test_strings_shown_escaped(validate_bin, hostile_strings):
     """Each hostile string is in the text, in its escaped form, where the
     validator says it: the description in the metadata line, a channel's
