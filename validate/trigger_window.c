@@ -5,8 +5,8 @@
 
 #include "frame_index.h"
 #include "json_out.h"
-#include "text_out.h"
 #include "spice_names.h"
+#include "text_out.h"
 
 #define NS 1000000000.0
 
