@@ -115,9 +115,12 @@ static bool put_double(FILE *out, double value)
 {
     if (!isfinite(value))
         return false;
-    if (value >= -TWO_63 && value < TWO_63 && value == floor(value)) {
-        fprintf(out, "%" PRId64, (int64_t)value); /* in range: checked above */
-        return true;
+    if (value >= -TWO_63 && value < TWO_63) { /* the cast is defined: in range */
+        int64_t whole = (int64_t)value;
+        if ((double)whole == value) {
+            fprintf(out, "%" PRId64, whole);
+            return true;
+        }
     }
     /* The shortest text that reads back as the same double: %g of a finite
      * number is a JSON number ("1.5", "2.5e-07", "1e+300"). */

@@ -177,8 +177,8 @@ void text_vout(FILE *out, const char *fmt, va_list ap)
         length_mod len;
         q = take_length(q, &len);
         char conv = *q;
-        if (conv == '\0' || conv == 'n')
-            abort(); /* a format the code wrote wrong: never reached with -Wformat */
+        if (conv == '\0' || conv == 'n' || ((conv == 's' || conv == 'c') && len != LEN_NONE))
+            abort(); /* a format the code wrote wrong (%n, wide strings): never reached with -Wformat */
         p = q + 1;
         if (conv == 's') {
             const char *s = va_arg(args, const char *);
