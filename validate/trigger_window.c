@@ -169,7 +169,7 @@ const validation_observer *trigger_window_observe(trigger_window *w, double trig
     /* Whole nanoseconds: the pcap's own resolution is at best that. Both
      * casts are in range: trigger_window_check bounds the trigger to the
      * capture's clock, main.c the window to under 1e9 s. */
-    g_assert(trigger_window_check(trigger_secs) == NULL && window_secs >= 0 && window_secs < 1e9);
+    g_assert(trigger_secs >= 0 && trigger_secs <= TRIGGER_WINDOW_MAX_SECS && window_secs >= 0 && window_secs < 1e9);
     w->hi_ns = (uint64_t)(trigger_secs * NS + 0.5);
     uint64_t span = (uint64_t)(window_secs * NS + 0.5);
     w->lo_ns = w->hi_ns > span ? w->hi_ns - span : 0;
