@@ -7,6 +7,7 @@
 #include "html_timeline.h"
 #include "spice_names.h"
 #include "json_out.h"
+#include "text_out.h"
 #include "triage.h"
 
 /* Live messages looked at, past the last matched one, for one whose content differs. */
@@ -524,7 +525,7 @@ void cross_check_print(const cross_check *c, FILE *out)
                                f->live_file ? f->live_file : c->dir, spicecap_channel_label(f->channel),
                                spicecap_direction_name((spicecap_direction)f->direction), f->matched, f->ring_whole);
         if (f->no_live_pcap) {
-            fprintf(out, "  vs %s: %s %s: %" G_GUINT64_FORMAT " whole messages in the ring; the directory has no "
+            text_out(out, "  vs %s: %s %s: %" G_GUINT64_FORMAT " whole messages in the ring; the directory has no "
                          "%s.pcap (ryll's capture mode writes none for this channel): not cross-checked\n",
                     c->dir, spicecap_channel_label(f->channel), spicecap_direction_name((spicecap_direction)f->direction),
                     f->ring_whole, spicecap_channel_label(f->channel));
@@ -543,81 +544,76 @@ void cross_check_print(const cross_check *c, FILE *out)
         frames_text(t, f->live_lost);
         g_string_append_printf(t, "; %u in the ring's window the ring lacks", f->ring_lacks->len);
         frames_text(t, f->ring_lacks);
-        fprintf(out, "%s\n", t->str);
+        text_out(out, "%s\n", t->str);
         g_string_free(t, TRUE);
     }
     for (guint i = 0; i < c->writers->len; i++) {
         const cross_writer *w = &g_array_index(c->writers, cross_writer, i);
-        fprintf(out, "  %s: writer_dropped_count %" G_GINT64_FORMAT "; ", w->channel, w->dropped);
+        text_out(out, "  %s: writer_dropped_count %" G_GINT64_FORMAT "; ", w->channel, w->dropped);
         if (w->live_file)
-            fprintf(out, "%" G_GUINT64_FORMAT " desync(s) in %s\n", w->desyncs, w->live_file);
+            text_out(out, "%" G_GUINT64_FORMAT " desync(s) in %s\n", w->desyncs, w->live_file);
         else
-            fprintf(out, "no live pcap of that channel in %s\n", c->dir);
+            text_out(out, "no live pcap of that channel in %s\n", c->dir);
     }
 }
 
-static void frames_json(JsonBuilder *b, const char *name, const GArray *frames)
+static void frames_json(json_out *b, const char *name, const GArray *frames)
 {
-    json_builder_set_member_name(b, name);
-    json_builder_begin_array(b);
+    json_out_begin_array(b, name);
     for (guint i = 0; i < frames->len; i++)
-        json_builder_add_int_value(b, (gint64)g_array_index(frames, uint64_t, i));
-    json_builder_end_array(b);
+        json_out_uint(b, NULL, g_array_index(frames, uint64_t, i));
+    json_out_end_array(b);
 }
 
-void cross_check_build_json(const cross_check *c, JsonBuilder *b)
+void cross_check_write_json(const cross_check *c, json_out *b, const char *name)
 {
-    json_builder_begin_object(b);
+    json_out_begin_object(b, name);
     json_out_string(b, "directory", c->dir);
-    json_builder_set_member_name(b, "flows");
-    json_builder_begin_array(b);
+    json_out_begin_array(b, "flows");
     for (guint i = 0; i < c->flows->len; i++) {
         const cross_flow *f = &g_array_index(c->flows, cross_flow, i);
-        json_builder_begin_object(b);
+        json_out_begin_object(b, NULL);
         json_out_string(b, "channel", spicecap_channel_label(f->channel));
         json_out_string(b, "direction", spicecap_direction_name((spicecap_direction)f->direction));
         if (f->live_file)
             json_out_string(b, "live_file", f->live_file);
-        json_out_int(b, "ring_whole", (gint64)f->ring_whole);
-        json_builder_set_member_name(b, "cross_checked");
-        json_builder_add_boolean_value(b, !f->no_live_pcap);
-        json_out_int(b, "identical", (gint64)f->matched);
-        json_builder_set_member_name(b, "differ");
-        json_builder_begin_array(b);
+        json_out_uint(b, "ring_whole", f->ring_whole);
+        json_out_bool(b, "cross_checked", !f->no_live_pcap);
+        json_out_uint(b, "identical", f->matched);
+        json_out_begin_array(b, "differ");
         for (guint k = 0; k < f->differ->len; k++) {
             const cross_differ *d = &g_array_index(f->differ, cross_differ, k);
             const char *name = spicecap_message_name(f->channel, (spicecap_direction)f->direction, d->type);
-            json_builder_begin_object(b);
-            json_out_int(b, "ring_frame", (gint64)d->ring_frame);
-            json_out_int(b, "live_frame", (gint64)d->live_frame);
+            json_out_begin_object(b, NULL);
+            json_out_uint(b, "ring_frame", d->ring_frame);
+            json_out_uint(b, "live_frame", d->live_frame);
             json_out_string(b, "live_file", d->live_file);
             json_out_int(b, "type", d->type);
             if (name)
                 json_out_string(b, "name", name);
             json_out_int(b, "size", d->size);
-            json_builder_end_object(b);
+            json_out_end_object(b);
         }
-        json_builder_end_array(b);
+        json_out_end_array(b);
         frames_json(b, "live_lost", f->live_lost);
         frames_json(b, "ring_lacks", f->ring_lacks);
-        json_out_int(b, "live_window_first_frame", (gint64)f->live_window_first);
-        json_out_int(b, "live_window_last_frame", (gint64)f->live_window_last);
-        json_builder_end_object(b);
+        json_out_uint(b, "live_window_first_frame", f->live_window_first);
+        json_out_uint(b, "live_window_last_frame", f->live_window_last);
+        json_out_end_object(b);
     }
-    json_builder_end_array(b);
-    json_builder_set_member_name(b, "writers");
-    json_builder_begin_array(b);
+    json_out_end_array(b);
+    json_out_begin_array(b, "writers");
     for (guint i = 0; i < c->writers->len; i++) {
         const cross_writer *w = &g_array_index(c->writers, cross_writer, i);
-        json_builder_begin_object(b);
+        json_out_begin_object(b, NULL);
         json_out_string(b, "channel", w->channel);
         json_out_int(b, "writer_dropped_count", w->dropped);
         if (w->live_file) {
             json_out_string(b, "live_file", w->live_file);
-            json_out_int(b, "desyncs", (gint64)w->desyncs);
+            json_out_uint(b, "desyncs", w->desyncs);
         }
-        json_builder_end_object(b);
+        json_out_end_object(b);
     }
-    json_builder_end_array(b);
-    json_builder_end_object(b);
+    json_out_end_array(b);
+    json_out_end_object(b);
 }

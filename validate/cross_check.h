@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include "html_timeline.h"
+#include "json_out.h"
 #include "metadata.h"
 #include "validation.h"
 
@@ -68,6 +69,6 @@ char *cross_differ_message(unsigned channel, unsigned direction, const cross_dif
 void cross_check_free(cross_check *c);
 
 void cross_check_print(const cross_check *c, FILE *out);
-void cross_check_build_json(const cross_check *c, JsonBuilder *b);
+void cross_check_write_json(const cross_check *c, json_out *b, const char *name);
 
 #endif

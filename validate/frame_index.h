@@ -1,6 +1,8 @@
-/* A second, light pass over a capture for triage and the HTML page: each
- * record's time, channel and size. Only ryll's recorded flows name a
- * channel; the bytes are not checked again (the validator did that). */
+/* What a record is from its headers (its channel, direction, payload), for
+ * the page's timeline and the trigger window, which watch the validator's
+ * own pass; and a second, light pass over a capture for the cross-check's
+ * CRCs. Only ryll's recorded flows name a channel; the bytes are not checked
+ * again (the validator did that). */
 #ifndef SPICECAP_VALIDATE_FRAME_INDEX_H
 #define SPICECAP_VALIDATE_FRAME_INDEX_H
 

@@ -242,7 +242,7 @@ timeline *timeline_new(const validation *v)
     timeline *t = g_new0(timeline, 1);
     t->v = v;
     t->files = g_ptr_array_new_with_free_func(free_file);
-    t->observer = (validation_observer){on_record, on_message, on_retract, on_flow_end, on_file_end, t};
+    t->observer = (validation_observer){on_record, on_message, on_retract, on_flow_end, on_file_end, t, NULL, NULL};
     return t;
 }
 

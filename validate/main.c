@@ -17,6 +17,7 @@
 #include "metadata.h"
 #include "report.h"
 #include "report_channel.h"
+#include "text_out.h"
 #include "triage.h"
 #include "validation.h"
 #include "verdict.h"
@@ -103,7 +104,7 @@ static input_metadata *add_input(const char *path, GPtrArray *inputs, GPtrArray 
     char *error = NULL;
     guint first = inputs->len;
     if (!expand(path, inputs, &error)) {
-        fprintf(stderr, "spicecap-validate: %s: %s\n", path, error);
+        text_out(stderr, "spicecap-validate: %s: %s\n", path, error);
         verdict_error(vd, path, error);
         g_free(error);
     }
@@ -134,7 +135,8 @@ int main(int argc, char **argv)
     double window_secs = TRIGGER_WINDOW_DEFAULT_SECS;
     char *end;
     int c;
-    while ((c = getopt_long(argc, argv, "m:hv", longopts, NULL)) != -1) {
+    opterr = 0; /* getopt would print a bad option raw: it is said escaped below */
+    while ((c = getopt_long(argc, argv, ":m:hv", longopts, NULL)) != -1) {
         switch (c) {
         case 'v':
             each_finding = true;
@@ -154,7 +156,7 @@ int main(int argc, char **argv)
         case 'W':
             window_secs = g_ascii_strtod(optarg, &end);
             if (*end || end == optarg || !(window_secs > 0 && window_secs < 1e9)) {
-                fprintf(stderr, "spicecap-validate: --window %s: not a number of seconds above 0\n", optarg);
+                text_out(stderr, "spicecap-validate: --window %s: not a number of seconds above 0\n", optarg);
                 return EXIT_UNREADABLE;
             }
             break;
@@ -165,6 +167,11 @@ int main(int argc, char **argv)
             spicecap_print_version(stdout, "spicecap-validate");
             return 0;
         default:
+            if (optopt)
+                text_out(stderr, "spicecap-validate: -%c: %s\n", optopt, c == ':' ? "needs an argument" : "unknown option");
+            else
+                text_out(stderr, "spicecap-validate: %s: %s\n", argv[optind - 1],
+                         c == ':' ? "needs an argument" : "unknown option");
             print_usage(stderr);
             return EXIT_UNREADABLE;
         }
@@ -212,7 +219,7 @@ int main(int argc, char **argv)
         char *error = NULL;
         input_metadata *m = g_ptr_array_index(described_by, i);
         if (!triage_run_file(&v, m, g_ptr_array_index(inputs, i), window_secs, lines, &error)) {
-            fprintf(stderr, "spicecap-validate: %s: %s\n", (char *)g_ptr_array_index(inputs, i), error);
+            text_out(stderr, "spicecap-validate: %s: %s\n", (char *)g_ptr_array_index(inputs, i), error);
             verdict_error(&vd, g_ptr_array_index(inputs, i), error);
             g_free(error);
             continue;
@@ -229,7 +236,7 @@ int main(int argc, char **argv)
     if (manifest) {
         char *error = NULL;
         if (!manifest_check(&v, manifest, &error)) {
-            fprintf(stderr, "spicecap-validate: manifest %s\n", error);
+            text_out(stderr, "spicecap-validate: manifest %s\n", error);
             verdict_error(&vd, manifest, error);
             g_free(error);
         }
@@ -245,7 +252,7 @@ int main(int argc, char **argv)
     if (junit) {
         char *error = NULL;
         if (!report_junit(&v, metadata, &vd, junit, &error)) {
-            fprintf(stderr, "spicecap-validate: --junit %s: %s\n", junit, error);
+            text_out(stderr, "spicecap-validate: --junit %s: %s\n", junit, error);
             g_free(error);
             status = EXIT_UNREADABLE;
         }
@@ -253,7 +260,7 @@ int main(int argc, char **argv)
     if (html) {
         char *error = NULL;
         if (!html_page_write(html, &v, metadata, &vd, lines, &error)) {
-            fprintf(stderr, "spicecap-validate: --html %s\n", error);
+            text_out(stderr, "spicecap-validate: --html %s\n", error);
             g_free(error);
             status = EXIT_UNREADABLE;
         }

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "byte_source.h"
+#include "json_out.h"
 
 static void read_directory_file(input_metadata *m)
 {
@@ -70,3 +71,30 @@ input_metadata *metadata_for_input(const char *path)
     return m;
 }
 
+
+void metadata_write_json(const input_metadata *m, json_out *w, const char *name)
+{
+    json_out_begin_object(w, name);
+    json_out_string(w, "source", m->source);
+    json_out_string(w, "kind", metadata_kind_name(m->kind));
+    json_out_string(w, "file", m->file);
+    json_out_string(w, "status", metadata_status_name(m->status));
+    if (m->problem)
+        json_out_string(w, "problem", m->problem);
+    /* ryll's members, in the order metadata_take_text kept them (ryll's). */
+    GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
+    json_out_begin_object(w, "members");
+    GList *names = json_object_get_members(m->members);
+    for (GList *n = names; n; n = n->next)
+        json_out_node(w, n->data, json_object_get_member(m->members, n->data), notes, n->data);
+    g_list_free(names);
+    json_out_end_object(w);
+    if (notes->len) {
+        json_out_begin_array(w, "notes");
+        for (guint i = 0; i < notes->len; i++)
+            json_out_string(w, NULL, g_ptr_array_index(notes, i));
+        json_out_end_array(w);
+    }
+    g_ptr_array_free(notes, TRUE);
+    json_out_end_object(w);
+}

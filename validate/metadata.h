@@ -68,14 +68,18 @@ char *metadata_report_type(const input_metadata *m);
 /* The human report's line: what it is and what it says. g_free it. */
 char *metadata_summary(const input_metadata *m);
 
-/* A scalar as text ("5900", "4.5", "null", "x"), other nodes as JSON (g_free it). */
+/* A scalar as text ("5900", "4.5", "null", "x"), an object or array by its
+ * size ("{2 members}", "[3 elements]"), never recursing (g_free it). */
 char *metadata_scalar_text(JsonNode *node);
 
 /* A json-glib parse error as "line L, column C: ..." (g_free it). */
 char *metadata_json_error(const GError *gerr);
 
-/* The --json object: source, kind, file, status, problem, captures and
- * ryll's members as they are in the file. */
-void metadata_build_json(const input_metadata *m, JsonBuilder *b);
+/* The --json object (member name of the object open in w): source, kind,
+ * file, status, problem and ryll's members as they are in the file, with
+ * notes for numbers JSON cannot hold (json_out.h). In metadata.c: the
+ * Wireshark plugin, which shares metadata_members.c, writes no JSON. */
+struct json_out;
+void metadata_write_json(const input_metadata *m, struct json_out *w, const char *name);
 
 #endif

@@ -190,7 +190,9 @@ const char *metadata_string(const input_metadata *m, const char *member)
                : NULL;
 }
 
-/* A scalar as text ("5900", "4.5", "null", "x"); other nodes as JSON. */
+/* A scalar as text ("5900", "4.5", "null", "x"); an object or an array by
+ * its size ("{2 members}", "[3 elements]"): never json-glib's generator,
+ * which recurses once per level of a member written by anyone. */
 char *metadata_scalar_text(JsonNode *node)
 {
     if (JSON_NODE_HOLDS_VALUE(node)) {
@@ -215,7 +217,12 @@ char *metadata_scalar_text(JsonNode *node)
     }
     if (JSON_NODE_HOLDS_NULL(node))
         return g_strdup("null");
-    return json_to_string(node, FALSE);
+    if (JSON_NODE_HOLDS_OBJECT(node)) {
+        guint n = json_object_get_size(json_node_get_object(node));
+        return g_strdup_printf("{%u member%s}", n, n == 1 ? "" : "s");
+    }
+    guint n = json_array_get_length(json_node_get_array(node));
+    return g_strdup_printf("[%u element%s]", n, n == 1 ? "" : "s");
 }
 
 char *metadata_report_type(const input_metadata *m)
@@ -331,32 +338,4 @@ char *metadata_summary(const input_metadata *m)
     if (m->problem)
         part(out, "%s", m->problem);
     return g_string_free(out, FALSE);
-}
-
-void metadata_build_json(const input_metadata *m, JsonBuilder *b)
-{
-    json_builder_begin_object(b);
-    json_builder_set_member_name(b, "source");
-    json_builder_add_string_value(b, m->source);
-    json_builder_set_member_name(b, "kind");
-    json_builder_add_string_value(b, metadata_kind_name(m->kind));
-    json_builder_set_member_name(b, "file");
-    json_builder_add_string_value(b, m->file);
-    json_builder_set_member_name(b, "status");
-    json_builder_add_string_value(b, metadata_status_name(m->status));
-    if (m->problem) {
-        json_builder_set_member_name(b, "problem");
-        json_builder_add_string_value(b, m->problem);
-    }
-    json_builder_set_member_name(b, "members");
-    json_builder_begin_object(b);
-    for (size_t i = 0; i < G_N_ELEMENTS(ryll_members); i++) {
-        JsonNode *node = json_object_get_member(m->members, ryll_members[i].name);
-        if (node) {
-            json_builder_set_member_name(b, ryll_members[i].name);
-            json_builder_add_value(b, json_node_copy(node));
-        }
-    }
-    json_builder_end_object(b);
-    json_builder_end_object(b);
 }

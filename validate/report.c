@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_out.h"
 #include "report_groups.h"
 #include "safe_text.h"
+#include "text_out.h"
 
 static int by_place(gconstpointer a, gconstpointer b)
 {
@@ -58,6 +60,9 @@ uint64_t report_file_findings(const validation *v, guint i)
 
 void report_human(const validation *v, const GPtrArray *inputs, const verdict *vd, bool each_finding, FILE *out)
 {
+    /* Every line through text_out: the strings from the input (paths, notes,
+     * what metadata.json says) are escaped there, so none can end a line
+     * early or write a verdict of its own (text_out.h). */
     bool grouped = false;
     for (guint i = 0; i < v->files->len; i++) {
         const file_summary *s = g_ptr_array_index(v->files, i);
@@ -65,38 +70,38 @@ void report_human(const validation *v, const GPtrArray *inputs, const verdict *v
         const input_metadata *m = metadata_of(inputs, s->path);
         if (m && strcmp(g_ptr_array_index(m->captures, 0), s->path) == 0) {
             char *summary = metadata_summary(m);
-            fprintf(out, "%s: %s\n", m->source, summary);
+            text_out(out, "%s: %s\n", m->source, summary);
             g_free(summary);
             if (m->triage)
                 triage_print(m->triage, out);
         }
         uint64_t found = report_file_findings(v, i);
-        fprintf(out, "%s: %s, %" G_GUINT64_FORMAT " records, %" G_GUINT64_FORMAT " findings\n", s->path, s->format,
-                s->records, found);
+        text_out(out, "%s: %s, %" G_GUINT64_FORMAT " records, %" G_GUINT64_FORMAT " findings\n", s->path, s->format,
+                 s->records, found);
         for (unsigned c = 0; c < SPICECAP_CHANNEL_SLOTS; c++) {
             const channel_stats *cs = &s->channels[c];
             if (cs->messages == 0)
                 continue;
-            fprintf(out, "  %-9s %8" G_GUINT64_FORMAT " messages %12" G_GUINT64_FORMAT " bytes, largest %" G_GUINT64_FORMAT
-                    ", %" G_GUINT64_FORMAT " over several segments\n",
-                    spicecap_channel_label(c), cs->messages, cs->bytes, cs->largest, cs->multi_segment);
+            text_out(out, "  %-9s %8" G_GUINT64_FORMAT " messages %12" G_GUINT64_FORMAT " bytes, largest %" G_GUINT64_FORMAT
+                     ", %" G_GUINT64_FORMAT " over several segments\n",
+                     spicecap_channel_label(c), cs->messages, cs->bytes, cs->largest, cs->multi_segment);
         }
         if (s->retransmissions || s->keepalives)
-            fprintf(out, "  TCP: %" G_GUINT64_FORMAT " retransmissions (%" G_GUINT64_FORMAT " too old to compare), %"
-                    G_GUINT64_FORMAT " keep-alives: normal TCP, not findings\n",
-                    s->retransmissions, s->uncompared, s->keepalives);
+            text_out(out, "  TCP: %" G_GUINT64_FORMAT " retransmissions (%" G_GUINT64_FORMAT " too old to compare), %"
+                     G_GUINT64_FORMAT " keep-alives: normal TCP, not findings\n",
+                     s->retransmissions, s->uncompared, s->keepalives);
         if (s->non_ipv4 || s->non_tcp || s->fragments || s->other_linktype)
-            fprintf(out, "  skipped: %" G_GUINT64_FORMAT " non-Ethernet, %" G_GUINT64_FORMAT " non-IPv4, %"
-                    G_GUINT64_FORMAT " non-TCP, %" G_GUINT64_FORMAT " fragments\n",
-                    s->other_linktype, s->non_ipv4, s->non_tcp, s->fragments);
+            text_out(out, "  skipped: %" G_GUINT64_FORMAT " non-Ethernet, %" G_GUINT64_FORMAT " non-IPv4, %"
+                     G_GUINT64_FORMAT " non-TCP, %" G_GUINT64_FORMAT " fragments\n",
+                     s->other_linktype, s->non_ipv4, s->non_tcp, s->fragments);
         if (s->unfollowed)
-            fprintf(out, "  not followed: %" G_GUINT64_FORMAT " frames of flows past the limit of %u\n", s->unfollowed,
-                    VALIDATE_MAX_FLOWS);
+            text_out(out, "  not followed: %" G_GUINT64_FORMAT " frames of flows past the limit of %u\n", s->unfollowed,
+                     VALIDATE_MAX_FLOWS);
         if (s->unknown_types)
-            fprintf(out, "  unknown types: %" G_GUINT64_FORMAT " message%s of types this spice-protocol does not name, "
-                    "framed by their sizes (not findings)\n", s->unknown_types, s->unknown_types == 1 ? "" : "s");
+            text_out(out, "  unknown types: %" G_GUINT64_FORMAT " message%s of types this spice-protocol does not name, "
+                     "framed by their sizes (not findings)\n", s->unknown_types, s->unknown_types == 1 ? "" : "s");
         for (guint n = 0; n < s->notes->len; n++)
-            fprintf(out, "  note: %s\n", (const char *)g_ptr_array_index(s->notes, n));
+            text_out(out, "  note: %s\n", (const char *)g_ptr_array_index(s->notes, n));
         if (!each_finding) {
             grouped = report_print_grouped(v->findings.list, s->path, out) || grouped;
             continue;
@@ -108,136 +113,99 @@ void report_human(const validation *v, const GPtrArray *inputs, const verdict *v
         }
     }
     if (grouped)
-        fprintf(out, "(findings of one kind and flow are one line: -v lists each)\n");
+        text_out(out, "(findings of one kind and flow are one line: -v lists each)\n");
     /* Findings about no file read (a manifest naming nothing). */
     if (v->findings.total > v->findings.list->len)
-        fprintf(out, "(%" G_GUINT64_FORMAT " more findings counted but not listed)\n",
-                v->findings.total - v->findings.list->len);
+        text_out(out, "(%" G_GUINT64_FORMAT " more findings counted but not listed)\n",
+                 v->findings.total - v->findings.list->len);
     for (guint i = 0; vd && i < vd->errors->len; i++) {
         const input_error *e = g_ptr_array_index(vd->errors, i);
-        char *path = spicecap_safe_text(e->path, strlen(e->path)), *reason = spicecap_safe_text(e->reason, strlen(e->reason));
-        fprintf(out, "ERROR: %s: %s\n", path ? path : "?", reason ? reason : "?");
-        free(path);
-        free(reason);
+        text_out(out, "ERROR: %s: %s\n", e->path, e->reason);
     }
+    /* verdict_line escapes what it names itself: printed as it is. */
     char *line = verdict_line(vd, v);
-    fprintf(out, "%s\n", line);
+    fputs(line, out);
+    fputc('\n', out);
     g_free(line);
 }
 
-static void add_int(JsonBuilder *b, const char *name, gint64 value)
-{
-    json_builder_set_member_name(b, name);
-    json_builder_add_int_value(b, value);
-}
-
-static void add_string(JsonBuilder *b, const char *name, const char *value)
-{
-    json_builder_set_member_name(b, name);
-    json_builder_add_string_value(b, value);
-}
-
 /* One file's summary as a JSON object. */
-static void build_file(JsonBuilder *b, const file_summary *s, const input_metadata *m)
+static void write_file(json_out *w, const file_summary *s, const input_metadata *m)
 {
-    json_builder_begin_object(b);
-    add_string(b, "path", s->path);
-    add_string(b, "format", s->format);
-    add_int(b, "records", (gint64)s->records);
-    add_int(b, "retransmissions", (gint64)s->retransmissions);
-    add_int(b, "keepalives", (gint64)s->keepalives);
-    add_int(b, "unfollowed_frames", (gint64)s->unfollowed);
+    json_out_begin_object(w, NULL);
+    json_out_string(w, "path", s->path);
+    json_out_string(w, "format", s->format);
+    json_out_uint(w, "records", s->records);
+    json_out_uint(w, "retransmissions", s->retransmissions);
+    json_out_uint(w, "keepalives", s->keepalives);
+    json_out_uint(w, "unfollowed_frames", s->unfollowed);
     if (s->unknown_types) /* only then: the files of every earlier capture read as they did */
-        add_int(b, "unknown_type_messages", (gint64)s->unknown_types);
-    json_builder_set_member_name(b, "channels");
-    json_builder_begin_object(b);
+        json_out_uint(w, "unknown_type_messages", s->unknown_types);
+    json_out_begin_object(w, "channels");
     for (unsigned c = 0; c < SPICECAP_CHANNEL_SLOTS; c++) {
         const channel_stats *cs = &s->channels[c];
         if (cs->messages == 0)
             continue;
-        json_builder_set_member_name(b, spicecap_channel_label(c));
-        json_builder_begin_object(b);
-        add_int(b, "messages", (gint64)cs->messages);
-        add_int(b, "bytes", (gint64)cs->bytes);
-        add_int(b, "largest", (gint64)cs->largest);
-        add_int(b, "multi_segment", (gint64)cs->multi_segment);
-        json_builder_end_object(b);
+        json_out_begin_object(w, spicecap_channel_label(c));
+        json_out_uint(w, "messages", cs->messages);
+        json_out_uint(w, "bytes", cs->bytes);
+        json_out_uint(w, "largest", cs->largest);
+        json_out_uint(w, "multi_segment", cs->multi_segment);
+        json_out_end_object(w);
     }
-    json_builder_end_object(b);
-    json_builder_set_member_name(b, "notes");
-    json_builder_begin_array(b);
+    json_out_end_object(w);
+    json_out_begin_array(w, "notes");
     for (guint n = 0; n < s->notes->len; n++)
-        json_builder_add_string_value(b, g_ptr_array_index(s->notes, n));
-    json_builder_end_array(b);
-    if (m) {
-        json_builder_set_member_name(b, "metadata");
-        metadata_build_json(m, b);
-    }
-    if (m && m->triage) {
-        json_builder_set_member_name(b, "triage");
-        triage_build_json(m->triage, b);
-    }
-    json_builder_end_object(b);
+        json_out_string(w, NULL, g_ptr_array_index(s->notes, n));
+    json_out_end_array(w);
+    if (m)
+        metadata_write_json(m, w, "metadata");
+    if (m && m->triage)
+        triage_write_json(m->triage, w, "triage");
+    json_out_end_object(w);
 }
 
-static void build_finding(JsonBuilder *b, const finding *f)
+static void write_finding(json_out *w, const finding *f)
 {
-    json_builder_begin_object(b);
-    add_string(b, "kind", finding_kind_name(f->kind));
-    add_string(b, "file", f->file);
-    add_int(b, "frame", (gint64)f->frame);
+    json_out_begin_object(w, NULL);
+    json_out_string(w, "kind", finding_kind_name(f->kind));
+    json_out_string(w, "file", f->file);
+    json_out_uint(w, "frame", f->frame);
     if (f->flow)
-        add_string(b, "flow", f->flow);
+        json_out_string(w, "flow", f->flow);
     if (f->has_seq) {
-        add_int(b, "seq_start", f->seq_start);
-        add_int(b, "seq_end", f->seq_end);
+        json_out_uint(w, "seq_start", f->seq_start);
+        json_out_uint(w, "seq_end", f->seq_end);
     }
-    add_string(b, "detail", f->detail);
-    json_builder_end_object(b);
-}
-
-/* Write what the builder holds as one compact line. */
-static void write_built(JsonBuilder *b, JsonGenerator *gen, FILE *out)
-{
-    JsonNode *root = json_builder_get_root(b);
-    json_generator_set_root(gen, root);
-    char *text = json_generator_to_data(gen, NULL);
-    fputs(text, out);
-    g_free(text);
-    json_node_unref(root);
-    json_builder_reset(b);
+    json_out_string(w, "detail", f->detail);
+    json_out_end_object(w);
 }
 
 /* The document is written item by item, each file and each finding on a
- * line of its own: a whole json-glib tree of 100,000 findings would take
- * five times the memory of the findings themselves. */
+ * line of its own, straight to out (json_out.h): memory stays that of the
+ * findings, and no value of the input can make it invalid JSON. */
 void report_json_write(const validation *v, const GPtrArray *inputs, const verdict *vd, FILE *out)
 {
-    JsonBuilder *b = json_builder_new();
-    JsonGenerator *gen = json_generator_new();
-    fprintf(out, "{\n  \"result\": \"%s\",\n  \"findings_total\": %" G_GUINT64_FORMAT ",\n  \"inputs\": ",
-            verdict_result_name(verdict_result_of(vd, v)), v->findings.total);
-    verdict_build_inputs(vd, b);
-    write_built(b, gen, out);
+    json_out w;
+    json_out_init(&w, out);
+    text_out(out, "{\n  \"result\": \"%s\",\n  \"findings_total\": %" G_GUINT64_FORMAT ",\n  \"inputs\": ",
+             verdict_result_name(verdict_result_of(vd, v)), v->findings.total);
+    verdict_write_inputs(vd, &w);
     fputs(",\n  \"errors\": ", out);
-    verdict_build_errors(vd, b);
-    write_built(b, gen, out);
+    verdict_write_errors(vd, &w);
     fputs(",\n  \"files\": [", out);
     for (guint i = 0; i < v->files->len; i++) {
         fputs(i ? ",\n    " : "\n    ", out);
         const file_summary *s = g_ptr_array_index(v->files, i);
-        build_file(b, s, metadata_of(inputs, s->path));
-        write_built(b, gen, out);
+        write_file(&w, s, metadata_of(inputs, s->path));
     }
     fputs("\n  ],\n  \"findings\": [", out);
     for (guint k = 0; k < v->findings.list->len; k++) {
         fputs(k ? ",\n    " : "\n    ", out);
-        build_finding(b, g_ptr_array_index(v->findings.list, k));
-        write_built(b, gen, out);
+        write_finding(&w, g_ptr_array_index(v->findings.list, k));
     }
     fputs("\n  ]\n}\n", out);
-    g_object_unref(gen);
-    g_object_unref(b);
+    json_out_clear(&w);
 }
 
 char *report_json(const validation *v, const GPtrArray *inputs, const verdict *vd)
@@ -256,11 +224,23 @@ char *report_json(const validation *v, const GPtrArray *inputs, const verdict *v
 
 /* JUnit: a test suite per file, a test case per finding kind checked; a
  * kind with findings fails with each finding in its message. */
+
+/* Text from the input in the XML: its safe_text form (XML 1.0 cannot hold
+ * most control characters even as references, and a CI page shows the text
+ * as the terminal would), then markup-escaped. g_free it. */
+static char *xml_text(const char *text)
+{
+    char *safe = spicecap_safe_text(text, strlen(text));
+    char *xml = g_markup_escape_text(safe ? safe : "", -1);
+    free(safe);
+    return xml;
+}
+
 static void junit_property(GString *x, const char *name, const char *value)
 {
     if (value == NULL)
         return;
-    char *n = g_markup_escape_text(name, -1), *v = g_markup_escape_text(value, -1);
+    char *n = xml_text(name), *v = xml_text(value);
     g_string_append_printf(x, "   <property name=\"metadata.%s\" value=\"%s\"/>\n", n, v);
     g_free(n);
     g_free(v);
@@ -278,8 +258,7 @@ static void junit_properties(GString *x, const input_metadata *m)
         JsonNode *node = json_object_get_member(m->members, n->data);
         char *text = strcmp(n->data, "report_type") == 0 ? metadata_report_type(m)
                      : !JSON_NODE_HOLDS_VALUE(node)     ? NULL
-                     : json_node_get_value_type(node) == G_TYPE_STRING ? g_strdup(json_node_get_string(node))
-                                                                        : json_to_string(node, FALSE);
+                                                        : metadata_scalar_text(node);
         junit_property(x, n->data, text);
         g_free(text);
     }
@@ -302,7 +281,7 @@ bool report_junit(const validation *v, const GPtrArray *inputs, const verdict *v
     }
     for (guint i = 0; i < v->files->len; i++) {
         const file_summary *s = g_ptr_array_index(v->files, i);
-        char *name = g_markup_escape_text(s->path, -1);
+        char *name = xml_text(s->path);
         GString *cases = g_string_new(NULL);
         unsigned failures = 0;
         for (int kind = 0; kind < FINDING_KIND_COUNT; kind++) {
@@ -310,7 +289,7 @@ bool report_junit(const validation *v, const GPtrArray *inputs, const verdict *v
             for (guint k = 0; k < v->findings.list->len; k++) {
                 const finding *f = g_ptr_array_index(v->findings.list, k);
                 if ((int)f->kind == kind && strcmp(f->file, s->path) == 0) {
-                    char *d = g_markup_escape_text(f->detail, -1);
+                    char *d = xml_text(f->detail);
                     g_string_append_printf(text, "frame %" G_GUINT64_FORMAT ": %s\n", f->frame, d);
                     g_free(d);
                 }

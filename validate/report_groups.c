@@ -3,16 +3,18 @@
 #include <glib.h>
 #include <string.h>
 
+#include "text_out.h"
+
 void report_print_finding(const finding *f, FILE *out)
 {
-    fprintf(out, "  %s: ", finding_kind_name(f->kind));
+    text_out(out, "  %s: ", finding_kind_name(f->kind));
     if (f->frame)
-        fprintf(out, "frame %" G_GUINT64_FORMAT ": ", f->frame);
+        text_out(out, "frame %" G_GUINT64_FORMAT ": ", f->frame);
     if (f->flow)
-        fprintf(out, "%s: ", f->flow);
+        text_out(out, "%s: ", f->flow);
     if (f->has_seq)
-        fprintf(out, "seq %u-%u: ", f->seq_start, f->seq_end);
-    fprintf(out, "%s\n", f->detail);
+        text_out(out, "seq %u-%u: ", f->seq_start, f->seq_end);
+    text_out(out, "%s\n", f->detail);
 }
 
 /* The findings of one kind and flow. */
@@ -66,17 +68,17 @@ bool report_print_grouped(const GPtrArray *list, const char *path, FILE *out)
             continue;
         }
         grouped = true;
-        fprintf(out, "  %s: ", finding_kind_name(g->first->kind));
+        text_out(out, "  %s: ", finding_kind_name(g->first->kind));
         if (g->first->flow)
-            fprintf(out, "%s: ", g->first->flow);
-        fprintf(out, "%" G_GUINT64_FORMAT " findings", g->count);
+            text_out(out, "%s: ", g->first->flow);
+        text_out(out, "%" G_GUINT64_FORMAT " findings", g->count);
         if (g->bytes)
-            fprintf(out, ", %" G_GUINT64_FORMAT " bytes", g->bytes);
+            text_out(out, ", %" G_GUINT64_FORMAT " bytes", g->bytes);
         if (g->last_frame)
-            fprintf(out, ", frames %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT, g->first_frame, g->last_frame);
+            text_out(out, ", frames %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT, g->first_frame, g->last_frame);
         if (g->messages_cut)
-            fprintf(out, ", %" G_GUINT64_FORMAT " message%s cut", g->messages_cut, g->messages_cut == 1 ? "" : "s");
-        fprintf(out, "\n");
+            text_out(out, ", %" G_GUINT64_FORMAT " message%s cut", g->messages_cut, g->messages_cut == 1 ? "" : "s");
+        text_out(out, "\n");
     }
     g_hash_table_destroy(index);
     g_array_free(groups, TRUE);

@@ -4,6 +4,7 @@
 
 #include "cross_check.h"
 #include "json_out.h"
+#include "text_out.h"
 
 triage *triage_new(const input_metadata *m)
 {
@@ -23,42 +24,46 @@ void triage_free(triage *t)
     g_free(t);
 }
 
-void triage_window(triage *t, const input_metadata *m, const validation *v, const char *path, double window_secs)
+/* The trigger from metadata.json, when it can be placed: else why not, in
+ * *problem. Every number is checked before it is cast (trigger_window_check). */
+static bool trigger_of(const input_metadata *m, double *secs, char **problem)
 {
     JsonNode *node = json_object_get_member(m->members, "triggered_uptime_secs");
     if (node == NULL && m->status != METADATA_READ) { /* not "gives none": it could not be read, or is not ryll's */
-        t->window_problem = g_strdup_printf("metadata.json is %s, so the trigger is not known: no trigger window",
-                                            metadata_status_name(m->status));
-        return;
+        *problem = g_strdup_printf("metadata.json is %s, so the trigger is not known: no trigger window",
+                                   metadata_status_name(m->status));
+        return false;
     }
     if (node == NULL) {
-        t->window_problem = g_strdup("metadata.json gives no triggered_uptime_secs: no trigger window");
-        return;
+        *problem = g_strdup("metadata.json gives no triggered_uptime_secs: no trigger window");
+        return false;
     }
-    char *error = NULL;
-    if (!trigger_window_compute(&t->window, v, path, json_node_get_double(node), window_secs, &error)) {
-        t->window_problem = g_strdup_printf("%s: no trigger window", error);
-        g_free(error);
-    }
+    *secs = json_node_get_double(node); /* an int64 member converts exactly enough; metadata.c kept numbers only */
+    *problem = trigger_window_check(*secs);
+    return *problem == NULL;
 }
 
 bool triage_run_file(validation *v, input_metadata *m, const char *path, double window_secs, timeline *lines,
                      char **error)
 {
     triage *t = m ? m->triage : NULL;
-    /* The trigger window counts the report's messages: kept for its file only (unless kept for all). */
-    bool keep = t && v->messages == NULL;
-    if (keep)
-        v->messages = g_array_new(FALSE, TRUE, sizeof(seen_message));
+    double trigger = 0;
+    /* The window is gathered during the validator's own pass (no second
+     * read of the pcap, no list of its frames or messages kept): in
+     * constant memory whatever the pcap's size. */
+    bool windowed = t && strcmp(g_ptr_array_index(m->captures, 0), path) == 0 &&
+                    trigger_of(m, &trigger, &t->window_problem);
+    if (windowed)
+        v->window = trigger_window_observe(&t->window, trigger, window_secs);
     bool read = validation_run_file(v, path, error);
-    if (read && t) {
-        triage_window(t, m, v, path, window_secs);
-        if (lines && t->window.known)
+    v->window = NULL;
+    if (windowed && read) {
+        trigger_window_finish(&t->window, v, path);
+        if (lines)
             timeline_set_trigger(lines, path, t->window.trigger_secs, t->window.trigger_frame, window_secs);
-    }
-    if (keep) {
-        g_array_free(v->messages, TRUE);
-        v->messages = NULL;
+    } else if (windowed) {
+        trigger_window_clear(&t->window);
+        t->window_problem = g_strdup_printf("%s: no trigger window", *error);
     }
     return read;
 }
@@ -107,7 +112,7 @@ static JsonObject *member_object(const triage *t, triage_member_id id)
 static void print_line(FILE *out, const char *label, GString *text)
 {
     if (text->len)
-        fprintf(out, "  %s: %s\n", label, text->str);
+        text_out(out, "  %s: %s\n", label, text->str);
     g_string_truncate(text, 0);
 }
 
@@ -211,10 +216,10 @@ void triage_print(const triage *t, FILE *out)
     for (int k = 0; k < TM_COUNT; k++) {
         const triage_member *tm = &t->members.member[k];
         if (triage_member_wrong(tm) && k != TM_METADATA) /* metadata.json's problem is in the line above */
-            fprintf(out, "  MEMBER %s: %s\n", metadata_status_name(tm->status), tm->problem);
+            text_out(out, "  MEMBER %s: %s\n", metadata_status_name(tm->status), tm->problem);
     }
     for (guint i = 0; i < t->members.others->len; i++)
-        fprintf(out, "  member not written by ryll: %s\n", (const char *)g_ptr_array_index(t->members.others, i));
+        text_out(out, "  member not written by ryll: %s\n", (const char *)g_ptr_array_index(t->members.others, i));
     GString *text = g_string_new(NULL);
     print_session(t, out, text);
     print_channel_state(t, out, text);
@@ -224,53 +229,60 @@ void triage_print(const triage *t, FILE *out)
     g_string_free(text, TRUE);
     const triage_member *shot = &t->members.member[TM_SCREENSHOT];
     if (shot->status == METADATA_READ && shot->width)
-        fprintf(out, "  screenshot: %ux%u\n", shot->width, shot->height);
+        text_out(out, "  screenshot: %ux%u\n", shot->width, shot->height);
     if (t->window_problem)
-        fprintf(out, "  note: %s\n", t->window_problem);
+        text_out(out, "  note: %s\n", t->window_problem);
     trigger_window_print(&t->window, out);
     if (t->cross)
         cross_check_print(t->cross, out);
 }
 
-void triage_build_json(const triage *t, JsonBuilder *b)
+/* A member's parsed content, and a note for each number in it that JSON
+ * cannot hold (json_out.h). */
+static void write_content(json_out *w, const triage_member *tm)
 {
-    json_builder_begin_object(b);
-    json_builder_set_member_name(b, "members");
-    json_builder_begin_array(b);
+    GPtrArray *notes = g_ptr_array_new_with_free_func(g_free);
+    json_out_node(w, "content", tm->json, notes, triage_member_name(tm->id));
+    if (notes->len) {
+        json_out_begin_array(w, "notes");
+        for (guint i = 0; i < notes->len; i++)
+            json_out_string(w, NULL, g_ptr_array_index(notes, i));
+        json_out_end_array(w);
+    }
+    g_ptr_array_free(notes, TRUE);
+}
+
+void triage_write_json(const triage *t, json_out *w, const char *name)
+{
+    json_out_begin_object(w, name);
+    json_out_begin_array(w, "members");
     for (int k = 0; k < TM_COUNT; k++) {
         const triage_member *tm = &t->members.member[k];
-        json_builder_begin_object(b);
-        json_out_string(b, "name", triage_member_name(tm->id));
-        json_out_string(b, "status", metadata_status_name(tm->status));
-        json_out_bool(b, "expected", tm->expected);
-        json_out_int(b, "size", (gint64)tm->size);
+        json_out_begin_object(w, NULL);
+        json_out_string(w, "name", triage_member_name(tm->id));
+        json_out_string(w, "status", metadata_status_name(tm->status));
+        json_out_bool(w, "expected", tm->expected);
+        json_out_uint(w, "size", tm->size);
         if (tm->problem)
-            json_out_string(b, "problem", tm->problem);
+            json_out_string(w, "problem", tm->problem);
         if (tm->width) {
-            json_out_int(b, "width", tm->width);
-            json_out_int(b, "height", tm->height);
+            json_out_uint(w, "width", tm->width);
+            json_out_uint(w, "height", tm->height);
         }
-        if (tm->json && k != TM_METADATA) { /* metadata.json's members are beside, in "members" */
-            json_builder_set_member_name(b, "content");
-            json_builder_add_value(b, json_node_copy(tm->json));
-        }
-        json_builder_end_object(b);
+        if (tm->json && k != TM_METADATA) /* metadata.json's members are beside, in "members" */
+            write_content(w, tm);
+        json_out_end_object(w);
     }
-    json_builder_end_array(b);
-    json_builder_set_member_name(b, "other_members");
-    json_builder_begin_array(b);
+    json_out_end_array(w);
+    json_out_begin_array(w, "other_members");
     for (guint i = 0; i < t->members.others->len; i++)
-        json_builder_add_string_value(b, g_ptr_array_index(t->members.others, i));
-    json_builder_end_array(b);
+        json_out_string(w, NULL, g_ptr_array_index(t->members.others, i));
+    json_out_end_array(w);
     if (t->window_problem)
-        json_out_string(b, "window_problem", t->window_problem);
-    if (t->window.known) {
-        json_builder_set_member_name(b, "window");
-        trigger_window_build_json(&t->window, b);
-    }
-    if (t->cross) {
-        json_builder_set_member_name(b, "cross_check");
-        cross_check_build_json(t->cross, b);
-    }
-    json_builder_end_object(b);
+        json_out_string(w, "window_problem", t->window_problem);
+    if (t->window.known)
+        trigger_window_write_json(&t->window, w, "window");
+    if (t->cross)
+        cross_check_write_json(t->cross, w, "cross_check");
+    json_out_end_object(w);
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "html_timeline.h"
+#include "json_out.h"
 #include "metadata.h"
 #include "triage_members.h"
 #include "trigger_window.h"
@@ -26,16 +27,14 @@ typedef struct triage {
 triage *triage_new(const input_metadata *m);
 void triage_free(triage *t);
 
-/* Once the report's traffic.pcap (path) is validated in v: its trigger window. */
-void triage_window(triage *t, const input_metadata *m, const validation *v, const char *path, double window_secs);
-
 /* validation_run_file, and for a bug report's capture (m with a triage) its
- * trigger window, drawn on lines too (when given). False with *error as
- * validation_run_file. */
+ * trigger window, gathered in the same pass and drawn on lines too (when
+ * given). False with *error as validation_run_file. */
 bool triage_run_file(validation *v, input_metadata *m, const char *path, double window_secs, timeline *lines,
                      char **error);
 
 void triage_print(const triage *t, FILE *out);
-void triage_build_json(const triage *t, JsonBuilder *b);
+/* --json: the members (each JSON one whole), the window, the cross-check, as member name of the object open in w. */
+void triage_write_json(const triage *t, json_out *w, const char *name);
 
 #endif

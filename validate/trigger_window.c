@@ -1,34 +1,131 @@
 #include "trigger_window.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "frame_index.h"
 #include "json_out.h"
 #include "spice_names.h"
+#include "text_out.h"
 
 #define NS 1000000000.0
 
-typedef struct scan {
-    trigger_window *w;
-    GArray *ts; /* uint64_t per frame, frame n at n-1 */
-} scan;
-
-static void on_frame(void *ctx, const capture_record *r, const frame_facts *f)
+/* A number as the shortest text that reads back the same ("1.85e+10"). */
+static void number_text(double value, char *text, size_t size)
 {
-    scan *s = ctx;
-    trigger_window *w = s->w;
-    g_array_append_val(s->ts, r->ts_ns);
-    if (w->frames == 0 || r->ts_ns < w->first_ns)
-        w->first_ns = r->ts_ns;
-    if (w->frames == 0 || r->ts_ns > w->last_ns)
-        w->last_ns = r->ts_ns;
+    for (int digits = 1; digits <= 17; digits++) {
+        snprintf(text, size, "%.*g", digits, value);
+        if (g_ascii_strtod(text, NULL) == value)
+            break;
+    }
+}
+
+char *trigger_window_check(double secs)
+{
+    char text[40];
+    number_text(secs, text, sizeof text);
+    if (isnan(secs))
+        return g_strdup("triggered_uptime_secs is not a number: trigger not placed");
+    if (isinf(secs))
+        return g_strdup_printf("triggered_uptime_secs %s is not a finite number (past a double's range, as 1e999 "
+                               "is): trigger not placed", secs > 0 ? "inf" : "-inf");
+    if (secs < 0)
+        return g_strdup_printf("triggered_uptime_secs %s s is negative, before any session began: trigger not placed",
+                               text);
+    if (secs > TRIGGER_WINDOW_MAX_SECS)
+        return g_strdup_printf("triggered_uptime_secs %s s is past any session (a capture's clock ends at %.0f s): "
+                               "trigger not placed", text, TRIGGER_WINDOW_MAX_SECS);
+    return NULL;
+}
+
+/* Is frame n inside the window? Its run, found by halves (runs are in frame order). */
+static bool frame_inside(const trigger_window *w, uint64_t n)
+{
+    guint lo = 0, hi = w->runs->len;
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+        const frame_run *r = &g_array_index(w->runs, frame_run, mid);
+        if (n < r->first)
+            hi = mid;
+        else if (n > r->last)
+            lo = mid + 1;
+        else
+            return true;
+    }
+    return false;
+}
+
+static void on_record(void *ctx, const capture_record *r)
+{
+    trigger_window *w = ctx;
+    uint64_t t = r->ts_ns, n = r->number;
+    if (w->frames == 0 || t < w->first_ns)
+        w->first_ns = t;
+    if (w->frames == 0 || t > w->last_ns)
+        w->last_ns = t;
     w->frames++;
-    if (f && f->channel && (!w->channel_seen[f->channel] || r->ts_ns < w->channel_first_ns[f->channel]))
-        w->channel_first_ns[f->channel] = r->ts_ns;
-    if (f && f->channel && (!w->channel_seen[f->channel] || r->ts_ns > w->channel_last_ns[f->channel]))
-        w->channel_last_ns[f->channel] = r->ts_ns;
-    if (f && f->channel)
-        w->channel_seen[f->channel] = true;
+    frame_facts f;
+    if (frame_facts_of(r, &f) && f.channel) {
+        if (!w->channel_seen[f.channel] || t < w->channel_first_ns[f.channel])
+            w->channel_first_ns[f.channel] = t;
+        if (!w->channel_seen[f.channel] || t > w->channel_last_ns[f.channel])
+            w->channel_last_ns[f.channel] = t;
+        w->channel_seen[f.channel] = true;
+    }
+    if (t >= w->hi_ns && w->trigger_frame == 0) {
+        w->trigger_frame = n;
+        w->trigger_frame_ns = t;
+    }
+    if (t < w->lo_ns || t > w->hi_ns)
+        return;
+    if (w->window_first == 0)
+        w->window_first = n;
+    w->window_last = n;
+    w->window_frames++;
+    frame_run *last = w->runs->len ? &g_array_index(w->runs, frame_run, w->runs->len - 1) : NULL;
+    if (last && last->last + 1 == n) {
+        last->last = n;
+    } else if (w->runs->len < TRIGGER_WINDOW_MAX_RUNS) {
+        frame_run run = {n, n};
+        g_array_append_val(w->runs, run);
+    } else {
+        w->runs_dropped++;
+    }
+}
+
+/* The count of a message's channel, direction and type (made when absent). */
+static window_count *count_of(trigger_window *w, unsigned channel, unsigned direction, uint16_t type, bool body_only)
+{
+    guint key = (guint)channel << 24 | (guint)direction << 17 | (guint)body_only << 16 | type;
+    guint at = GPOINTER_TO_UINT(g_hash_table_lookup(w->count_at, GUINT_TO_POINTER(key))); /* position + 1 */
+    if (at == 0) {
+        window_count c = {(uint8_t)channel, (uint8_t)direction, type, body_only, 0, 0};
+        g_array_append_val(w->counts, c);
+        at = w->counts->len;
+        g_hash_table_insert(w->count_at, GUINT_TO_POINTER(key), GUINT_TO_POINTER(at));
+    }
+    return &g_array_index(w->counts, window_count, at - 1);
+}
+
+/* A message counted when its first frame lies inside the window. */
+static void on_walked(void *ctx, unsigned channel, unsigned direction, const walked_message *m)
+{
+    trigger_window *w = ctx;
+    if (m->frame == 0 || !frame_inside(w, m->frame))
+        return;
+    window_count *c = count_of(w, channel, direction, m->type, m->body_only);
+    c->messages++;
+    c->bytes += m->wire_size;
+}
+
+static void on_unwalked(void *ctx, unsigned channel, unsigned direction, const walked_message *m)
+{
+    trigger_window *w = ctx;
+    if (m->frame == 0 || !frame_inside(w, m->frame))
+        return;
+    window_count *c = count_of(w, channel, direction, m->type, m->body_only);
+    c->messages--;
+    c->bytes -= m->wire_size;
 }
 
 bool trigger_window_is_loss(finding_kind kind)
@@ -62,87 +159,59 @@ static gint by_frame(gconstpointer a, gconstpointer b)
     return x->frame < y->frame ? -1 : x->frame > y->frame;
 }
 
-/* The messages of path whose first frame lies in [lo, hi], per channel, direction and type. */
-static void count_messages(trigger_window *w, const validation *v, const char *path, const GArray *ts, uint64_t lo,
-                           uint64_t hi)
+const validation_observer *trigger_window_observe(trigger_window *w, double trigger_secs, double window_secs)
 {
-    GHashTable *index = g_hash_table_new(g_direct_hash, g_direct_equal); /* key -> position + 1 */
-    for (guint i = 0; v->messages && i < v->messages->len; i++) {
-        const seen_message *m = &g_array_index(v->messages, seen_message, i);
-        if (m->frame == 0 || m->frame > ts->len || strcmp(m->file, path) != 0)
-            continue;
-        uint64_t t = g_array_index(ts, uint64_t, m->frame - 1);
-        if (t < lo || t > hi)
-            continue;
-        guint key = (guint)m->channel << 24 | (guint)m->direction << 17 | (guint)m->body_only << 16 | m->type;
-        guint at = GPOINTER_TO_UINT(g_hash_table_lookup(index, GUINT_TO_POINTER(key)));
-        if (at == 0) {
-            window_count c = {m->channel, m->direction, m->type, m->body_only, 0, 0};
-            g_array_append_val(w->counts, c);
-            at = w->counts->len;
-            g_hash_table_insert(index, GUINT_TO_POINTER(key), GUINT_TO_POINTER(at));
-        }
-        window_count *c = &g_array_index(w->counts, window_count, at - 1);
-        c->messages++;
-        c->bytes += m->wire_size;
-    }
-    g_hash_table_destroy(index);
-    g_array_sort(w->counts, by_key);
+    memset(w, 0, sizeof *w);
+    w->counts = g_array_new(FALSE, TRUE, sizeof(window_count));
+    w->losses = g_array_new(FALSE, TRUE, sizeof(window_loss));
+    w->runs = g_array_new(FALSE, FALSE, sizeof(frame_run));
+    w->count_at = g_hash_table_new(g_direct_hash, g_direct_equal);
+    w->trigger_secs = trigger_secs;
+    w->window_secs = window_secs;
+    /* Whole nanoseconds: the pcap's own resolution is at best that. Both
+     * casts are in range: trigger_window_check bounds the trigger to the
+     * capture's clock, main.c the window to under 1e9 s. */
+    g_assert(trigger_secs >= 0 && trigger_secs <= TRIGGER_WINDOW_MAX_SECS && window_secs >= 0 && window_secs < 1e9);
+    w->hi_ns = (uint64_t)(trigger_secs * NS + 0.5);
+    uint64_t span = (uint64_t)(window_secs * NS + 0.5);
+    w->lo_ns = w->hi_ns > span ? w->hi_ns - span : 0;
+    w->observer = (validation_observer){.record = on_record, .walked = on_walked, .unwalked = on_unwalked, .ctx = w};
+    return &w->observer;
 }
 
-static void collect_losses(trigger_window *w, const validation *v, const char *path, const GArray *ts, uint64_t lo,
-                           uint64_t hi)
+/* The counts that stayed above 0 (a message taken back leaves none), in key order. */
+static void settle_counts(trigger_window *w)
 {
+    guint kept = 0;
+    for (guint i = 0; i < w->counts->len; i++) {
+        window_count c = g_array_index(w->counts, window_count, i);
+        if (c.messages)
+            g_array_index(w->counts, window_count, kept++) = c;
+    }
+    g_array_set_size(w->counts, kept);
+    g_array_sort(w->counts, by_key);
+    g_hash_table_destroy(w->count_at);
+    w->count_at = NULL;
+}
+
+void trigger_window_finish(trigger_window *w, const validation *v, const char *path)
+{
+    settle_counts(w);
+    /* The losses: v's findings are bounded (FINDINGS_KEPT), so is this. */
     for (guint i = 0; i < v->findings.list->len; i++) {
         const finding *f = g_ptr_array_index(v->findings.list, i);
-        if (!trigger_window_is_loss(f->kind) || f->frame == 0 || f->frame > ts->len || strcmp(f->file, path) != 0)
-            continue;
-        uint64_t t = g_array_index(ts, uint64_t, f->frame - 1);
-        if (t < lo || t > hi)
+        if (!trigger_window_is_loss(f->kind) || f->frame == 0 || f->frame > w->frames || strcmp(f->file, path) != 0 ||
+            !frame_inside(w, f->frame))
             continue;
         window_loss l = {f->kind, f->frame, g_strdup(f->detail)};
         g_array_append_val(w->losses, l);
     }
     g_array_sort(w->losses, by_frame);
-}
-
-bool trigger_window_compute(trigger_window *w, const validation *v, const char *path, double trigger_secs,
-                            double window_secs, char **error)
-{
-    memset(w, 0, sizeof *w);
-    w->counts = g_array_new(FALSE, TRUE, sizeof(window_count));
-    w->losses = g_array_new(FALSE, TRUE, sizeof(window_loss));
-    w->trigger_secs = trigger_secs;
-    w->window_secs = window_secs;
-    scan s = {w, g_array_new(FALSE, FALSE, sizeof(uint64_t))};
-    if (!frame_index_scan(path, on_frame, &s, error)) {
-        g_array_free(s.ts, TRUE);
-        return false;
-    }
-    w->known = true;
-    /* Whole nanoseconds: the pcap's own resolution is at best that. */
-    uint64_t hi = trigger_secs <= 0 ? 0 : (uint64_t)(trigger_secs * NS + 0.5);
-    uint64_t span = window_secs <= 0 ? 0 : (uint64_t)(window_secs * NS + 0.5);
-    uint64_t lo = hi > span ? hi - span : 0;
-    for (guint i = 0; i < s.ts->len; i++) {
-        uint64_t t = g_array_index(s.ts, uint64_t, i);
-        if (t >= hi && w->trigger_frame == 0) {
-            w->trigger_frame = i + 1;
-            w->trigger_frame_ns = t;
-        }
-        if (t >= lo && t <= hi) {
-            if (w->window_first == 0)
-                w->window_first = i + 1;
-            w->window_last = i + 1;
-            w->window_frames++;
-        }
-    }
-    w->before_first = w->frames > 0 && hi < w->first_ns;
+    w->before_first = w->frames > 0 && w->hi_ns < w->first_ns;
     w->after_last = w->trigger_frame == 0;
-    count_messages(w, v, path, s.ts, lo, hi);
-    collect_losses(w, v, path, s.ts, lo, hi);
-    g_array_free(s.ts, TRUE);
-    return true;
+    w->known = true;
+    g_array_free(w->runs, TRUE);
+    w->runs = NULL;
 }
 
 void trigger_window_clear(trigger_window *w)
@@ -153,6 +222,10 @@ void trigger_window_clear(trigger_window *w)
         g_array_free(w->losses, TRUE);
     if (w->counts)
         g_array_free(w->counts, TRUE);
+    if (w->runs)
+        g_array_free(w->runs, TRUE);
+    if (w->count_at)
+        g_hash_table_destroy(w->count_at);
     memset(w, 0, sizeof *w);
 }
 
@@ -178,19 +251,19 @@ void trigger_window_print(const trigger_window *w, FILE *out)
 {
     if (!w->known)
         return;
-    fprintf(out, "  trigger: %.6f s", w->trigger_secs);
+    text_out(out, "  trigger: %.6f s", w->trigger_secs);
     if (w->trigger_frame)
-        fprintf(out, ": frame %" G_GUINT64_FORMAT " at %.6f s (Wireshark: Go To Packet %" G_GUINT64_FORMAT ")\n",
+        text_out(out, ": frame %" G_GUINT64_FORMAT " at %.6f s (Wireshark: Go To Packet %" G_GUINT64_FORMAT ")\n",
                 w->trigger_frame, (double)w->trigger_frame_ns / NS, w->trigger_frame);
     else
-        fprintf(out, ": no frame at or after it\n");
+        text_out(out, ": no frame at or after it\n");
     if (w->frames == 0)
-        fprintf(out, "  TRIGGER NOT IN THE CAPTURE: traffic.pcap holds no frame\n");
+        text_out(out, "  TRIGGER NOT IN THE CAPTURE: traffic.pcap holds no frame\n");
     else if (w->before_first)
-        fprintf(out, "  TRIGGER BEFORE THE FIRST FRAME: the trigger is %.6f s before the earliest frame (%.6f s): the "
+        text_out(out, "  TRIGGER BEFORE THE FIRST FRAME: the trigger is %.6f s before the earliest frame (%.6f s): the "
                 "ring evicted the moment\n", (double)w->first_ns / NS - w->trigger_secs, (double)w->first_ns / NS);
     else if (w->after_last)
-        fprintf(out, "  trigger after the last frame: the latest frame is at %.6f s, %.6f s before it\n",
+        text_out(out, "  trigger after the last frame: the latest frame is at %.6f s, %.6f s before it\n",
                 (double)w->last_ns / NS, w->trigger_secs - (double)w->last_ns / NS);
     GString *kept = g_string_new(NULL);
     for (unsigned c = 1; c < SPICECAP_CHANNEL_SLOTS; c++)
@@ -198,85 +271,88 @@ void trigger_window_print(const trigger_window *w, FILE *out)
             g_string_append_printf(kept, "%s%s %.3f s", kept->len ? ", " : "", spicecap_channel_label(c),
                                    trigger_window_kept_before(w, c));
     if (kept->len)
-        fprintf(out, "  ring before the trigger: %s\n", kept->str);
+        text_out(out, "  ring before the trigger: %s\n", kept->str);
     g_string_free(kept, TRUE);
-    fprintf(out, "  window %.3f s before the trigger: %" G_GUINT64_FORMAT " frames", w->window_secs, w->window_frames);
+    text_out(out, "  window %.3f s before the trigger: %" G_GUINT64_FORMAT " frames", w->window_secs, w->window_frames);
     if (w->window_frames)
-        fprintf(out, " (%" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT ")", w->window_first, w->window_last);
-    fprintf(out, "\n");
+        text_out(out, " (%" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT ")", w->window_first, w->window_last);
+    text_out(out, "\n");
+    if (w->runs_dropped)
+        text_out(out, "  note: the capture's timestamps cross the window's edges more than %u times: the messages "
+                 "and losses of %" G_GUINT64_FORMAT " frames inside it after that are not counted\n",
+                 TRIGGER_WINDOW_MAX_RUNS, w->runs_dropped);
     for (guint i = 0; i < w->counts->len;) {
         const window_count *first = &g_array_index(w->counts, window_count, i);
-        fprintf(out, "    %s:", spicecap_channel_label(first->channel));
+        text_out(out, "    %s:", spicecap_channel_label(first->channel));
         for (; i < w->counts->len && g_array_index(w->counts, window_count, i).channel == first->channel; i++) {
             const window_count *c = &g_array_index(w->counts, window_count, i);
             char buf[24];
-            fprintf(out, " %s %s %" G_GUINT64_FORMAT "%s", spicecap_direction_name((spicecap_direction)c->direction),
+            text_out(out, " %s %s %" G_GUINT64_FORMAT "%s", spicecap_direction_name((spicecap_direction)c->direction),
                     message_label(c, buf, sizeof buf), c->messages,
                     i + 1 < w->counts->len && g_array_index(w->counts, window_count, i + 1).channel == first->channel
                         ? ","
                         : "");
         }
-        fprintf(out, "\n");
+        text_out(out, "\n");
     }
     if (w->losses->len) {
-        fprintf(out, "  LOSS IN THE WINDOW: %u finding(s):", w->losses->len);
+        text_out(out, "  LOSS IN THE WINDOW: %u finding(s):", w->losses->len);
         for (guint i = 0; i < w->losses->len; i++) {
             const window_loss *l = &g_array_index(w->losses, window_loss, i);
-            fprintf(out, "%s %s at frame %" G_GUINT64_FORMAT, i ? "," : "", finding_kind_name(l->kind), l->frame);
+            text_out(out, "%s %s at frame %" G_GUINT64_FORMAT, i ? "," : "", finding_kind_name(l->kind), l->frame);
         }
-        fprintf(out, "\n");
+        text_out(out, "\n");
     }
 }
 
-void trigger_window_build_json(const trigger_window *w, JsonBuilder *b)
+void trigger_window_write_json(const trigger_window *w, json_out *b, const char *name)
 {
-    json_builder_begin_object(b);
+    json_out_begin_object(b, name);
     json_out_double(b, "trigger_secs", w->trigger_secs);
     json_out_double(b, "window_secs", w->window_secs);
-    json_out_int(b, "frames", (gint64)w->frames);
+    json_out_uint(b, "frames", w->frames);
     json_out_double(b, "first_secs", (double)w->first_ns / NS);
     json_out_double(b, "last_secs", (double)w->last_ns / NS);
-    json_out_int(b, "trigger_frame", (gint64)w->trigger_frame);
+    json_out_uint(b, "trigger_frame", w->trigger_frame);
     json_out_bool(b, "before_first_frame", w->before_first);
     json_out_bool(b, "after_last_frame", w->after_last);
-    json_out_int(b, "window_frames", (gint64)w->window_frames);
-    json_out_int(b, "window_first_frame", (gint64)w->window_first);
-    json_out_int(b, "window_last_frame", (gint64)w->window_last);
-    json_builder_set_member_name(b, "kept_before_trigger_secs");
-    json_builder_begin_object(b);
+    json_out_uint(b, "window_frames", w->window_frames);
+    json_out_uint(b, "window_first_frame", w->window_first);
+    json_out_uint(b, "window_last_frame", w->window_last);
+    if (w->runs_dropped) /* frames inside whose messages and losses are not counted (TRIGGER_WINDOW_MAX_RUNS) */
+        json_out_uint(b, "uncounted_window_frames", w->runs_dropped);
+    json_out_begin_object(b, "kept_before_trigger_secs");
     for (unsigned c = 1; c < SPICECAP_CHANNEL_SLOTS; c++)
         if (w->channel_seen[c])
             json_out_double(b, spicecap_channel_label(c), trigger_window_kept_before(w, c));
-    json_builder_end_object(b);
-    json_builder_set_member_name(b, "messages");
-    json_builder_begin_array(b);
+    json_out_end_object(b);
+    json_out_begin_array(b, "messages");
     for (guint i = 0; i < w->counts->len; i++) {
         const window_count *c = &g_array_index(w->counts, window_count, i);
         char buf[24];
-        json_builder_begin_object(b);
+        json_out_begin_object(b, NULL);
         json_out_string(b, "channel", spicecap_channel_label(c->channel));
         json_out_string(b, "direction", spicecap_direction_name((spicecap_direction)c->direction));
         if (c->body_only)
-            json_builder_add_null_value(json_builder_set_member_name(b, "type"));
+            json_out_null(b, "type");
         else
             json_out_int(b, "type", c->type);
         json_out_bool(b, "body_only", c->body_only);
         json_out_string(b, "name", message_label(c, buf, sizeof buf));
-        json_out_int(b, "messages", (gint64)c->messages);
-        json_out_int(b, "bytes", (gint64)c->bytes);
-        json_builder_end_object(b);
+        json_out_uint(b, "messages", c->messages);
+        json_out_uint(b, "bytes", c->bytes);
+        json_out_end_object(b);
     }
-    json_builder_end_array(b);
-    json_builder_set_member_name(b, "losses");
-    json_builder_begin_array(b);
+    json_out_end_array(b);
+    json_out_begin_array(b, "losses");
     for (guint i = 0; i < w->losses->len; i++) {
         const window_loss *l = &g_array_index(w->losses, window_loss, i);
-        json_builder_begin_object(b);
+        json_out_begin_object(b, NULL);
         json_out_string(b, "kind", finding_kind_name(l->kind));
-        json_out_int(b, "frame", (gint64)l->frame);
+        json_out_uint(b, "frame", l->frame);
         json_out_string(b, "detail", l->detail);
-        json_builder_end_object(b);
+        json_out_end_object(b);
     }
-    json_builder_end_array(b);
-    json_builder_end_object(b);
+    json_out_end_array(b);
+    json_out_end_object(b);
 }

@@ -2,7 +2,10 @@
  * the trigger (the first frame at or after triggered_uptime_secs: the pcap's
  * timestamps and the trigger share ryll's TrafficBuffers clock), how long
  * each channel's ring reaches back before it, and the messages and losses of
- * the N seconds before it (frames with T-N <= time <= T). */
+ * the N seconds before it (frames with T-N <= time <= T). Gathered during
+ * the validator's own pass over the pcap (a validation_observer): no second
+ * read, and nothing kept per frame or per message, so its memory is the
+ * same for a pcap of 1 MB or 4 GB. */
 #ifndef SPICECAP_VALIDATE_TRIGGER_WINDOW_H
 #define SPICECAP_VALIDATE_TRIGGER_WINDOW_H
 
@@ -13,6 +16,7 @@
 #include <stdio.h>
 
 #include "channels.h"
+#include "json_out.h"
 #include "validation.h"
 
 #define TRIGGER_WINDOW_DEFAULT_SECS 5.0
@@ -32,6 +36,22 @@ typedef struct window_loss {
     char *detail;
 } window_loss;
 
+/* Frames n with first <= n <= last, all inside the window. */
+typedef struct frame_run {
+    uint64_t first, last;
+} frame_run;
+
+/* The runs of frames inside the window one file can have (a capture's
+ * timestamps go back across the window's edge that many times; ryll's
+ * drained rings, one channel after another, have one per channel). Past
+ * it, frames of later runs are not counted, and a note says so. */
+#define TRIGGER_WINDOW_MAX_RUNS 4096u
+
+/* The latest trigger that can be placed: a capture's clock, 64-bit
+ * nanoseconds, ends at UINT64_MAX ns (past 2^64 / 1e9 s). A later one,
+ * negative or not finite is named (trigger_window_check) and not placed. */
+#define TRIGGER_WINDOW_MAX_SECS 18446744073.0
+
 typedef struct trigger_window {
     bool known;          /* the trigger was given and the pcap read */
     double trigger_secs, window_secs;
@@ -47,12 +67,31 @@ typedef struct trigger_window {
     uint64_t channel_last_ns[SPICECAP_CHANNEL_SLOTS];  /* and its latest */
     GArray *counts;  /* window_count, in channel, direction, type order */
     GArray *losses;  /* window_loss, in frame order */
+    uint64_t runs_dropped; /* frames inside the window past TRIGGER_WINDOW_MAX_RUNS runs: not counted */
+
+    /* While the pcap is read (trigger_window_observe): the window's bounds
+     * in ns, its runs of frames (frame_run), where counts has each key. */
+    uint64_t lo_ns, hi_ns;
+    GArray *runs;
+    GHashTable *count_at;
+    validation_observer observer;
 } trigger_window;
 
-/* Compute w for the capture at path (already validated in v, whose messages
- * of that file are kept). False with *error when the pcap cannot be read. */
-bool trigger_window_compute(trigger_window *w, const validation *v, const char *path, double trigger_secs,
-                            double window_secs, char **error);
+/* NULL when trigger_secs can be placed on a capture's clock; else why not
+ * ("triggered_uptime_secs 1.85e+10 s is past any session ...: trigger not
+ * placed"; g_free it). */
+char *trigger_window_check(double trigger_secs);
+
+/* Start w for the pcap about to be read in v's pass: the observer to set
+ * as v->window. trigger_secs must have passed trigger_window_check. The
+ * state kept while reading is bounded whatever the capture's size: the
+ * frame at the trigger, each channel's earliest frame, the counts, and the
+ * runs of frames inside the window (at most TRIGGER_WINDOW_MAX_RUNS). */
+const validation_observer *trigger_window_observe(trigger_window *w, double trigger_secs, double window_secs);
+
+/* Once the pcap at path is read: its losses inside the window (from v's
+ * findings) and the counts in order; w->known set. */
+void trigger_window_finish(trigger_window *w, const validation *v, const char *path);
 void trigger_window_clear(trigger_window *w);
 
 /* Seconds of channel c the ring holds before the trigger: from its first
@@ -64,6 +103,6 @@ double trigger_window_kept_before(const trigger_window *w, unsigned channel);
 bool trigger_window_is_loss(finding_kind kind);
 
 void trigger_window_print(const trigger_window *w, FILE *out);
-void trigger_window_build_json(const trigger_window *w, JsonBuilder *b);
+void trigger_window_write_json(const trigger_window *w, json_out *b, const char *name);
 
 #endif

@@ -11,6 +11,7 @@
 #include "checksum.h"
 #include "mapped_file.h"
 #include "recorded.h"
+#include "text_out.h"
 
 #define ETHERTYPE_VLAN 0x8100u
 
@@ -83,6 +84,13 @@ void validation_note(validation *v, const char *fmt, ...)
     g_ptr_array_add(v->file->notes, note);
 }
 
+/* The run's observers, in order: the page's timeline, the trigger window's. */
+#define OBSERVERS 2u
+static const validation_observer *observer_at(const validation *v, unsigned i)
+{
+    return i == 0 ? v->observer : v->window;
+}
+
 /* The slot of f's channel in a file's counts: [0] for a channel unknown. */
 static unsigned channel_slot(const flow *f)
 {
@@ -101,8 +109,13 @@ static void on_message(void *ctx, const flow *f, const walked_message *m)
         s->largest = m->wire_size;
     if (m->segments > 1)
         s->multi_segment++;
-    if (v->observer && v->observer->message)
-        v->observer->message(v->observer->ctx, channel, m->wire_size);
+    for (unsigned i = 0; i < OBSERVERS; i++) {
+        const validation_observer *o = observer_at(v, i);
+        if (o && o->message)
+            o->message(o->ctx, channel, m->wire_size);
+        if (o && o->walked)
+            o->walked(o->ctx, channel, f->direction, m);
+    }
     if (v->messages) {
         seen_message kept = {v->file->path, m->frame, (uint8_t)channel, (uint8_t)f->direction, m->type, m->wire_size,
                              m->seq, m->segments, m->body_only};
@@ -121,8 +134,13 @@ static void on_retract(void *ctx, const flow *f, const walked_message *m)
     s->bytes -= m->wire_size;
     if (m->segments > 1)
         s->multi_segment--;
-    if (v->observer && v->observer->retract)
-        v->observer->retract(v->observer->ctx, channel, m->wire_size);
+    for (unsigned i = 0; i < OBSERVERS; i++) {
+        const validation_observer *o = observer_at(v, i);
+        if (o && o->retract)
+            o->retract(o->ctx, channel, m->wire_size);
+        if (o && o->unwalked)
+            o->unwalked(o->ctx, channel, f->direction, m);
+    }
     if (v->messages == NULL)
         return;
     for (guint i = v->messages->len; i-- > 0;) {
@@ -347,8 +365,11 @@ static void finish_flow(gpointer key, gpointer value, gpointer data)
     flow *f = value;
     reassembly_finish(&v->reassembly, f);
     spice_stream_end(&v->stream, f);
-    if (v->observer && v->observer->flow_end)
-        v->observer->flow_end(v->observer->ctx, f);
+    for (unsigned i = 0; i < OBSERVERS; i++) {
+        const validation_observer *o = observer_at(v, i);
+        if (o && o->flow_end)
+            o->flow_end(o->ctx, f);
+    }
     v->file->retransmissions += f->retransmissions;
     v->file->keepalives += f->keepalives;
     v->file->uncompared += f->uncompared;
@@ -367,7 +388,7 @@ static void show_progress(const capture_reader *r, const char *path, gint64 *las
     if (fraction > 1.0)
         fraction = 1.0;
     int filled = (int)(fraction * 30);
-    fprintf(stderr, "\r%-40.40s [%.*s%*s] %3d%%", path, filled, "##############################", 30 - filled, "",
+    text_out(stderr, "\r%-40.40s [%.*s%*s] %3d%%", path, filled, "##############################", 30 - filled, "",
             (int)(fraction * 100));
     if (done)
         fputc('\n', stderr);
@@ -433,8 +454,11 @@ static void read_records(validation *v, capture_reader *r, const char *path)
     gint64 last_shown = 0;
     while ((status = capture_reader_next(r, &rec, &message)) == CAPTURE_RECORD) {
         s->records++;
-        if (v->observer && v->observer->record)
-            v->observer->record(v->observer->ctx, &rec);
+        for (unsigned i = 0; i < OBSERVERS; i++) {
+            const validation_observer *o = observer_at(v, i);
+            if (o && o->record)
+                o->record(o->ctx, &rec);
+        }
         check_frame(v, &rec);
         if (v->progress && (s->records & 4095) == 0)
             show_progress(r, path, &last_shown, false);
@@ -448,8 +472,11 @@ static void read_records(validation *v, capture_reader *r, const char *path)
         g_free(message);
     }
     g_hash_table_foreach(v->flows, finish_flow, v);
-    if (v->observer && v->observer->file_end)
-        v->observer->file_end(v->observer->ctx, s);
+    for (unsigned i = 0; i < OBSERVERS; i++) {
+        const validation_observer *o = observer_at(v, i);
+        if (o && o->file_end)
+            o->file_end(o->ctx, s);
+    }
     g_hash_table_destroy(v->flows);
     g_hash_table_destroy(v->connections);
     v->flows = v->connections = NULL;

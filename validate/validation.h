@@ -45,9 +45,10 @@ typedef struct file_summary {
 
 typedef struct validation validation;
 
-/* Someone watching a run (the HTML page's timeline): called for each record
- * before it is checked, each message walked (and each taken back), each flow at its file's end
- * (its chain final) and each file's end. Any may be NULL. */
+/* Someone watching a run (the HTML page's timeline, a bug report's trigger
+ * window): called for each record before it is checked, each message walked
+ * (and each taken back), each flow at its file's end (its chain final) and
+ * each file's end. Any may be NULL. */
 typedef struct validation_observer {
     void (*record)(void *ctx, const capture_record *r);
     void (*message)(void *ctx, unsigned channel, uint64_t wire_size);
@@ -55,6 +56,10 @@ typedef struct validation_observer {
     void (*flow_end)(void *ctx, const struct flow *f);
     void (*file_end)(void *ctx, const file_summary *s);
     void *ctx;
+    /* The same message with where it is (its first frame, type) and its
+     * channel slot and direction; and the same taken back. */
+    void (*walked)(void *ctx, unsigned channel, unsigned direction, const walked_message *m);
+    void (*unwalked)(void *ctx, unsigned channel, unsigned direction, const walked_message *m);
 } validation_observer;
 
 struct validation {
@@ -70,6 +75,7 @@ struct validation {
     GStringChunk *names;
     bool progress; /* draw a progress bar on stderr (it is a terminal) */
     const validation_observer *observer; /* or NULL */
+    const validation_observer *window;   /* the trigger window's of a bug report's pcap (trigger_window.h), or NULL */
 };
 
 void validation_init(validation *v, bool keep_messages);

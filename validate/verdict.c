@@ -96,31 +96,31 @@ char *verdict_line(const verdict *vd, const validation *v)
     return g_string_free(out, FALSE);
 }
 
-void verdict_build_inputs(const verdict *vd, JsonBuilder *b)
+void verdict_write_inputs(const verdict *vd, json_out *w)
 {
-    json_builder_begin_array(b);
+    json_out_begin_array(w, NULL);
     for (guint i = 0; vd && i < vd->inputs->len; i++) {
         const char *path = g_ptr_array_index(vd->inputs, i);
-        json_builder_begin_object(b);
-        json_out_string(b, "path", path);
+        json_out_begin_object(w, NULL);
+        json_out_string(w, "path", path);
         const char *reason = verdict_error_of(vd, path);
-        json_out_bool(b, "read", reason == NULL);
+        json_out_bool(w, "read", reason == NULL);
         if (reason)
-            json_out_string(b, "error", reason);
-        json_builder_end_object(b);
+            json_out_string(w, "error", reason);
+        json_out_end_object(w);
     }
-    json_builder_end_array(b);
+    json_out_end_array(w);
 }
 
-void verdict_build_errors(const verdict *vd, JsonBuilder *b)
+void verdict_write_errors(const verdict *vd, json_out *w)
 {
-    json_builder_begin_array(b);
+    json_out_begin_array(w, NULL);
     for (guint i = 0; vd && i < vd->errors->len; i++) {
         const input_error *e = g_ptr_array_index(vd->errors, i);
-        json_builder_begin_object(b);
-        json_out_string(b, "path", e->path);
-        json_out_string(b, "reason", e->reason);
-        json_builder_end_object(b);
+        json_out_begin_object(w, NULL);
+        json_out_string(w, "path", e->path);
+        json_out_string(w, "reason", e->reason);
+        json_out_end_object(w);
     }
-    json_builder_end_array(b);
+    json_out_end_array(w);
 }

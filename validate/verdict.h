@@ -7,8 +7,8 @@
 #define SPICECAP_VALIDATE_VERDICT_H
 
 #include <glib.h>
-#include <json-glib/json-glib.h>
 
+#include "json_out.h"
 #include "validation.h"
 
 /* Inputs named one by one in the verdict line; the others are counted. */
@@ -40,8 +40,8 @@ const char *verdict_result_name(verdict_result r);
 char *verdict_line(const verdict *vd, const validation *v);
 /* --json's "inputs": [{"path", "read", "error"}], one per input given, and
  * "errors": [{"path", "reason"}], each input or file that could not be read. */
-void verdict_build_inputs(const verdict *vd, JsonBuilder *b);
-void verdict_build_errors(const verdict *vd, JsonBuilder *b);
+void verdict_write_inputs(const verdict *vd, json_out *w);
+void verdict_write_errors(const verdict *vd, json_out *w);
 /* Did this input (as given) or a file of it fail? The first reason, or NULL. */
 const char *verdict_error_of(const verdict *vd, const char *path);
 
