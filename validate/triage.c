@@ -208,6 +208,11 @@ void triage_print(const triage *t, FILE *out)
         if (triage_member_wrong(tm) && k != TM_METADATA) /* metadata.json's problem is in the line above */
             fprintf(out, "  MEMBER %s: %s\n", metadata_status_name(tm->status), tm->problem);
     }
+    for (int k = 0; k < TM_COUNT; k++) {
+        const triage_member *tm = &t->members.member[k];
+        for (guint i = 0; i < tm->notes->len; i++)
+            fprintf(out, "  note: %s: %s\n", triage_member_name(tm->id), (const char *)g_ptr_array_index(tm->notes, i));
+    }
     for (guint i = 0; i < t->members.others->len; i++)
         fprintf(out, "  member not written by ryll: %s\n", (const char *)g_ptr_array_index(t->members.others, i));
     GString *text = g_string_new(NULL);
@@ -241,6 +246,11 @@ void triage_build_json(const triage *t, JsonBuilder *b)
         json_out_int(b, "size", (gint64)tm->size);
         if (tm->problem)
             json_out_string(b, "problem", tm->problem);
+        json_builder_set_member_name(b, "notes");
+        json_builder_begin_array(b);
+        for (guint i = 0; i < tm->notes->len; i++)
+            json_builder_add_string_value(b, g_ptr_array_index(tm->notes, i));
+        json_builder_end_array(b);
         if (tm->width) {
             json_out_int(b, "width", tm->width);
             json_out_int(b, "height", tm->height);

@@ -4,6 +4,7 @@
 #include <zip.h>
 
 #include "byte_source.h"
+#include "triage_schema.h"
 
 typedef enum member_form { FORM_OBJECT, FORM_ARRAY, FORM_PNG, FORM_PCAP } member_form;
 
@@ -120,6 +121,34 @@ static void take_png(triage_member *tm, const char *where, const uint8_t *data, 
         set_problem(tm, METADATA_MALFORMED, g_strdup_printf("%s: a PNG of %ux%u pixels", where, tm->width, tm->height));
 }
 
+/* The member's schema for this report (its channel-state's by the report's type and channel). */
+static const ryll_shape *member_shape(const triage_member *tm, const input_metadata *m)
+{
+    JsonObject *o = tm->json && JSON_NODE_HOLDS_OBJECT(tm->json) ? json_node_get_object(tm->json) : NULL;
+    switch (tm->id) {
+    case TM_SESSION:
+        return ryll_session_shape();
+    case TM_CHANNEL_STATE:
+        return ryll_channel_state_shape(triage_report_variant(m), metadata_string(m, "channel"));
+    case TM_NOTIFICATIONS:
+        return ryll_notification_shape();
+    case TM_RUNTIME_METRICS:
+        return ryll_runtime_metrics_shape(o);
+    case TM_DISCONNECT_CAUSE:
+        return ryll_disconnect_cause_shape();
+    default:
+        return NULL;
+    }
+}
+
+/* Field by field against ryll's schema: the differences are notes, never a problem. */
+static void check_fields(triage_member *tm, const input_metadata *m)
+{
+    const ryll_shape *shape = tm->json && tm->problem == NULL ? member_shape(tm, m) : NULL;
+    if (shape)
+        ryll_shape_check(tm->json, shape, tm->notes);
+}
+
 static void read_member(triage_member *tm, const input_metadata *m)
 {
     const struct member_def *d = &defs[tm->id];
@@ -151,6 +180,7 @@ static void read_member(triage_member *tm, const input_metadata *m)
             take_png(tm, where, (const uint8_t *)data, len);
         else if (d->form != FORM_PCAP)
             take_json(tm, where, data, len);
+        check_fields(tm, m);
     }
     g_free(error);
     g_free(data);
@@ -191,6 +221,7 @@ void triage_members_read(triage_members *t, const input_metadata *m)
         tm->id = (triage_member_id)k;
         tm->expected = is_expected(defs[k].when, m);
         tm->why = why_text[defs[k].when];
+        tm->notes = g_ptr_array_new_with_free_func(g_free);
         read_member(tm, m);
     }
     list_entries(t, m->source);
@@ -200,6 +231,8 @@ void triage_members_clear(triage_members *t)
 {
     for (int k = 0; k < TM_COUNT; k++) {
         g_free(t->member[k].problem);
+        if (t->member[k].notes)
+            g_ptr_array_free(t->member[k].notes, TRUE);
         if (t->member[k].json)
             json_node_unref(t->member[k].json);
     }

@@ -39,6 +39,7 @@ typedef struct triage_member {
     uint64_t size;          /* bytes, when there */
     JsonNode *json;         /* the parsed JSON member, when it parsed */
     uint32_t width, height; /* a PNG's, from its IHDR */
+    GPtrArray *notes;       /* char *: how a JSON member differs from ryll's schema (triage_schema.h), each once */
 } triage_member;
 
 typedef struct triage_members {
