@@ -13,6 +13,7 @@ typedef enum member_when {
     DISPLAY_REPORT, /* report_type Display */
     REGION_DRAWN,   /* region is not null */
     DISCONNECT_REPORT,
+    RING_REPORT, /* every report but a webdav Disconnect's: webdav has no ring */
 } member_when;
 
 /* ryll's members (bugreport.rs), in the order it stores them. */
@@ -24,7 +25,7 @@ static const struct member_def {
     [TM_METADATA] = {"metadata.json", FORM_OBJECT, ALWAYS},
     [TM_SESSION] = {"session.json", FORM_OBJECT, ALWAYS},
     [TM_CHANNEL_STATE] = {"channel-state.json", FORM_OBJECT, ALWAYS},
-    [TM_TRAFFIC] = {"traffic.pcap", FORM_PCAP, ALWAYS},
+    [TM_TRAFFIC] = {"traffic.pcap", FORM_PCAP, RING_REPORT},
     [TM_SCREENSHOT] = {"screenshot.png", FORM_PNG, DISPLAY_REPORT},
     [TM_SCREENSHOT_REGION] = {"screenshot-region.png", FORM_PNG, REGION_DRAWN},
     [TM_NOTIFICATIONS] = {"notifications.json", FORM_ARRAY, ALWAYS},
@@ -37,6 +38,7 @@ static const char *const why_text[] = {
     [DISPLAY_REPORT] = "a Display report has one",
     [REGION_DRAWN] = "metadata.json names a region",
     [DISCONNECT_REPORT] = "a Disconnect report has one",
+    [RING_REPORT] = NULL, /* its absence is said by triage_no_traffic() */
 };
 
 const char *triage_member_name(triage_member_id id)
@@ -70,6 +72,8 @@ static bool is_expected(member_when when, const input_metadata *m)
         return region && JSON_NODE_HOLDS_OBJECT(region);
     case DISCONNECT_REPORT:
         return variant && strcmp(variant, "Disconnect") == 0;
+    case RING_REPORT:
+        return !(variant && strcmp(variant, "Disconnect") == 0 && g_strcmp0(metadata_string(m, "channel"), "webdav") == 0);
     }
     return false;
 }
@@ -165,7 +169,7 @@ static void read_member(triage_member *tm, const input_metadata *m)
     int got = byte_source_zip_entry(m->source, d->name, max, &data, &len, &error);
     if (got == 0) {
         tm->status = METADATA_ABSENT;
-        if (tm->expected)
+        if (tm->expected && d->form != FORM_PCAP) /* no traffic.pcap: triage_no_traffic() says why */
             tm->problem = tm->why ? g_strdup_printf("%s: missing (%s)", where, tm->why)
                                   : g_strdup_printf("%s: missing", where);
     } else if (got < 0 && d->form == FORM_PCAP) {
@@ -239,6 +243,22 @@ void triage_members_clear(triage_members *t)
     if (t->others)
         g_ptr_array_free(t->others, TRUE);
     memset(t, 0, sizeof *t);
+}
+
+const char *triage_no_traffic(const triage_members *t)
+{
+    if (t->member[TM_TRAFFIC].status != METADATA_ABSENT)
+        return NULL;
+    for (guint i = 0; i < t->others->len; i++) { /* the validator reads another capture entry instead */
+        const char *name = g_ptr_array_index(t->others, i);
+        if (g_str_has_suffix(name, ".pcap") || g_str_has_suffix(name, ".pcapng"))
+            return NULL;
+    }
+    return t->member[TM_TRAFFIC].expected
+               ? "no traffic.pcap: a ryll built without its capture feature (Windows, the slim headless build) "
+                 "writes its reports without one; the other members are read"
+               : "no traffic.pcap: a webdav Disconnect report has none (ryll keeps no ring for webdav); the other "
+                 "members are read";
 }
 
 bool triage_member_wrong(const triage_member *tm)
