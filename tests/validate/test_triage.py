@@ -172,7 +172,7 @@ def ryll_shaped(src, dst, **more):
 
 def test_members_read_and_facts(work, display, report, run):
     """Every member is read: the facts in the text, the members whole in --json, a screenshot's size."""
-    z = ryll_shaped(display, os.path.join(work, "shaped.zip"), add={"screenshot.png": rr.png(32, 20)})
+    z = ryll_shaped(display, os.path.join(work, "shaped.zip"), replace={"screenshot.png": rr.png(32, 20)})
     code, doc, err = report(z)
     assert code == 0, err
     t = triage_of(doc)
@@ -200,7 +200,8 @@ def test_missing_and_malformed_members(work, display, report, run):
     z = rr.with_metadata(display, os.path.join(work, "region.zip"),
                          region={"left": 0, "top": 0, "right": 10, "bottom": 10})
     z = ryll_shaped(z, os.path.join(work, "broken.zip"),
-                    replace={"session.json": b'{"fps": 3,\n "connected": tru}', "notifications.json": b"{}"},
+                    replace={"session.json": b'{"fps": 3,\n "connected": tru}', "notifications.json": b"{}",
+                             "screenshot.png": None},
                     add={"notes.txt": b"hello"})
     code, doc, err = report(z)
     assert code == 0, err  # members never change the exit status
@@ -217,7 +218,7 @@ def test_missing_and_malformed_members(work, display, report, run):
     for needle in ("MEMBER absent: screenshot.png in %s: missing (a Display report has one)" % z,
                    "MEMBER malformed: session.json in %s: line 2" % z, "member not written by ryll: notes.txt"):
         assert needle in text, text
-    fake = rr.rewrite(display, os.path.join(work, "fake-png.zip"), add={"screenshot.png": b"GIF89a not a png"})
+    fake = rr.rewrite(display, os.path.join(work, "fake-png.zip"), {"screenshot.png": b"GIF89a not a png"})
     code, doc, err = report(fake)
     assert member(doc, "screenshot.png")["status"] == "malformed"
 
