@@ -245,9 +245,10 @@ void triage_members_clear(triage_members *t)
     memset(t, 0, sizeof *t);
 }
 
-const char *triage_no_traffic(const triage_members *t)
+const char *triage_no_traffic(const triage_members *t, const input_metadata *m)
 {
-    if (t->member[TM_TRAFFIC].status != METADATA_ABSENT)
+    /* A zip whose metadata.json names no report type is not known for a ryll report: no capture is an error. */
+    if (t->member[TM_TRAFFIC].status != METADATA_ABSENT || triage_report_variant(m) == NULL)
         return NULL;
     for (guint i = 0; i < t->others->len; i++) { /* the validator reads another capture entry instead */
         const char *name = g_ptr_array_index(t->others, i);

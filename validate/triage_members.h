@@ -57,9 +57,10 @@ void triage_members_clear(triage_members *t);
 /* report_type's variant ("Display", "Disconnect"), or NULL. */
 const char *triage_report_variant(const input_metadata *m);
 
-/* Why the report has no capture to validate (no traffic.pcap and no other
- * pcap entry), or NULL when it has one. */
-const char *triage_no_traffic(const triage_members *t);
+/* Why a ryll report (its metadata.json names a report_type) has no capture
+ * to validate (no traffic.pcap and no other pcap entry); NULL when it has
+ * one, or when the zip is not known for a ryll report. */
+const char *triage_no_traffic(const triage_members *t, const input_metadata *m);
 
 /* Does the member need its problem said (expected and not read, or there and not right)? */
 bool triage_member_wrong(const triage_member *tm);
