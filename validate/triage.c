@@ -112,7 +112,8 @@ static void print_session(const triage *t, FILE *out, GString *text)
     if (o == NULL)
         return;
     static const char *const named[] = {"connected", "uptime_secs", "video_drop_count", "auto_reconnect_count",
-                                        "fps", "frames_received", "last_latency_ms", NULL};
+                                        "fps", "frames_received", "last_latency_ms", "auto_snapshots_saved",
+                                        "auto_snapshots_pruned", NULL};
     static const char *const lag[] = {"_lag_recent_max_us", NULL}, *const none[] = {NULL};
     append_scalars(text, o, named);
     append_matching(text, o, lag, none);
@@ -126,7 +127,9 @@ static void print_channel_state(const triage *t, FILE *out, GString *text)
     if (o == NULL)
         return;
     static const char *const named[] = {"writer_dropped_count", NULL};
-    static const char *const words[] = {"decode", "socket", "ack", "pending", "error", NULL};
+    /* ryll's recent facts too: streams, the GLZ dictionary, keepalives, unknown opcodes, audio under/overruns. */
+    static const char *const words[] = {"decode", "socket", "ack", "pending", "error", "stream", "glz", "keepalive",
+                                        "unknown_opcode", "underrun", "overflow", NULL};
     GList *names = json_object_get_members(o);
     for (GList *n = names; n; n = n->next) {
         JsonNode *node = json_object_get_member(o, n->data);
