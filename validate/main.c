@@ -218,6 +218,12 @@ int main(int argc, char **argv)
     for (guint i = 0; i < inputs->len; i++) {
         char *error = NULL;
         input_metadata *m = g_ptr_array_index(described_by, i);
+        const char *no_traffic = m && m->triage ? triage_no_traffic(&m->triage->members, m) : NULL;
+        if (no_traffic) { /* triaged all the same: its members, and why it has no capture (triage_members.c) */
+            validation_add_uncaptured(&v, g_ptr_array_index(inputs, i), "no capture (no traffic.pcap)");
+            m->triage->window_problem = g_strdup(no_traffic);
+            continue;
+        }
         if (!triage_run_file(&v, m, g_ptr_array_index(inputs, i), window_secs, lines, &error)) {
             text_out(stderr, "spicecap-validate: %s: %s\n", (char *)g_ptr_array_index(inputs, i), error);
             verdict_error(&vd, g_ptr_array_index(inputs, i), error);

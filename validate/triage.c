@@ -122,7 +122,8 @@ static void print_session(const triage *t, FILE *out, GString *text)
     if (o == NULL)
         return;
     static const char *const named[] = {"connected", "uptime_secs", "video_drop_count", "auto_reconnect_count",
-                                        "fps", "frames_received", "last_latency_ms", NULL};
+                                        "fps", "frames_received", "last_latency_ms", "auto_snapshots_saved",
+                                        "auto_snapshots_pruned", NULL};
     static const char *const lag[] = {"_lag_recent_max_us", NULL}, *const none[] = {NULL};
     append_scalars(text, o, named);
     append_matching(text, o, lag, none);
@@ -136,7 +137,9 @@ static void print_channel_state(const triage *t, FILE *out, GString *text)
     if (o == NULL)
         return;
     static const char *const named[] = {"writer_dropped_count", NULL};
-    static const char *const words[] = {"decode", "socket", "ack", "pending", "error", NULL};
+    /* ryll's recent facts too: streams, the GLZ dictionary, keepalives, unknown opcodes, audio under/overruns. */
+    static const char *const words[] = {"decode", "socket", "ack", "pending", "error", "stream", "glz", "keepalive",
+                                        "unknown_opcode", "underrun", "overflow", NULL};
     GList *names = json_object_get_members(o);
     for (GList *n = names; n; n = n->next) {
         JsonNode *node = json_object_get_member(o, n->data);
@@ -218,6 +221,11 @@ void triage_print(const triage *t, FILE *out)
         if (triage_member_wrong(tm) && k != TM_METADATA) /* metadata.json's problem is in the line above */
             text_out(out, "  MEMBER %s: %s\n", metadata_status_name(tm->status), tm->problem);
     }
+    for (int k = 0; k < TM_COUNT; k++) {
+        const triage_member *tm = &t->members.member[k];
+        for (guint i = 0; i < tm->notes->len; i++)
+            text_out(out, "  note: %s: %s\n", triage_member_name(tm->id), (const char *)g_ptr_array_index(tm->notes, i));
+    }
     for (guint i = 0; i < t->members.others->len; i++)
         text_out(out, "  member not written by ryll: %s\n", (const char *)g_ptr_array_index(t->members.others, i));
     GString *text = g_string_new(NULL);
@@ -265,6 +273,10 @@ void triage_write_json(const triage *t, json_out *w, const char *name)
         json_out_uint(w, "size", tm->size);
         if (tm->problem)
             json_out_string(w, "problem", tm->problem);
+        json_out_begin_array(w, "notes");
+        for (guint i = 0; i < tm->notes->len; i++)
+            json_out_string(w, NULL, g_ptr_array_index(tm->notes, i));
+        json_out_end_array(w);
         if (tm->width) {
             json_out_uint(w, "width", tm->width);
             json_out_uint(w, "height", tm->height);

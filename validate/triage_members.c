@@ -4,6 +4,7 @@
 #include <zip.h>
 
 #include "byte_source.h"
+#include "triage_schema.h"
 
 typedef enum member_form { FORM_OBJECT, FORM_ARRAY, FORM_PNG, FORM_PCAP } member_form;
 
@@ -12,6 +13,7 @@ typedef enum member_when {
     DISPLAY_REPORT, /* report_type Display */
     REGION_DRAWN,   /* region is not null */
     DISCONNECT_REPORT,
+    RING_REPORT, /* every report but a webdav Disconnect's: webdav has no ring */
 } member_when;
 
 /* ryll's members (bugreport.rs), in the order it stores them. */
@@ -23,7 +25,7 @@ static const struct member_def {
     [TM_METADATA] = {"metadata.json", FORM_OBJECT, ALWAYS},
     [TM_SESSION] = {"session.json", FORM_OBJECT, ALWAYS},
     [TM_CHANNEL_STATE] = {"channel-state.json", FORM_OBJECT, ALWAYS},
-    [TM_TRAFFIC] = {"traffic.pcap", FORM_PCAP, ALWAYS},
+    [TM_TRAFFIC] = {"traffic.pcap", FORM_PCAP, RING_REPORT},
     [TM_SCREENSHOT] = {"screenshot.png", FORM_PNG, DISPLAY_REPORT},
     [TM_SCREENSHOT_REGION] = {"screenshot-region.png", FORM_PNG, REGION_DRAWN},
     [TM_NOTIFICATIONS] = {"notifications.json", FORM_ARRAY, ALWAYS},
@@ -36,6 +38,7 @@ static const char *const why_text[] = {
     [DISPLAY_REPORT] = "a Display report has one",
     [REGION_DRAWN] = "metadata.json names a region",
     [DISCONNECT_REPORT] = "a Disconnect report has one",
+    [RING_REPORT] = NULL, /* its absence is said by triage_no_traffic() */
 };
 
 const char *triage_member_name(triage_member_id id)
@@ -69,6 +72,8 @@ static bool is_expected(member_when when, const input_metadata *m)
         return region && JSON_NODE_HOLDS_OBJECT(region);
     case DISCONNECT_REPORT:
         return variant && strcmp(variant, "Disconnect") == 0;
+    case RING_REPORT:
+        return !(variant && strcmp(variant, "Disconnect") == 0 && g_strcmp0(metadata_string(m, "channel"), "webdav") == 0);
     }
     return false;
 }
@@ -120,6 +125,34 @@ static void take_png(triage_member *tm, const char *where, const uint8_t *data, 
         set_problem(tm, METADATA_MALFORMED, g_strdup_printf("%s: a PNG of %ux%u pixels", where, tm->width, tm->height));
 }
 
+/* The member's schema for this report (its channel-state's by the report's type and channel). */
+static const ryll_shape *member_shape(const triage_member *tm, const input_metadata *m)
+{
+    JsonObject *o = tm->json && JSON_NODE_HOLDS_OBJECT(tm->json) ? json_node_get_object(tm->json) : NULL;
+    switch (tm->id) {
+    case TM_SESSION:
+        return ryll_session_shape();
+    case TM_CHANNEL_STATE:
+        return ryll_channel_state_shape(triage_report_variant(m), metadata_string(m, "channel"));
+    case TM_NOTIFICATIONS:
+        return ryll_notification_shape();
+    case TM_RUNTIME_METRICS:
+        return ryll_runtime_metrics_shape(o);
+    case TM_DISCONNECT_CAUSE:
+        return ryll_disconnect_cause_shape();
+    default:
+        return NULL;
+    }
+}
+
+/* Field by field against ryll's schema: the differences are notes, never a problem. */
+static void check_fields(triage_member *tm, const input_metadata *m)
+{
+    const ryll_shape *shape = tm->json && tm->problem == NULL ? member_shape(tm, m) : NULL;
+    if (shape)
+        ryll_shape_check(tm->json, shape, tm->notes);
+}
+
 static void read_member(triage_member *tm, const input_metadata *m)
 {
     const struct member_def *d = &defs[tm->id];
@@ -136,7 +169,7 @@ static void read_member(triage_member *tm, const input_metadata *m)
     int got = byte_source_zip_entry(m->source, d->name, max, &data, &len, &error);
     if (got == 0) {
         tm->status = METADATA_ABSENT;
-        if (tm->expected)
+        if (tm->expected && d->form != FORM_PCAP) /* no traffic.pcap: triage_no_traffic() says why */
             tm->problem = tm->why ? g_strdup_printf("%s: missing (%s)", where, tm->why)
                                   : g_strdup_printf("%s: missing", where);
     } else if (got < 0 && d->form == FORM_PCAP) {
@@ -151,6 +184,7 @@ static void read_member(triage_member *tm, const input_metadata *m)
             take_png(tm, where, (const uint8_t *)data, len);
         else if (d->form != FORM_PCAP)
             take_json(tm, where, data, len);
+        check_fields(tm, m);
     }
     g_free(error);
     g_free(data);
@@ -191,6 +225,7 @@ void triage_members_read(triage_members *t, const input_metadata *m)
         tm->id = (triage_member_id)k;
         tm->expected = is_expected(defs[k].when, m);
         tm->why = why_text[defs[k].when];
+        tm->notes = g_ptr_array_new_with_free_func(g_free);
         read_member(tm, m);
     }
     list_entries(t, m->source);
@@ -200,12 +235,31 @@ void triage_members_clear(triage_members *t)
 {
     for (int k = 0; k < TM_COUNT; k++) {
         g_free(t->member[k].problem);
+        if (t->member[k].notes)
+            g_ptr_array_free(t->member[k].notes, TRUE);
         if (t->member[k].json)
             json_node_unref(t->member[k].json);
     }
     if (t->others)
         g_ptr_array_free(t->others, TRUE);
     memset(t, 0, sizeof *t);
+}
+
+const char *triage_no_traffic(const triage_members *t, const input_metadata *m)
+{
+    /* A zip whose metadata.json names no report type is not known for a ryll report: no capture is an error. */
+    if (t->member[TM_TRAFFIC].status != METADATA_ABSENT || triage_report_variant(m) == NULL)
+        return NULL;
+    for (guint i = 0; i < t->others->len; i++) { /* the validator reads another capture entry instead */
+        const char *name = g_ptr_array_index(t->others, i);
+        if (g_str_has_suffix(name, ".pcap") || g_str_has_suffix(name, ".pcapng"))
+            return NULL;
+    }
+    return t->member[TM_TRAFFIC].expected
+               ? "no traffic.pcap: a ryll built without its capture feature (Windows, the slim headless build) "
+                 "writes its reports without one; the other members are read"
+               : "no traffic.pcap: a webdav Disconnect report has none (ryll keeps no ring for webdav); the other "
+                 "members are read";
 }
 
 bool triage_member_wrong(const triage_member *tm)

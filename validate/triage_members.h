@@ -39,6 +39,7 @@ typedef struct triage_member {
     uint64_t size;          /* bytes, when there */
     JsonNode *json;         /* the parsed JSON member, when it parsed */
     uint32_t width, height; /* a PNG's, from its IHDR */
+    GPtrArray *notes;       /* char *: how a JSON member differs from ryll's schema (triage_schema.h), each once */
 } triage_member;
 
 typedef struct triage_members {
@@ -55,6 +56,11 @@ void triage_members_clear(triage_members *t);
 
 /* report_type's variant ("Display", "Disconnect"), or NULL. */
 const char *triage_report_variant(const input_metadata *m);
+
+/* Why a ryll report (its metadata.json names a report_type) has no capture
+ * to validate (no traffic.pcap and no other pcap entry); NULL when it has
+ * one, or when the zip is not known for a ryll report. */
+const char *triage_no_traffic(const triage_members *t, const input_metadata *m);
 
 /* Does the member need its problem said (expected and not read, or there and not right)? */
 bool triage_member_wrong(const triage_member *tm);

@@ -396,6 +396,17 @@ static void show_progress(const capture_reader *r, const char *path, gint64 *las
 
 static void read_records(validation *v, capture_reader *r, const char *path);
 
+void validation_add_uncaptured(validation *v, const char *path, const char *format)
+{
+    file_summary *s = g_new0(file_summary, 1);
+    s->path = g_strdup(path);
+    s->format = g_strdup(format);
+    s->notes = g_ptr_array_new_with_free_func(g_free);
+    s->findings_before = v->findings.total;
+    g_ptr_array_add(v->files, s);
+    v->file = s;
+}
+
 bool validation_run_file(validation *v, const char *path, char **error)
 {
     capture_reader *r = capture_reader_open(path, error);

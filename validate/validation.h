@@ -87,4 +87,8 @@ bool validation_run_file(validation *v, const char *path, char **error);
 /* Record a free-text note on the current file (deduplicated). */
 void validation_note(validation *v, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
+/* An input with no capture to read (a bug report without traffic.pcap): a
+ * file of no record, described as format, so every report lists it. */
+void validation_add_uncaptured(validation *v, const char *path, const char *format);
+
 #endif

@@ -16,7 +16,9 @@
 #include "faults.h"
 #include "format.h"
 #include "live_out.h"
+#include "report_type.h"
 #include "scenario.h"
+#include "session_facts.h"
 #include "sink.h"
 #include "spice_names.h"
 #include "unknown_type.h"
@@ -38,7 +40,11 @@ static const char usage[] =
     "      --bugreport FILE.zip a bug-report zip like ryll's (traffic.pcap from the rings)\n"
     "      --report-type TYPE   the bug report's type, as ryll's BugReportType: auto-snapshot\n"
     "                           (default: every ring, channel \"all\"), display, input, cursor,\n"
-    "                           connection (main), usb (usbredir): that channel's ring only\n"
+    "                           connection (main), usb (usbredir): that channel's ring only;\n"
+    "                           disconnect[:CHANNEL] (default main; webdav: no traffic.pcap),\n"
+    "                           pedantic[:GAP_KEY] (default display:unimpl:draw_rop3; a key of\n"
+    "                           playback or webdav drains display), notification[:atfire|postevent]\n"
+    "      --no-traffic         a report of a ryll built without capture: no traffic.pcap\n"
     "\n"
     "Options:\n"
     "  -s, --seed N             same seed, same bytes (default 1)\n"
@@ -68,23 +74,12 @@ static const char usage[] =
     "exit status: 0 written, 2 bad arguments or an output that cannot be written (the message\n"
     "names the file; no partial output file is left)\n";
 
-/* ryll's BugReportType variants that name one channel or all of them, and
- * the ring a report of each drains (bugreport.rs: channel_name). */
-typedef struct report_type {
-    const char *option, *variant, *channel;
-} report_type;
-
-static const report_type report_types[] = {
-    {"auto-snapshot", "AutoSnapshot", "all"}, {"display", "Display", "display"},
-    {"input", "Input", "inputs"},             {"cursor", "Cursor", "cursor"},
-    {"connection", "Connection", "main"},     {"usb", "Usb", "usbredir"},
-};
-
 typedef struct options {
     scenario_params scenario;
     const char *output, *live_dir, *bugreport, *manifest_path, *ring_channel;
     const char *output_name; /* the name -o asked for, when output is its staging name */
-    const report_type *report; /* --bugreport's type */
+    report_type report; /* --bugreport's type */
+    bool no_traffic;    /* --no-traffic: the report has no traffic.pcap */
     unsigned ring_channel_id;
     size_t ring_cap;
     enum { RYLL_NONE, RYLL_COMPAT, RYLL_INTENT } ryll;
@@ -138,13 +133,13 @@ static int parse_options(int argc, char **argv, options *o)
         {"fault", required_argument, 0, 'f'},    {"report-type", required_argument, 0, 'T'},
         {"max-image", required_argument, 0, 'I'}, {"unknown-type", optional_argument, 0, 'U'},
         {"help", no_argument, 0, 'h'},           {"version", no_argument, 0, 'V'},
-        {0, 0, 0, 0},
+        {"no-traffic", no_argument, 0, 'N'},     {0, 0, 0, 0},
     };
     const char *scenario = NULL;
     o->scenario.seed = 1;
     o->scenario.video_rate = 6u << 20;
     o->scenario.max_image = 2u << 20;
-    o->report = &report_types[0];
+    report_type_parse("auto-snapshot", &o->report);
     int have_report = 0;
     int c;
     while ((c = getopt_long(argc, argv, "s:d:o:m:f:h", longopts, NULL)) != -1) {
@@ -200,14 +195,13 @@ static int parse_options(int argc, char **argv, options *o)
             o->bugreport = optarg;
             break;
         case 'T':
-            o->report = NULL;
-            for (size_t i = 0; i < G_N_ELEMENTS(report_types) && o->report == NULL; i++)
-                if (strcmp(optarg, report_types[i].option) == 0)
-                    o->report = &report_types[i];
-            if (o->report == NULL)
-                return bad("--report-type: unknown type '%s' (auto-snapshot, display, input, cursor, connection, usb)",
-                           optarg);
+            if (!report_type_parse(optarg, &o->report))
+                return bad("--report-type: unknown type '%s' (%s; a disconnect's CHANNEL is main, display, inputs, "
+                           "cursor, playback, usbredir or webdav)", optarg, REPORT_TYPE_OPTIONS);
             have_report = 1;
+            break;
+        case 'N':
+            o->no_traffic = true;
             break;
         case 'm':
             o->manifest_path = optarg;
@@ -271,6 +265,8 @@ static int parse_options(int argc, char **argv, options *o)
         return bad("--ring CHANNEL writes to -o FILE");
     if (have_report && o->bugreport == NULL)
         return bad("--report-type is the type of a --bugreport FILE.zip");
+    if (o->no_traffic && o->bugreport == NULL)
+        return bad("--no-traffic is a --bugreport FILE.zip without traffic.pcap");
     unsigned queue = FAULT_BIT(FAULT_QUEUE_OVERFLOW);
     if (o->live_dir && (o->faults & ~queue))
         return bad("faults other than queue-overflow apply to -o and --bugreport outputs, not to --live");
@@ -282,6 +278,33 @@ static int parse_options(int argc, char **argv, options *o)
     if (o->scenario.kind == SCENARIO_RING && o->ring_cap == 0)
         o->ring_cap = 512u << 10; /* small enough that the capture starts mid-session */
     return 0;
+}
+
+/* The zip, its members taken from what the session's facts say. */
+static int write_report(const options *o, const sink *s, const uint8_t *traffic, size_t traffic_len)
+{
+    /* Taken at the session's end, after its last message: the first millisecond at or after both. */
+    uint64_t last_ms = (s->facts->last_ts_us + 999) / 1000;
+    uint64_t taken_us = last_ms * 1000 > o->scenario.duration_us ? last_ms * 1000 : o->scenario.duration_us;
+    report_context report = {.type = &o->report, .duration_us = taken_us, .facts = s->facts,
+                             .seed = o->scenario.seed};
+    char *error = NULL;
+    if (bugreport_write(o->bugreport, &report, traffic, traffic_len, &error) == 0)
+        return 0;
+    int rc = bad("%s", error);
+    g_free(error);
+    return rc;
+}
+
+/* A report with no traffic.pcap (--no-traffic, a webdav disconnect): the
+ * session runs for its facts alone, and the manifest lists no message. */
+static int write_report_without_traffic(const options *o, sink *s, manifest *m)
+{
+    m->output_kind = "bugreport";
+    s->mode = SINK_FACTS;
+    if (scenario_run(&o->scenario, sink_emit, s) != 0)
+        return bad("%s", spicecap_last_error());
+    return write_report(o, s, NULL, 0);
 }
 
 /* The pcap goes to a temporary file first; for a bug report it is then read
@@ -306,6 +329,8 @@ static int write_captures(const options *o, sink *s, manifest *m, GPtrArray *mad
         return rc;
     }
 
+    if (o->bugreport && (o->no_traffic || !report_type_has_ring(&o->report)))
+        return write_report_without_traffic(o, s, m);
     FILE *traffic = NULL;
     spicecap_pcap_writer *pcap;
     if (o->bugreport) {
@@ -336,9 +361,9 @@ static int write_captures(const options *o, sink *s, manifest *m, GPtrArray *mad
     s->out = &out;
     /* A report of one channel drains that channel's ring only, as ryll's
      * drain_channel_pcap_bytes does; an auto-snapshot merges every ring. */
-    unsigned report_channel = o->bugreport && strcmp(o->report->channel, "all") != 0
-                                  ? spicecap_channel_from_name(o->report->channel)
-                                  : 0;
+    const char *report_name = report_type_channel(&o->report);
+    unsigned report_channel = o->bugreport && strcmp(report_name, "all") != 0 ? spicecap_channel_from_name(report_name)
+                                                                              : 0;
     s->only_channel = o->bugreport ? report_channel : o->ring_channel_id;
     s->ring_cap = o->ring_cap;
     m->output_kind = o->bugreport ? "bugreport" : o->ring_channel ? "ring" : use_rings ? "rings" : "pcap";
@@ -370,16 +395,9 @@ static int write_captures(const options *o, sink *s, manifest *m, GPtrArray *mad
         return bad("reading back traffic.pcap: %s", strerror(errno));
     }
     fclose(traffic);
-    bugreport_info info = {o->report->variant, o->report->channel, o->scenario.duration_us, s};
-    char *error = NULL;
-    rc = bugreport_write(o->bugreport, &info, bytes, (size_t)size, &error);
+    rc = write_report(o, s, bytes, (size_t)size);
     free(bytes);
-    if (rc != 0) {
-        rc = bad("%s", error);
-        g_free(error);
-        return rc;
-    }
-    return 0;
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -395,6 +413,10 @@ int main(int argc, char **argv)
     m.has_unknown_type = o.scenario.unknown;
     m.unknown_type = o.scenario.unknown_type;
     sink s = {.manifest = &m};
+    session_facts facts;
+    session_facts_init(&facts);
+    if (o.bugreport)
+        s.facts = &facts; /* what the report's members say */
     scenario_initial_seqs(o.scenario.kind, &s.client_seq, &s.server_seq);
     /* All or nothing: a capture without the manifest asked for is a partial
      * result. So with a manifest the capture is written under a staging name
@@ -428,5 +450,6 @@ int main(int argc, char **argv)
         g_free(staged);
     }
     manifest_clear(&m);
+    session_facts_clear(&facts);
     return rc;
 }

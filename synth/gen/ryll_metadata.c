@@ -1,8 +1,8 @@
 #include "ryll_metadata.h"
 
+#include "serde_out.h"
+
 #include <glib.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define RYLL_VERSION "0.1.7"
@@ -21,36 +21,15 @@ static char *iso_time(int64_t unix_seconds)
     return text;
 }
 
-/* An f64 as serde_json writes it: the shortest decimal that reads back as
- * the same double, with ".0" when it has no fraction. */
-static void append_f64(GString *out, double value)
-{
-    char text[40];
-    for (int digits = 1; digits <= 17; digits++) {
-        snprintf(text, sizeof text, "%.*g", digits, value);
-        if (strtod(text, NULL) == value)
-            break;
-    }
-    g_string_append(out, text);
-    if (strpbrk(text, ".eEn") == NULL)
-        g_string_append(out, ".0");
-}
-
 /* A JSON string as serde_json escapes it. */
 static void append_string(GString *out, const char *s)
 {
-    g_string_append_c(out, '"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            g_string_append_printf(out, "\\%c", *p);
-        else if (*p == '\n')
-            g_string_append(out, "\\n");
-        else if (*p < 0x20)
-            g_string_append_printf(out, "\\u%04x", *p);
-        else
-            g_string_append_c(out, (char)*p);
-    }
-    g_string_append_c(out, '"');
+    JsonNode *node = json_node_new(JSON_NODE_VALUE);
+    json_node_set_string(node, s);
+    char *text = serde_pretty(node, false);
+    g_string_append(out, text);
+    g_free(text);
+    json_node_unref(node);
 }
 
 static void member_string(GString *out, const char *name, const char *value, int last)
@@ -68,7 +47,7 @@ static void member_raw(GString *out, const char *name, const char *raw, int last
 static void member_f64(GString *out, const char *name, double value, int last)
 {
     g_string_append_printf(out, "  \"%s\": ", name);
-    append_f64(out, value);
+    serde_append_f64(out, value);
     g_string_append(out, last ? "\n" : ",\n");
 }
 
@@ -80,19 +59,71 @@ static void platform(GString *out)
     member_string(out, "platform_arch", "x86_64", 0);
 }
 
-char *ryll_report_metadata(const char *report_type, const char *channel, uint64_t uptime_us)
+/* report_type as serde writes BugReportType: a unit variant as its name, a
+ * struct variant as {"Variant": {fields}}, indented as a member's value. */
+static void member_report_type(GString *out, const report_type *t)
+{
+    if (t->kind != REPORT_DISCONNECT && t->kind != REPORT_PEDANTIC && t->kind != REPORT_NOTIFICATION) {
+        member_string(out, "report_type", t->variant, 0);
+        return;
+    }
+    JsonBuilder *b = json_builder_new();
+    json_builder_begin_object(b);
+    json_builder_set_member_name(b, t->variant);
+    json_builder_begin_object(b);
+    if (t->kind == REPORT_DISCONNECT) {
+        json_builder_set_member_name(b, "channel");
+        json_builder_add_string_value(b, t->detail);
+    } else if (t->kind == REPORT_PEDANTIC) {
+        json_builder_set_member_name(b, "gap_key");
+        json_builder_add_string_value(b, t->detail);
+    } else {
+        json_builder_set_member_name(b, "notification_id");
+        json_builder_add_int_value(b, REPORT_NOTIFICATION_ID);
+        json_builder_set_member_name(b, "snapshot_state");
+        json_builder_add_string_value(b, t->post_event ? "PostEventOnly" : "AtFire");
+    }
+    json_builder_end_object(b);
+    json_builder_end_object(b);
+    char *text = serde_pretty_builder(b, false);
+    /* Nested one level: every line after the first indented by two more spaces. */
+    char **lines = g_strsplit(text, "\n", -1);
+    char *indented = g_strjoinv("\n  ", lines);
+    member_raw(out, "report_type", indented, 0);
+    g_free(indented);
+    g_strfreev(lines);
+    g_free(text);
+}
+
+/* The description ryll's writers give each report (the user's own text for
+ * the dialog's reports: a synthetic one here). */
+static char *description(const report_type *t, double uptime)
+{
+    switch (t->kind) {
+    case REPORT_AUTO_SNAPSHOT:
+        return g_strdup_printf("auto-snapshot T+%.1fs", uptime);
+    case REPORT_PEDANTIC:
+        return g_strdup_printf("pedantic: %s", t->detail);
+    case REPORT_DISCONNECT:
+        return g_strdup_printf("auto: connection lost on %s (%s)", t->detail, RYLL_DISCONNECT_ERROR);
+    case REPORT_NOTIFICATION:
+        return g_strdup_printf("notification: [warn] %s", RYLL_NOTIFICATION_MESSAGE);
+    default:
+        return g_strdup_printf("spicecap-synth: a synthetic %s report", t->variant);
+    }
+}
+
+char *ryll_report_metadata(const report_type *type, uint64_t uptime_us)
 {
     /* Uptime in milliseconds: what ryll's clock gives, to a readable precision. */
     double uptime = (double)(uptime_us / 1000) / 1000.0;
     char *when = iso_time(SESSION_START_UNIX + (int64_t)(uptime_us / 1000000));
-    char *description = strcmp(report_type, "AutoSnapshot") == 0
-                            ? g_strdup_printf("auto-snapshot T+%.1fs", uptime)
-                            : g_strdup_printf("spicecap-synth: a synthetic %s report", report_type);
+    char *text = description(type, uptime);
     GString *out = g_string_new("{\n");
     platform(out);
-    member_string(out, "report_type", report_type, 0);
-    member_string(out, "channel", channel, 0);
-    member_string(out, "description", description, 0);
+    member_report_type(out, type);
+    member_string(out, "channel", report_type_channel(type), 0);
+    member_string(out, "description", text, 0);
     member_raw(out, "region", "null", 0);
     member_string(out, "timestamp", when, 0);
     member_string(out, "target_host", TARGET_HOST, 0);
@@ -102,7 +133,7 @@ char *ryll_report_metadata(const char *report_type, const char *channel, uint64_
     member_f64(out, "triggered_uptime_secs", uptime, 1);
     /* serde_json's to_string_pretty ends without a newline. */
     g_string_append(out, "}");
-    g_free(description);
+    g_free(text);
     g_free(when);
     return g_string_free(out, FALSE);
 }

@@ -10,13 +10,21 @@
 
 #include <stdint.h>
 
-/* A bug report's metadata.json. report_type is a unit variant of ryll's
- * BugReportType ("AutoSnapshot", "Display", ...), serialised as serde does
- * (a string); channel is what BugReportType::channel_name gives for it ("all"
- * for AutoSnapshot). The report is taken uptime_us into the session, with no
- * separate trigger (triggered_* equal timestamp and session_uptime_secs, as
- * ryll's auto-snapshots and pedantic reports write them). g_free the result. */
-char *ryll_report_metadata(const char *report_type, const char *channel, uint64_t uptime_us);
+#include "report_type.h"
+
+/* What ryll's disconnect and notification reports quote (their cause, the
+ * notification's text): the same in every member that quotes them. */
+#define RYLL_DISCONNECT_ERROR "Connection reset by peer (os error 104)"
+#define RYLL_NOTIFICATION_MESSAGE "spicecap-synth: a synthetic notification"
+
+/* A bug report's metadata.json: report_type as serde writes it (a unit
+ * variant as a string, a struct variant as an object), channel what
+ * BugReportType::channel_name gives for it ("all" for AutoSnapshot). The
+ * report is taken uptime_us into the session, with no separate trigger
+ * (triggered_* equal timestamp and session_uptime_secs, as ryll's
+ * auto-snapshots, pedantic, disconnect and notification reports write
+ * them). g_free the result. */
+char *ryll_report_metadata(const report_type *type, uint64_t uptime_us);
 
 /* A capture directory's metadata.json (no TLS port: target_tls_port null),
  * the capture started at the session's start. g_free the result. */

@@ -308,6 +308,8 @@ int sink_emit(void *opaque, uint64_t ts_us, unsigned channel, spicecap_direction
               size_t len)
 {
     sink *s = opaque;
+    if (s->facts)
+        session_facts_add(s->facts, ts_us, channel, direction, msg, len);
     switch (s->mode) {
     case SINK_DIRECT:
         return emit_direct(s, ts_us, channel, direction, msg, len);
@@ -317,6 +319,8 @@ int sink_emit(void *opaque, uint64_t ts_us, unsigned channel, spicecap_direction
         return emit_live(s, ts_us, channel, direction, msg, len);
     case SINK_LIVE_READS:
         return emit_reads(s, ts_us, channel, direction, msg, len);
+    case SINK_FACTS:
+        return SPICECAP_OK;
     }
     return SPICECAP_ERR_INVALID;
 }

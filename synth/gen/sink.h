@@ -13,8 +13,11 @@
 #include "live_writer.h"
 #include "prng.h"
 #include "ring.h"
+#include "session_facts.h"
 
-typedef enum sink_mode { SINK_DIRECT, SINK_RINGS, SINK_LIVE, SINK_LIVE_READS } sink_mode;
+/* SINK_FACTS writes nothing: a bug report without traffic.pcap, whose
+ * session runs for its facts alone. */
+typedef enum sink_mode { SINK_DIRECT, SINK_RINGS, SINK_LIVE, SINK_LIVE_READS, SINK_FACTS } sink_mode;
 
 /* Live capture of socket reads: one channel's file. Received bytes wait in
  * buf until a read takes them; sent messages are written as they go. */
@@ -51,6 +54,7 @@ typedef struct sink {
     spicecap_live_writer *live[SPICECAP_CHANNEL_SLOTS];
     uint64_t live_frames[SPICECAP_CHANNEL_SLOTS];
     manifest *manifest;
+    session_facts *facts; /* when set, every message emitted is counted there (a bug report's members) */
     char *live_names[SPICECAP_CHANNEL_SLOTS];
     int ryll_live; /* capture.rs's five writers; other channels are read, not written */
     /* live, socket reads */

@@ -52,6 +52,13 @@ expect_2 "k2 on live reads" "not to --live" --scenario desktop -f k2 -f queue-ov
 expect_2 "unknown report type" "unknown type 'dispaly'" --scenario desktop --report-type dispaly \
   --bugreport "$work/o/x.zip"
 expect_2 "report type without a bug report" "--report-type is the type" --scenario desktop --report-type display -o "$o"
+expect_2 "disconnect of a channel ryll lacks" "unknown type 'disconnect:record'" --scenario desktop \
+  --report-type disconnect:record --bugreport "$work/o/x.zip"
+expect_2 "notification of an unknown state" "unknown type 'notification:later'" --scenario desktop \
+  --report-type notification:later --bugreport "$work/o/x.zip"
+expect_2 "a unit variant with an argument" "unknown type 'display:x'" --scenario desktop --report-type display:x \
+  --bugreport "$work/o/x.zip"
+expect_2 "no traffic without a bug report" "--no-traffic is a --bugreport" --scenario desktop --no-traffic -o "$o"
 expect_2 "queue overflow, session too short" "no display read" --scenario desktop -d 0.01 -f queue-overflow \
   --live "$work/o"
 expect_2 "known type as unknown" "302 is display's draw_fill" --scenario desktop --unknown-type=302 -o "$o"

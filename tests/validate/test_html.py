@@ -85,8 +85,8 @@ def lossy_report(work, synth_bin):
     z = rr.with_metadata(base, os.path.join(work, "meta.zip"), triggered_uptime_secs=trigger,
                          region={"left": 0, "top": 0, "right": 8, "bottom": 6},
                          description="<script>alert('x')</script> & \"quoted\"")
-    return rr.rewrite(z, os.path.join(work, "report.zip"),
-                      add={"screenshot.png": rr.png(48, 30), "screenshot-region.png": rr.png(8, 6, (0, 90, 200))})
+    return rr.rewrite(z, os.path.join(work, "report.zip"), {"screenshot.png": rr.png(48, 30)},
+                      add={"screenshot-region.png": rr.png(8, 6, (0, 90, 200))})
 
 
 @pytest.fixture(scope="module")

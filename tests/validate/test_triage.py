@@ -9,6 +9,7 @@ Run by ctest (validate_triage); by hand: python3 -m pytest tests/validate/test_t
 import collections
 import json
 import os
+import zipfile
 
 import pytest
 
@@ -176,7 +177,7 @@ def ryll_shaped(src, dst, **more):
 
 def test_members_read_and_facts(work, display, report, run):
     """Every member is read: the facts in the text, the members whole in --json, a screenshot's size."""
-    z = ryll_shaped(display, os.path.join(work, "shaped.zip"), add={"screenshot.png": rr.png(32, 20)})
+    z = ryll_shaped(display, os.path.join(work, "shaped.zip"), replace={"screenshot.png": rr.png(32, 20)})
     code, doc, err = report(z)
     assert code == 0, err
     t = triage_of(doc)
@@ -204,7 +205,8 @@ def test_missing_and_malformed_members(work, display, report, run):
     z = rr.with_metadata(display, os.path.join(work, "region.zip"),
                          region={"left": 0, "top": 0, "right": 10, "bottom": 10})
     z = ryll_shaped(z, os.path.join(work, "broken.zip"),
-                    replace={"session.json": b'{"fps": 3,\n "connected": tru}', "notifications.json": b"{}"},
+                    replace={"session.json": b'{"fps": 3,\n "connected": tru}', "notifications.json": b"{}",
+                             "screenshot.png": None},
                     add={"notes.txt": b"hello"})
     code, doc, err = report(z)
     assert code == 0, err  # members never change the exit status
@@ -221,7 +223,7 @@ def test_missing_and_malformed_members(work, display, report, run):
     for needle in ("MEMBER absent: screenshot.png in %s: missing (a Display report has one)" % z,
                    "MEMBER malformed: session.json in %s: line 2" % z, "member not written by ryll: notes.txt"):
         assert needle in text, text
-    fake = rr.rewrite(display, os.path.join(work, "fake-png.zip"), add={"screenshot.png": b"GIF89a not a png"})
+    fake = rr.rewrite(display, os.path.join(work, "fake-png.zip"), {"screenshot.png": b"GIF89a not a png"})
     code, doc, err = report(fake)
     assert member(doc, "screenshot.png")["status"] == "malformed"
 
@@ -261,3 +263,37 @@ def test_unreadable_metadata_is_not_a_missing_trigger(work, display, report, cas
     status = doc["files"][0]["metadata"]["status"]
     assert status != "read" and "window" not in t
     assert "gives no" not in t["window_problem"] and status in t["window_problem"], t["window_problem"]
+
+
+def test_members_checked_against_ryll_schema(work, display, report, run):
+    """Each JSON member is checked field by field against ryll's structs (as typed here from
+    shakenfist/ryll's src/bugreport.rs AppSnapshot and snapshots.rs DisplaySnapshot): a field missing,
+    of the wrong type, or unknown (a newer ryll's) is a note named once, never a finding or a problem."""
+    with zipfile.ZipFile(display) as z:
+        session = json.loads(z.read("session.json"))
+        state = json.loads(z.read("channel-state.json"))
+    assert "cursor_visible" in session and "recent_decodes" in state
+    del session["cursor_visible"]                 # missing
+    session["frames_received"] = "many"           # wrong type: ryll's is a u64
+    session["gpu_name"] = "synthetic"             # a newer ryll's field
+    for decode in state["recent_decodes"]:        # the same difference in every element: one note
+        decode["width"] = -0.5
+        decode["codec"] = "x"
+    z = rr.rewrite(display, os.path.join(work, "schema.zip"),
+                   {"session.json": json.dumps(session).encode(), "channel-state.json": json.dumps(state).encode()})
+    code, doc, err = report(z)
+    assert code == 0, err  # notes never change the exit status
+    notes = {m["name"]: m["notes"] for m in triage_of(doc)["members"]}
+    assert sorted(notes["session.json"]) == sorted([
+        "cursor_visible: missing (ryll's AppSnapshot has it)",
+        "frames_received: a string; ryll writes an unsigned integer",
+        "gpu_name: not in ryll's AppSnapshot (a newer ryll's field?)"])
+    assert sorted(notes["channel-state.json"]) == sorted([
+        "recent_decodes[].width: a fraction; ryll writes an unsigned integer",
+        "recent_decodes[].codec: not in ryll's DecodeResult (a newer ryll's field?)"])
+    assert all(m["status"] == "read" and "problem" not in m
+               for m in triage_of(doc)["members"] if m["name"].endswith(".json") and m["expected"]), triage_of(doc)["members"]
+    code, text, err = run(z)
+    assert code == 0 and "MEMBER" not in text
+    assert text.count("note: channel-state.json: recent_decodes[].width:") == 1
+    assert "note: session.json: gpu_name: not in ryll's AppSnapshot (a newer ryll's field?)" in text
