@@ -272,7 +272,10 @@ def unreadable(work, lossy_report):
     text = os.path.join(work, "notes.txt")
     with open(text, "w") as f:
         f.write("not a capture\n")
-    nopcap = rr.rewrite(lossy_report, os.path.join(work, "no-traffic.zip"), {"traffic.pcap": None})
+    # A zip holding no capture and no ryll report (a report of a ryll built without capture is triaged instead:
+    # test_triage.py).
+    nopcap = rr.rewrite(lossy_report, os.path.join(work, "no-traffic.zip"),
+                        {"traffic.pcap": None, "metadata.json": b'{"note": "not a ryll report"}'})
     missing = os.path.join(work, "nonexistent.pcap")
     return {"missing": (missing, os.strerror(errno.ENOENT)), "text": (text, "pcap"), "nopcap": (nopcap, "traffic.pcap")}
 
