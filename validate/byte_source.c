@@ -1,5 +1,6 @@
 #include "byte_source.h"
 #include "mapped_file.h"
+#include "zip_check.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -85,6 +86,13 @@ static long raw_read(byte_source *src, uint8_t *into, size_t n, char **error)
             *error = g_strdup_printf("zip: %s", zip_file_strerror(src->zip_entry));
         else if (r == 0 && zip_entry_lies(src, error))
             return -1;
+        else if ((src->zip_claim.valid & ZIP_STAT_SIZE) && (uint64_t)r > src->zip_claim.size - src->zip_read) {
+            /* A bomb that inflates past what it states: stopped there, so
+             * time stays bounded by the stated size (zip_check bounds it). */
+            *error = g_strdup_printf("%s inflates past the %" G_GUINT64_FORMAT " bytes the zip states: a zip "
+                                     "bomb, or a corrupt zip", src->wrapper, (guint64)src->zip_claim.size);
+            return -1;
+        }
         src->zip_read += r > 0 ? (uint64_t)r : 0;
         return (long)r;
     }
@@ -92,9 +100,51 @@ static long raw_read(byte_source *src, uint8_t *into, size_t n, char **error)
     return -1;
 }
 
+static int fd_read_at(void *ctx, uint64_t offset, void *buf, size_t len, char **error)
+{
+    int fd = *(const int *)ctx;
+    for (size_t done = 0; done < len;) {
+        ssize_t got = pread(fd, (uint8_t *)buf + done, len - done, (off_t)(offset + done));
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            *error = got < 0 ? g_strdup(strerror(errno))
+                             : g_strdup_printf("%zu bytes at offset %" G_GUINT64_FORMAT " are past the file's end",
+                                               len, offset);
+            return -1;
+        }
+        done += (size_t)got;
+    }
+    return 0;
+}
+
+/* The zip check the plugin runs too (zip_check.h): libzip reads only a zip
+ * that reads one way, so the verdict is about the bytes Wireshark shows. */
+static bool zip_reads_one_way(const char *path, char **error)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        *error = g_strdup(strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return false;
+    }
+    char *why = NULL;
+    bool ok = zip_check_one_reading(&fd, (uint64_t)st.st_size, fd_read_at, &why);
+    close(fd);
+    if (!ok) {
+        *error = g_strdup_printf("refused: %s", why);
+        g_free(why);
+    }
+    return ok;
+}
+
 /* A zip opened for reading, or NULL with why in *error. */
 static zip_t *open_zip(const char *path, char **error)
 {
+    if (!zip_reads_one_way(path, error))
+        return NULL;
     int code = 0;
     zip_t *zip = zip_open(path, ZIP_RDONLY, &code);
     if (zip == NULL) {

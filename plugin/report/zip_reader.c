@@ -7,6 +7,7 @@
 
 #include "bytes.h"
 #include "report_limits.h"
+#include "zip_check.h"
 
 /* Record layouts (PKWARE APPNOTE 4.3.7, 4.3.12, 4.3.16). */
 #define EOCD_LEN 22u
@@ -32,10 +33,12 @@ void zip_directory_clear(zip_directory *dir)
     dir->count = 0;
 }
 
+/* By the name's last path component, as the validator (libzip's
+ * ZIP_FL_NODIR) finds it: zip_check has refused two members of one. */
 const zip_member *zip_directory_find(const zip_directory *dir, const char *name)
 {
     for (size_t i = 0; i < dir->count; i++)
-        if (strcmp(dir->members[i].name, name) == 0)
+        if (strcmp(zip_check_base_name(dir->members[i].name), name) == 0)
             return &dir->members[i];
     return NULL;
 }
