@@ -218,6 +218,13 @@ byte_source *byte_source_open(const char *path, char **error)
         }
         gzbuffer(src->gz, 1u << 20);
         src->wrapper = g_strdup("gzip");
+        uint8_t inner[4];
+        if (gzread(src->gz, inner, sizeof inner) == (int)sizeof inner && zip_magic(inner, sizeof inner)) {
+            *error = g_strdup("a zip compressed with gzip (a bug report's .zip.gz): gunzip it first");
+            byte_source_close(src);
+            return NULL;
+        }
+        gzrewind(src->gz);
     } else if (zip_magic(magic, got)) {
         src->kind = SOURCE_ZIP;
         if (open_zip_entry(src, path, error) != 0) {
@@ -365,6 +372,7 @@ int byte_source_zip_entry(const char *path, const char *name, size_t max, char *
     zip_int64_t index = zip_name_locate(zip, name, ZIP_FL_NODIR);
     zip_file_t *entry = index < 0 ? NULL : zip_fopen_index(zip, (zip_uint64_t)index, 0);
     zip_stat_t claim;
+    zip_stat_init(&claim);
     if (index < 0) {
         rc = 0;
     } else if (entry == NULL) {
@@ -374,15 +382,22 @@ int byte_source_zip_entry(const char *path, const char *name, size_t max, char *
         *error = g_strdup_printf("zip entry %s claims %" G_GUINT64_FORMAT " bytes, more than the %zu read", name,
                                  (guint64)claim.size, max);
     } else {
-        /* The claimed size only refuses; the bytes read are what counts. */
-        char *buf = g_malloc(max + 2);
+        /* The claimed size only refuses; the bytes read are what counts,
+         * up to one past what is claimed (a member that inflates further
+         * is a bomb, or corrupt: libzip would go on). */
+        size_t claimed = (claim.valid & ZIP_STAT_SIZE) ? (size_t)claim.size : max;
+        size_t limit = claimed < max ? claimed : max;
+        char *buf = g_malloc(limit + 2);
         size_t have = 0;
         zip_int64_t got = 0;
-        while (have <= max && (got = zip_fread(entry, buf + have, max + 1 - have)) > 0)
+        while (have <= limit && (got = zip_fread(entry, buf + have, limit + 1 - have)) > 0)
             have += (size_t)got;
         if (got < 0) {
             *error = g_strdup_printf("zip entry %s: %s", name, zip_file_strerror(entry));
-        } else if (have > max) {
+        } else if (have > limit && limit == claimed) {
+            *error = g_strdup_printf("zip entry %s inflates past the %zu bytes the zip states: a zip bomb, or a "
+                                     "corrupt zip", name, claimed);
+        } else if (have > limit) {
             *error = g_strdup_printf("zip entry %s is larger than the %zu bytes read", name, max);
         } else {
             buf[have] = '\0';
