@@ -1,6 +1,7 @@
 """Hostile captures for the validator's resource bounds, generated on the
 spot (nothing big is committed). Each writer returns what the validator
-should say about the file: the finding kind and the frame it names.
+should say about the file: the finding kind and the frame it names (or
+"refused" and the words of the zip check that refuses it before reading).
 The format's facts come from format/format.h through c_facts; the files
 and frames are written by pcapio."""
 import gzip
@@ -156,7 +157,7 @@ def zip_uncompressed_4g(path):
         struct.pack_into("<I", data, 22, 0xFFFFFFF0)
         struct.pack_into("<I", data, central + 24, 0xFFFFFFF0)
     _zip_with(path, patch)
-    return "corrupt-file", 2
+    return "refused", "which cannot be (a zip bomb, or a corrupt zip)"
 
 
 def zip_compressed_past_file(path):
@@ -165,7 +166,7 @@ def zip_compressed_past_file(path):
         struct.pack_into("<I", data, 18, 0x7FFFFFF0)
         struct.pack_into("<I", data, central + 20, 0x7FFFFFF0)
     _zip_with(path, patch)
-    return "corrupt-file", 2
+    return "refused", "run into the central directory"
 
 
 def _pcapng(blocks):
@@ -512,6 +513,6 @@ REPORT_CASES = [
     ("nul-in-name", lambda i: renamed_member(i, b"traffic.pcap\0.exe"), "holds a NUL byte"),
     ("dotdot-name", lambda i: renamed_member(i, b"../traffic.pcap"), "component"),
     ("absolute-name", lambda i: renamed_member(i, b"/tmp/traffic.pcap"), "absolute path"),
-    ("pcap-bomb-576MiB", pcap_bomb, "past the 536870912 bytes"),
+    ("pcap-bomb-576MiB", pcap_bomb, "bytes a report's traffic.pcap may hold"),
     ("report.zip.gz", gzipped, None),
 ]
