@@ -34,6 +34,8 @@ typedef struct check {
     char **error;
 } check;
 
+static bool eocd_parses(check *c, const uint8_t *rec, uint64_t at, uint64_t room);
+
 /* A member as its central entry says, and where its bytes lie. */
 typedef struct entry {
     const uint8_t *name; /* into the central directory's copy */
@@ -69,6 +71,12 @@ static char *shown_name(const uint8_t *name, size_t len)
             g_string_append_printf(s, "\\x%02x", name[i]);
     }
     return g_string_free(s, FALSE);
+}
+
+bool zip_check_end_parses(void *ctx, zip_check_read_fn read_at, const uint8_t *rec, uint64_t at, uint64_t room)
+{
+    check c = {ctx, 0, read_at, NULL};
+    return eocd_parses(&c, rec, at, room);
 }
 
 /* Does the end record at tail[i] parse: its comment within the file, one

@@ -35,6 +35,12 @@ typedef int (*zip_check_read_fn)(void *ctx, uint64_t offset, void *buf, size_t l
  * the byte offsets. */
 bool zip_check_one_reading(void *ctx, uint64_t size, zip_check_read_fn read_at, char **error);
 
+/* Does the end record rec (22 bytes at offset at, room bytes from it to the
+ * file's end) parse: its comment within the file, one disk, a directory
+ * before it that starts with an entry? The plugin's reader takes the last
+ * one that does, as the check does (which refuses a zip with two). */
+bool zip_check_end_parses(void *ctx, zip_check_read_fn read_at, const uint8_t *rec, uint64_t at, uint64_t room);
+
 /* A name's last path component ("traffic.pcap" of "report/traffic.pcap"):
  * how both readers find a member. */
 const char *zip_check_base_name(const char *name);

@@ -43,8 +43,9 @@ const zip_member *zip_directory_find(const zip_directory *dir, const char *name)
     return NULL;
 }
 
-/* The end-of-central-directory record: the last "PK\5\6" whose comment
- * fits in what follows it. */
+/* The end-of-central-directory record: the last "PK\5\6" that parses as
+ * zip_check.c says (the one the check and libzip take: a zip with two is
+ * refused by the check). */
 static zip_status find_eocd(const report_source *src, uint64_t *at, uint8_t eocd[EOCD_LEN], char **error)
 {
     if (src->size < EOCD_LEN)
@@ -58,7 +59,8 @@ static zip_status find_eocd(const report_source *src, uint64_t *at, uint8_t eocd
     }
     zip_status status = ZIP_NOT_ZIP;
     for (uint64_t i = tail_len - EOCD_LEN + 1; i-- > 0;) {
-        if (memcmp(tail + i, eocd_magic, 4) == 0 && i + EOCD_LEN + spicecap_le16(tail + i + 20) <= tail_len) {
+        if (memcmp(tail + i, eocd_magic, 4) == 0 &&
+            zip_check_end_parses(src->ctx, src->read_at, tail + i, tail_at + i, tail_len - i)) {
             memcpy(eocd, tail + i, EOCD_LEN);
             *at = tail_at + i;
             status = ZIP_READ;

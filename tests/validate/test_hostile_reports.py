@@ -122,10 +122,11 @@ def test_hostile_report(rt, validate_bin, items, bounds, case_id):
     for mode, args in (("text", ()), ("--json", ("--json",)), ("--html", ("--html", page))):
         code, out, err, rss = run_validator(validate_bin, path, *args)
         said[mode] = out + err
-        if code not in (0, 1, 2) or SANITIZER.search(err):
-            problems.append("validator %s: exit %d: %s" % (mode, code, err[-600:]))
-        if both and code != 2:
-            problems.append("validator %s: exit %d on a zip both tools must refuse" % (mode, code))
+        # 2 where the zip is not read (refused, or compressed whole); else 0 or 1, as
+        # a member's problem is said without changing the capture's verdict.
+        want = (2,) if both or case_id == "report.zip.gz" else (0, 1)
+        if code not in want or SANITIZER.search(err):
+            problems.append("validator %s: exit %d (want %s): %s" % (mode, code, want, err[-600:]))
         if rss > bound_kib:
             problems.append("validator %s: peak RSS %.1f MiB, past %d MiB" % (mode, rss / 1024, bound_kib // 1024))
         if mode == "--json":
@@ -140,15 +141,19 @@ def test_hostile_report(rt, validate_bin, items, bounds, case_id):
     if validator_words and validator_words not in said["text"]:
         problems.append("validator text does not say %r: %s" % (validator_words, said["text"][-800:]))
 
-    # tshark, capinfos and editcap with both plugins: 0, or 2 with the plugin's reason.
+    # tshark, capinfos and editcap with both plugins: 2 with the plugin's reason where it
+    # refuses the report, else 0 (editcap writing into a folder the plain user owns).
+    outdir = rt.path("edited")
+    os.makedirs(outdir, exist_ok=True)
+    if os.getuid() == 0:
+        os.chown(outdir, 65534, 65534)
     runs = {"tshark": rt.run("-q", capture=path, timeout=300),
             "capinfos": rt.run(path, program="capinfos", timeout=300),
-            "editcap": rt.run(path, rt.path(name + ".pcapng"), program="editcap", timeout=300)}
+            "editcap": rt.run(path, os.path.join(outdir, name + ".pcapng"), program="editcap", timeout=300)}
+    plugin_refuses = bool(both) or case_id in ("deep-metadata.json", "report.zip.gz")
     for tool, (code, out, err) in runs.items():
-        if code not in (0, 2) or SANITIZER.search(err):
-            problems.append("%s: exit %d: %s" % (tool, code, err[-600:]))
-        if both and code != 2:
-            problems.append("%s: exit %d on a zip both tools must refuse" % (tool, code))
+        if code != (2 if plugin_refuses else 0) or SANITIZER.search(err):
+            problems.append("%s: exit %d (want %d): %s" % (tool, code, 2 if plugin_refuses else 0, err[-600:]))
     capinfos = runs["capinfos"][1] + runs["capinfos"][2]
     if plugin_words and plugin_words not in capinfos:
         problems.append("capinfos does not say %r: %s" % (plugin_words, capinfos[-800:]))
