@@ -259,8 +259,9 @@ static bool local_agrees(check *c, entry *e, uint64_t cd_offset)
         differs = "flags (encryption, data descriptor)";
     else if (crc != e->crc32 && !(described && crc == 0))
         differs = "CRC-32";
-    else if ((compressed != e->compressed || size != e->size) && !(described && compressed == 0 && size == 0))
-        differs = "sizes";
+    else if ((compressed != e->compressed && !(described && compressed == 0)) ||
+             (size != e->size && !(described && size == 0)))
+        differs = "sizes"; /* with a data descriptor, each may be 0 (Info-ZIP to a pipe states the size only) */
     if (differs)
         return refuse(c, g_strdup_printf("%s: its local header (offset %" G_GUINT64_FORMAT ") and its central "
                                          "directory entry disagree on its %s: the zip reads two ways",

@@ -151,15 +151,14 @@ report_open_status report_open(const report_source *src, const char *name, repor
         g_free(why);
         return REPORT_BROKEN;
     }
+    if (!looks_like_ryll(src, &dir)) { /* any other zip: left to other readers, unchecked */
+        zip_directory_clear(&dir);
+        return REPORT_NOT_MINE;
+    }
     /* The validator runs the same check before it reads: both tools take
      * the same bytes or refuse with these words. */
     if (!zip_check_one_reading(src->ctx, src->size, src->read_at, &why)) {
-        bool ryll = looks_like_ryll(src, &dir);
         zip_directory_clear(&dir);
-        if (!ryll) {
-            g_free(why);
-            return REPORT_NOT_MINE;
-        }
         *error = g_strdup_printf("a ryll bug report refused: %s", why);
         g_free(why);
         return REPORT_BROKEN;

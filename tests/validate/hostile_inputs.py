@@ -350,6 +350,22 @@ def write_zip(members, comment=b"", start=0):
     return body, central, start + len(body)
 
 
+def descriptor_zip(items):
+    """Not hostile: the report deflated with data descriptors, as Info-ZIP
+    writes to a pipe (general purpose bit 3; the local header's CRC-32 and
+    compressed size 0, its size stated; a signed descriptor after the
+    bytes). Both tools must read it."""
+    body, central = b"", b""
+    for name, data in items:
+        m = zip_member(name, data, ZIP_DEFLATED)
+        f = dict(m["fields"], flags=8)
+        offset = len(body)
+        body += _local_header(dict(f, crc=0, csize=0)) + m["body"] + \
+            struct.pack("<IIII", 0x08074B50, f["crc"], f["csize"], f["usize"])
+        central += _central_entry(f, offset)
+    return body + central + _end_record(len(items), len(central), len(body))
+
+
 def make_zip(members, comment=b""):
     body, central, at = write_zip(members)
     return body + central + _end_record(len(members), len(central), at, comment)
@@ -515,4 +531,5 @@ REPORT_CASES = [
     ("absolute-name", lambda i: renamed_member(i, b"/tmp/traffic.pcap"), "absolute path"),
     ("pcap-bomb-576MiB", pcap_bomb, "bytes a report's traffic.pcap may hold"),
     ("report.zip.gz", gzipped, None),
+    ("data-descriptors", descriptor_zip, None),
 ]

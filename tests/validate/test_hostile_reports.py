@@ -13,7 +13,6 @@ name the class. The bounds in those words come from the C headers
 
   python3 -m pytest tests/validate/test_hostile_reports.py -k second-end-record
 """
-import io
 import json
 import os
 import re
@@ -25,6 +24,7 @@ import zipfile
 import pytest
 
 import hostile_inputs as H
+import pcapio
 from c_facts import c_defines
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "plugin"))
@@ -164,6 +164,11 @@ def test_hostile_report(rt, validate_bin, items, bounds, case_id):
                  "capinfos": refusal(capinfos, True)}
         if len(set(words.values())) != 1 or words["validator"] is None or both not in words["validator"]:
             problems.append("not refused by both with one reason naming %r: %s" % (both, words))
+    if case_id == "data-descriptors":  # not hostile: read whole by both
+        frames = len(pcapio.read_pcap(dict(items)["traffic.pcap"]).records)
+        if "%d records" % frames not in said["text"] or "Number of packets:   %d" % frames not in capinfos:
+            problems.append("a zip with data descriptors not read whole (%d frames): %s / %s" % (
+                frames, said["text"][-400:], capinfos[-400:]))
     if case_id == "pcap-bomb-576MiB":
         words = refusal(said["text"]) or ""
         if str(bounds["REPORT_MAX_PCAP_BYTES"]) not in words:
