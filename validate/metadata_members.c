@@ -130,8 +130,8 @@ static void parse_problem(input_metadata *m, const GError *gerr)
  * the problem (the file is malformed, the others are still shown). */
 void metadata_take_text(input_metadata *m, const char *text, size_t len)
 {
-    char bound[128];
-    if (!json_text_bounded(text, len, REPORT_JSON_MAX_VALUES, bound, sizeof bound)) { /* before json-glib recurses into it */
+    char bound[128]; /* bounded before json-glib recurses into it */
+    if (!json_text_bounded(text, len, REPORT_JSON_MAX_VALUES, bound, sizeof bound)) {
         metadata_set_problem(m, METADATA_MALFORMED, "%s", bound);
         return;
     }
