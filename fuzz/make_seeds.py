@@ -6,7 +6,8 @@ Usage: make_seeds.py SOURCE_DIR [BODIES.pcap...]
   writes SOURCE_DIR/fuzz/corpus/<target>/; each BODIES.pcap (a recorded
   capture, e.g. the one tests/plugin/make_body_capture writes with one of
   each body the plugin decodes) adds its messages to plugin_dissect's seeds.
-  --only writes that target's seeds alone (report_reader needs no BODIES).
+  --only writes that target's seeds alone (report_reader and report_zip
+  need no BODIES).
 
 Seeds are the starting points libFuzzer mutates: each shows a target one
 shape of valid input (a file format, a wrapper, a link stage, a message
@@ -235,6 +236,32 @@ def report_seeds(src):
     return seeds
 
 
+def report_zip_seeds(src):
+    """report_zip inputs: the reports as above, and each hostile class of
+    tests/validate/hostile_inputs.py built from the same small report (a
+    deep member nested 200 levels rather than 80,000, to stay a small seed;
+    the pcap bomb of 8 MiB, under the bound, so inflated and read)."""
+    sys.path.insert(0, os.path.join(src, "tests", "validate"))
+    import hostile_inputs as H  # noqa: E402
+    H.load_facts(src)
+    seeds = {"report-" + name: data for name, data in report_seeds(src).items()}
+    with zipfile.ZipFile(os.path.join(src, "fixtures", "bugreport", "bugreport.zip")) as z:
+        members = [(i.filename, z.read(i)) for i in z.infolist()]
+    members = [(n, cut_pcap(b, 4 * 1024) if n == "traffic.pcap" else b) for n, b in members]
+    small = {"deep-metadata.json": lambda i: H.deep_json(i, "metadata.json", 200),
+             "deep-session.json": lambda i: H.deep_json(i, "session.json", 200),
+             "deep-notifications.json": lambda i: H.deep_json(i, "notifications.json", 200),
+             "pcap-bomb": lambda i: H.pcap_bomb(i, 8 << 20)}
+    for name, build, _ in H.REPORT_CASES:
+        if name.startswith("deep-") and name not in small or name == "pcap-bomb-576MiB":
+            continue
+        data = small[name](members) if name in small else build(members)
+        seeds["hostile-" + name] = data
+    for name, build in small.items():
+        seeds.setdefault("hostile-" + name, build(members))
+    return seeds
+
+
 def stream_seeds(src):
     """spice_stream inputs: the SPICE bytes of one connection as chunks."""
     fx = os.path.join(src, "fixtures")
@@ -405,7 +432,7 @@ def main():
     captures = capture_seeds(src)
     plan = {"capture_reader": captures, "validation": captures,
             "spice_stream": stream_seeds(src),
-            "plugin_dissect": None, "report_reader": report_seeds(src)}
+            "plugin_dissect": None, "report_reader": report_seeds(src), "report_zip": report_zip_seeds(src)}
     only = sys.argv[3] if sys.argv[2:3] == ["--only"] else None
     if only is None:
         plan["plugin_dissect"] = {**dissect_seeds(src, sys.argv[2:]), **recorded_flow_seeds(src)}

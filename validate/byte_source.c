@@ -1,5 +1,6 @@
 #include "byte_source.h"
 #include "mapped_file.h"
+#include "zip_check.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -85,6 +86,13 @@ static long raw_read(byte_source *src, uint8_t *into, size_t n, char **error)
             *error = g_strdup_printf("zip: %s", zip_file_strerror(src->zip_entry));
         else if (r == 0 && zip_entry_lies(src, error))
             return -1;
+        else if ((src->zip_claim.valid & ZIP_STAT_SIZE) && (uint64_t)r > src->zip_claim.size - src->zip_read) {
+            /* A bomb that inflates past what it states: stopped there, so
+             * time stays bounded by the stated size (zip_check bounds it). */
+            *error = g_strdup_printf("%s inflates past the %" G_GUINT64_FORMAT " bytes the zip states: a zip "
+                                     "bomb, or a corrupt zip", src->wrapper, (guint64)src->zip_claim.size);
+            return -1;
+        }
         src->zip_read += r > 0 ? (uint64_t)r : 0;
         return (long)r;
     }
@@ -92,9 +100,51 @@ static long raw_read(byte_source *src, uint8_t *into, size_t n, char **error)
     return -1;
 }
 
+static int fd_read_at(void *ctx, uint64_t offset, void *buf, size_t len, char **error)
+{
+    int fd = *(const int *)ctx;
+    for (size_t done = 0; done < len;) {
+        ssize_t got = pread(fd, (uint8_t *)buf + done, len - done, (off_t)(offset + done));
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0) {
+            *error = got < 0 ? g_strdup(strerror(errno))
+                             : g_strdup_printf("%zu bytes at offset %" G_GUINT64_FORMAT " are past the file's end",
+                                               len, offset);
+            return -1;
+        }
+        done += (size_t)got;
+    }
+    return 0;
+}
+
+/* The zip check the plugin runs too (zip_check.h): libzip reads only a zip
+ * that reads one way, so the verdict is about the bytes Wireshark shows. */
+static bool zip_reads_one_way(const char *path, char **error)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        *error = g_strdup(strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return false;
+    }
+    char *why = NULL;
+    bool ok = zip_check_one_reading(&fd, (uint64_t)st.st_size, fd_read_at, &why);
+    close(fd);
+    if (!ok) {
+        *error = g_strdup_printf("refused: %s", why);
+        g_free(why);
+    }
+    return ok;
+}
+
 /* A zip opened for reading, or NULL with why in *error. */
 static zip_t *open_zip(const char *path, char **error)
 {
+    if (!zip_reads_one_way(path, error))
+        return NULL;
     int code = 0;
     zip_t *zip = zip_open(path, ZIP_RDONLY, &code);
     if (zip == NULL) {
@@ -137,6 +187,20 @@ static int open_zip_entry(byte_source *src, const char *path, char **error)
     if (zip_stat_index(src->zip, (zip_uint64_t)chosen, 0, &src->zip_claim) != 0)
         src->zip_claim.valid = 0;
     return 0;
+}
+
+/* A bug report compressed whole (r.zip.gz) is said as such, not as "not a
+ * capture". Its first bytes stay in the window for the reader (no rewind:
+ * the input may be a pipe). */
+static bool gzip_holds_zip(byte_source *src, char **error)
+{
+    int got = gzread(src->gz, src->buf, 4);
+    src->end = got > 0 ? (size_t)got : 0;
+    if (got == 4 && zip_magic(src->buf, got)) {
+        *error = g_strdup("a zip compressed with gzip (a bug report's .zip.gz): gunzip it first");
+        return true;
+    }
+    return false;
 }
 
 byte_source *byte_source_open(const char *path, char **error)
@@ -183,6 +247,10 @@ byte_source *byte_source_open(const char *path, char **error)
     }
     src->cap = CHUNK;
     src->buf = g_malloc(src->cap);
+    if (src->kind == SOURCE_GZIP && gzip_holds_zip(src, error)) {
+        byte_source_close(src);
+        return NULL;
+    }
     if (src->kind == SOURCE_PLAIN && S_ISREG(st.st_mode)) {
         src->path = g_strdup(path);
         src->reading_map = mapped_file_open(&src->map, src->fd, src->file_size, src->path);
@@ -315,6 +383,7 @@ int byte_source_zip_entry(const char *path, const char *name, size_t max, char *
     zip_int64_t index = zip_name_locate(zip, name, ZIP_FL_NODIR);
     zip_file_t *entry = index < 0 ? NULL : zip_fopen_index(zip, (zip_uint64_t)index, 0);
     zip_stat_t claim;
+    zip_stat_init(&claim);
     if (index < 0) {
         rc = 0;
     } else if (entry == NULL) {
@@ -324,15 +393,22 @@ int byte_source_zip_entry(const char *path, const char *name, size_t max, char *
         *error = g_strdup_printf("zip entry %s claims %" G_GUINT64_FORMAT " bytes, more than the %zu read", name,
                                  (guint64)claim.size, max);
     } else {
-        /* The claimed size only refuses; the bytes read are what counts. */
-        char *buf = g_malloc(max + 2);
+        /* The claimed size only refuses; the bytes read are what counts,
+         * up to one past what is claimed (a member that inflates further
+         * is a bomb, or corrupt: libzip would go on). */
+        size_t claimed = (claim.valid & ZIP_STAT_SIZE) ? (size_t)claim.size : max;
+        size_t limit = claimed < max ? claimed : max;
+        char *buf = g_malloc(limit + 2);
         size_t have = 0;
         zip_int64_t got = 0;
-        while (have <= max && (got = zip_fread(entry, buf + have, max + 1 - have)) > 0)
+        while (have <= limit && (got = zip_fread(entry, buf + have, limit + 1 - have)) > 0)
             have += (size_t)got;
         if (got < 0) {
             *error = g_strdup_printf("zip entry %s: %s", name, zip_file_strerror(entry));
-        } else if (have > max) {
+        } else if (have > limit && limit == claimed) {
+            *error = g_strdup_printf("zip entry %s inflates past the %zu bytes the zip states: a zip bomb, or a "
+                                     "corrupt zip", name, claimed);
+        } else if (have > limit) {
             *error = g_strdup_printf("zip entry %s is larger than the %zu bytes read", name, max);
         } else {
             buf[have] = '\0';

@@ -1,10 +1,12 @@
 #include "manifest_check.h"
 
 #include <json-glib/json-glib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "channels.h"
 #include "format.h"
+#include "json_bounds.h"
 #include "spice_names.h"
 
 typedef struct expected {
@@ -29,9 +31,25 @@ static int64_t member_int(JsonObject *o, const char *name, int64_t fallback)
 
 static bool load(const char *path, GArray *out, char **error)
 {
-    JsonParser *parser = json_parser_new();
+    char *text = NULL;
+    gsize len = 0;
     GError *gerr = NULL;
-    bool ok = json_parser_load_from_file(parser, path, &gerr);
+    if (!g_file_get_contents(path, &text, &len, &gerr)) {
+        *error = g_strdup_printf("%s: %s", path, gerr->message);
+        g_error_free(gerr);
+        return false;
+    }
+    /* Its depth bounded before json-glib recurses into it; its length is
+     * the generator's list of every message, so not its values. */
+    char bound[128];
+    if (!json_text_bounded(text, len, SIZE_MAX, bound, sizeof bound)) {
+        *error = g_strdup_printf("%s: %s", path, bound);
+        g_free(text);
+        return false;
+    }
+    JsonParser *parser = json_parser_new();
+    bool ok = json_parser_load_from_data(parser, text, (gssize)len, &gerr);
+    g_free(text);
     if (!ok) {
         *error = g_strdup_printf("%s: %s", path, gerr->message);
         g_error_free(gerr);

@@ -4,6 +4,9 @@
  * report's metadata.json with these same definitions. */
 #include "metadata.h"
 
+#include "json_bounds.h"
+#include "report_bounds.h"
+
 #include <stdio.h>
 #include <math.h>
 #include <string.h>
@@ -128,6 +131,11 @@ static void parse_problem(input_metadata *m, const GError *gerr)
  * the problem (the file is malformed, the others are still shown). */
 void metadata_take_text(input_metadata *m, const char *text, size_t len)
 {
+    char bound[128]; /* bounded before json-glib recurses into it */
+    if (!json_text_bounded(text, len, REPORT_JSON_MAX_VALUES, bound, sizeof bound)) {
+        metadata_set_problem(m, METADATA_MALFORMED, "%s", bound);
+        return;
+    }
     JsonParser *parser = json_parser_new();
     GError *gerr = NULL;
     if (!json_parser_load_from_data(parser, text, (gssize)len, &gerr)) {

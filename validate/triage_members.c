@@ -4,6 +4,8 @@
 #include <zip.h>
 
 #include "byte_source.h"
+#include "json_bounds.h"
+#include "report_bounds.h"
 #include "triage_schema.h"
 
 typedef enum member_form { FORM_OBJECT, FORM_ARRAY, FORM_PNG, FORM_PCAP } member_form;
@@ -89,6 +91,11 @@ static void set_problem(triage_member *tm, metadata_status status, char *text)
 /* The shape ryll writes: an object, or notifications.json's array. */
 static void take_json(triage_member *tm, const char *where, const char *text, size_t len)
 {
+    char bound[128];
+    if (!json_text_bounded(text, len, REPORT_JSON_MAX_VALUES, bound, sizeof bound)) {
+        set_problem(tm, METADATA_MALFORMED, g_strdup_printf("%s: %s", where, bound));
+        return;
+    }
     JsonParser *parser = json_parser_new();
     GError *gerr = NULL;
     if (!json_parser_load_from_data(parser, text, (gssize)len, &gerr)) {

@@ -10,16 +10,8 @@
 
 #include <stdint.h>
 
-/* ryll's rings hold at most 32 MiB (display) + 4 x 4 MiB + 2 MiB of
- * messages, so an AutoSnapshot's traffic.pcap, frame headers included, is
- * well under 64 MiB; a larger one is refused rather than held. */
-#define REPORT_MAX_PCAP_BYTES ((uint64_t)512 << 20)
-/* ryll writes 8 members at most; a directory this large is not a report. */
-#define REPORT_MAX_ZIP_MEMBERS 4096u
-#define REPORT_MAX_ZIP_DIRECTORY_BYTES ((uint64_t)1 << 20)
-/* deflate cannot expand more than 1032:1 (RFC 1951's longest match per
- * bit pattern): a member that says it inflates further lies, so a small
- * zip cannot make the reader allocate much (a zip bomb). */
-#define REPORT_DEFLATE_MAX_RATIO 1032u
+/* The bounds shared with the validator: the largest traffic.pcap, the zip
+ * directory's, deflate's ratio, a JSON member's depth and values. */
+#include "report_bounds.h"
 
 #endif

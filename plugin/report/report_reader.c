@@ -4,7 +4,10 @@
 #include <string.h>
 
 #include "report_limits.h"
+#include "json_bounds.h"
+#include "report_bounds.h"
 #include "report_members.h"
+#include "zip_check.h"
 #include "zip_reader.h"
 
 /* Is this zip ryll's? Its first member is one of ryll's (it writes
@@ -40,6 +43,12 @@ static JsonObject *optional_object(const report_source *src, const zip_directory
     if (!zip_member_read(src, m, METADATA_MAX_BYTES, &bytes, &len, &error)) {
         g_string_append_printf(notes, "%s%s not read: %s", notes->len ? "\n" : "", name, error);
         g_free(error);
+        return NULL;
+    }
+    char bound[128];
+    if (!json_text_bounded((const char *)bytes, len, REPORT_JSON_MAX_VALUES, bound, sizeof bound)) {
+        g_string_append_printf(notes, "%s%s not read: %s", notes->len ? "\n" : "", name, bound);
+        g_free(bytes);
         return NULL;
     }
     JsonParser *parser = json_parser_new();
@@ -110,9 +119,25 @@ static report_open_status broken(report *r, char **error, char *why)
     return REPORT_BROKEN;
 }
 
+/* Does the zip look like ryll's, before its directory is trusted: a
+ * member of ryll's is named in it, or starts the file. A refused zip of
+ * ryll's gets the reason; any other zip is left to other readers. */
+static bool looks_like_ryll(const report_source *src, const zip_directory *dir)
+{
+    return zip_directory_find(dir, REPORT_MEMBER_METADATA) || zip_directory_find(dir, REPORT_MEMBER_TRAFFIC) ||
+           first_member_is_ryll(src);
+}
+
 report_open_status report_open(const report_source *src, const char *name, report **out, char **error)
 {
     *out = NULL;
+    if (src->compressed) {
+        if (!first_member_is_ryll(src))
+            return REPORT_NOT_MINE;
+        *error = g_strdup("a ryll bug report compressed with gzip (or another compressor): a zip is read from its "
+                          "end, which a compressed file does not give; gunzip it first");
+        return REPORT_BROKEN;
+    }
     zip_directory dir;
     char *why = NULL;
     zip_status zs = zip_directory_read(src, &dir, &why);
@@ -123,6 +148,18 @@ report_open_status report_open(const report_source *src, const char *name, repor
         }
         *error = g_strdup_printf("a ryll bug report whose zip directory cannot be read: %s",
                                  zs == ZIP_NOT_ZIP ? "no end-of-central-directory record (the zip is truncated)" : why);
+        g_free(why);
+        return REPORT_BROKEN;
+    }
+    if (!looks_like_ryll(src, &dir)) { /* any other zip: left to other readers, unchecked */
+        zip_directory_clear(&dir);
+        return REPORT_NOT_MINE;
+    }
+    /* The validator runs the same check before it reads: both tools take
+     * the same bytes or refuse with these words. */
+    if (!zip_check_one_reading(src->ctx, src->size, src->read_at, &why)) {
+        zip_directory_clear(&dir);
+        *error = g_strdup_printf("a ryll bug report refused: %s", why);
         g_free(why);
         return REPORT_BROKEN;
     }
@@ -145,7 +182,12 @@ report_open_status report_open(const report_source *src, const char *name, repor
     metadata_take_text(r->metadata, (const char *)text, text_len);
     g_free(text);
     if (!metadata_is_ryll(r->metadata)) {
+        /* metadata.json beside traffic.pcap that does not parse (or is too
+         * deep) is ryll's report broken, not another format's zip: say why. */
+        bool malformed = r->metadata->status == METADATA_MALFORMED;
         zip_directory_clear(&dir);
+        if (malformed && r->metadata->problem)
+            return broken(r, error, g_strdup_printf("a ryll bug report that cannot be read: %s", r->metadata->problem));
         report_free(r);
         return REPORT_NOT_MINE;
     }

@@ -23,4 +23,5 @@ void report_source_memory(report_source *src, report_memory *mem, const uint8_t 
     src->ctx = mem;
     src->size = len;
     src->read_at = memory_read_at;
+    src->compressed = false;
 }

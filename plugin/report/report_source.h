@@ -5,6 +5,7 @@
 #ifndef SPICECAP_REPORT_SOURCE_H
 #define SPICECAP_REPORT_SOURCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,6 +15,10 @@ typedef struct report_source {
     /* Reads len bytes at offset into buf: 0, or -1 with *error set (g_free
      * it) when they cannot all be read. */
     int (*read_at)(void *ctx, uint64_t offset, void *buf, size_t len, char **error);
+    /* The file is compressed (a report.zip.gz: Wireshark inflates it as it
+     * reads, but size is the compressed size, so a zip's end record, which
+     * is read from the end, cannot be found). */
+    bool compressed;
 } report_source;
 
 /* A source over bytes in memory (they must outlive it). */

@@ -62,6 +62,7 @@ static void fh_source_init(report_source *src, fh_source *fs, FILE_T fh, uint64_
     src->ctx = fs;
     src->size = size;
     src->read_at = fh_read_at;
+    src->compressed = fh && file_iscompressed(fh); /* size is then the compressed one: the zip's end is not there */
 }
 
 /* One record into rec (and buf before 4.6), with the trigger comment. */

@@ -63,6 +63,7 @@ typedef bool spicecap_wtap_bool;
 int file_read(void *buf, unsigned int len, FILE_T file);
 int64_t file_seek(FILE_T file, int64_t offset, int whence, int *err);
 int file_error(FILE_T fh, char **err_info);
+spicecap_wtap_bool file_iscompressed(FILE_T stream);
 /* wtap-int.h's, exported by libwiretap. */
 spicecap_wtap_bool wtap_read_bytes(FILE_T fh, void *buf, unsigned int count, int *err, char **err_info);
 void wtap_add_generated_idb(wtap *wth);

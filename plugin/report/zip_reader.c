@@ -7,6 +7,7 @@
 
 #include "bytes.h"
 #include "report_limits.h"
+#include "zip_check.h"
 
 /* Record layouts (PKWARE APPNOTE 4.3.7, 4.3.12, 4.3.16). */
 #define EOCD_LEN 22u
@@ -32,16 +33,19 @@ void zip_directory_clear(zip_directory *dir)
     dir->count = 0;
 }
 
+/* By the name's last path component, as the validator (libzip's
+ * ZIP_FL_NODIR) finds it: zip_check has refused two members of one. */
 const zip_member *zip_directory_find(const zip_directory *dir, const char *name)
 {
     for (size_t i = 0; i < dir->count; i++)
-        if (strcmp(dir->members[i].name, name) == 0)
+        if (strcmp(zip_check_base_name(dir->members[i].name), name) == 0)
             return &dir->members[i];
     return NULL;
 }
 
-/* The end-of-central-directory record: the last "PK\5\6" whose comment
- * fits in what follows it. */
+/* The end-of-central-directory record: the last "PK\5\6" that parses as
+ * zip_check.c says (the one the check and libzip take: a zip with two is
+ * refused by the check). */
 static zip_status find_eocd(const report_source *src, uint64_t *at, uint8_t eocd[EOCD_LEN], char **error)
 {
     if (src->size < EOCD_LEN)
@@ -55,7 +59,8 @@ static zip_status find_eocd(const report_source *src, uint64_t *at, uint8_t eocd
     }
     zip_status status = ZIP_NOT_ZIP;
     for (uint64_t i = tail_len - EOCD_LEN + 1; i-- > 0;) {
-        if (memcmp(tail + i, eocd_magic, 4) == 0 && i + EOCD_LEN + spicecap_le16(tail + i + 20) <= tail_len) {
+        if (memcmp(tail + i, eocd_magic, 4) == 0 &&
+            zip_check_end_parses(src->ctx, src->read_at, tail + i, tail_at + i, tail_len - i)) {
             memcpy(eocd, tail + i, EOCD_LEN);
             *at = tail_at + i;
             status = ZIP_READ;

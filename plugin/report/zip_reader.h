@@ -40,6 +40,7 @@ typedef enum zip_status {
 
 zip_status zip_directory_read(const report_source *src, zip_directory *dir, char **error);
 void zip_directory_clear(zip_directory *dir);
+/* The member whose name's last component is name, or NULL. */
 const zip_member *zip_directory_find(const zip_directory *dir, const char *name);
 
 /* The name of the member whose local header starts the file (NULL when

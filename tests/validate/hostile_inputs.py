@@ -1,12 +1,14 @@
 """Hostile captures for the validator's resource bounds, generated on the
 spot (nothing big is committed). Each writer returns what the validator
-should say about the file: the finding kind and the frame it names.
+should say about the file: the finding kind and the frame it names (or
+"refused" and the words of the zip check that refuses it before reading).
 The format's facts come from format/format.h through c_facts; the files
 and frames are written by pcapio."""
 import gzip
 import os
 import struct
 import zipfile
+import zlib
 
 import pcapio
 from c_facts import c_defines
@@ -155,7 +157,7 @@ def zip_uncompressed_4g(path):
         struct.pack_into("<I", data, 22, 0xFFFFFFF0)
         struct.pack_into("<I", data, central + 24, 0xFFFFFFF0)
     _zip_with(path, patch)
-    return "corrupt-file", 2
+    return "refused", "which cannot be (a zip bomb, or a corrupt zip)"
 
 
 def zip_compressed_past_file(path):
@@ -164,7 +166,7 @@ def zip_compressed_past_file(path):
         struct.pack_into("<I", data, 18, 0x7FFFFFF0)
         struct.pack_into("<I", data, central + 20, 0x7FFFFFF0)
     _zip_with(path, patch)
-    return "corrupt-file", 2
+    return "refused", "run into the central directory"
 
 
 def _pcapng(blocks):
@@ -294,3 +296,240 @@ def gap_flood(path, frames=500000):
                                    F["SPICECAP_CLIENT_PORT_OTHER"], seq, payload)))
             seq += len(payload) + 1
     return "gap", None
+
+
+# Hostile bug reports (issue 25): each built from a report the project's
+# generator wrote (spicecap-synth --bugreport), by a zip writer of its own so
+# that local headers, central entries and the end record can each say
+# something else. Every builder takes the report's members [(name, bytes)]
+# and returns the zip's bytes; REPORT_CASES lists them with what both tools
+# must say.
+
+ZIP_STORED, ZIP_DEFLATED = 0, 8
+
+
+def _deflate(data):
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return c.compress(data) + c.flush()
+
+
+def zip_member(name, data, method=ZIP_STORED, local=None, central=None, body=None):
+    """One member to write: name (str or bytes), its bytes, stored or
+    deflated; local and central override fields of either header (name,
+    method, flags, crc, csize, usize, offset); body replaces the bytes
+    written (already compressed)."""
+    raw = name.encode() if isinstance(name, str) else name
+    packed = body if body is not None else (_deflate(data) if method == ZIP_DEFLATED else data)
+    fields = {"name": raw, "method": method, "flags": 0, "crc": zlib.crc32(data), "csize": len(packed),
+              "usize": len(data)}
+    return {"fields": fields, "body": packed, "local": dict(local or {}), "central": dict(central or {})}
+
+
+def _local_header(f):
+    return struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, f["flags"], f["method"], 0, 0x21, f["crc"], f["csize"],
+                       f["usize"], len(f["name"]), 0) + f["name"]
+
+
+def _central_entry(f, offset):
+    return struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, f["flags"], f["method"], 0, 0x21, f["crc"],
+                       f["csize"], f["usize"], len(f["name"]), 0, 0, 0, 0, 0, offset) + f["name"]
+
+
+def _end_record(entries, cd_size, cd_offset, comment=b""):
+    return struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, entries, entries, cd_size, cd_offset, len(comment)) + comment
+
+
+def write_zip(members, comment=b"", start=0):
+    """(the members' local headers and bytes, the central directory, its
+    offset): the parts of a zip whose first byte is at start in its file."""
+    body, central = b"", b""
+    for m in members:
+        offset = start + len(body)
+        body += _local_header(dict(m["fields"], **m["local"])) + m["body"]
+        central += _central_entry(dict(m["fields"], **m["central"]), m["central"].get("offset", offset))
+    return body, central, start + len(body)
+
+
+def descriptor_zip(items):
+    """Not hostile: the report deflated with data descriptors, as Info-ZIP
+    writes to a pipe (general purpose bit 3; the local header's CRC-32 and
+    compressed size 0, its size stated; a signed descriptor after the
+    bytes). Both tools must read it."""
+    body, central = b"", b""
+    for name, data in items:
+        m = zip_member(name, data, ZIP_DEFLATED)
+        f = dict(m["fields"], flags=8)
+        offset = len(body)
+        body += _local_header(dict(f, crc=0, csize=0)) + m["body"] + \
+            struct.pack("<IIII", 0x08074B50, f["crc"], f["csize"], f["usize"])
+        central += _central_entry(f, offset)
+    return body + central + _end_record(len(items), len(central), len(body))
+
+
+def make_zip(members, comment=b""):
+    body, central, at = write_zip(members)
+    return body + central + _end_record(len(members), len(central), at, comment)
+
+
+def _stored(items, method=ZIP_STORED):
+    return [zip_member(name, data, method) for name, data in items]
+
+
+def _replace(items, name, data):
+    return [(n, data if n == name else d) for n, d in items] + ([] if name in dict(items) else [(name, data)])
+
+
+def deep_json(items, member, depth=80000):
+    """member holds depth nested arrays (about 160 KB): json-glib's parser
+    recursed once per level and overflowed the stack."""
+    return make_zip(_stored(_replace(items, member, b"[" * depth + b"]" * depth)))
+
+
+def many_values(items, members, size):
+    """Each of members holds size bytes of [{},{},...], deflated (a few KB in
+    the zip): json-glib held 300 bytes per value."""
+    value = b"[" + b"{}," * ((size - 3) // 3) + b"{}]"
+    for m in members:
+        items = _replace(items, m, value)
+    return make_zip(_stored(items, ZIP_DEFLATED))
+
+
+def member_states_past_ratio(items, member="session.json"):
+    """A deflated member stating more bytes than deflate can make of its own
+    (past 1032:1): a bomb refused before anything is inflated."""
+    ms = _stored(items, ZIP_DEFLATED)
+    for m in ms:
+        if m["fields"]["name"] == member.encode():
+            m["fields"]["usize"] = m["fields"]["csize"] * 2000
+    return make_zip(ms)
+
+
+def member_inflates_past(items, member="session.json", size=8 << 20):
+    """A deflated member whose headers (both) state 1 KiB, whose bytes
+    inflate to size: each reader stops at what it states."""
+    ms = _stored(_replace(items, member, b" " * size), ZIP_DEFLATED)
+    for m in ms:
+        if m["fields"]["name"] == member.encode():
+            m["fields"]["usize"] = 1024
+    return make_zip(ms)
+
+
+def second_end_record(items):
+    """Report B's directory and end record in report A's end-record comment:
+    one reader takes A (its first frame only), another B."""
+    pcap = dict(items)["traffic.pcap"]
+    cap = pcapio.read_pcap(pcap)
+    one = cap.header() + cap.record_bytes(cap.records[0])
+    a_body, a_central, a_cd = write_zip(_stored(_replace(items, "traffic.pcap", one)))
+    b_body, b_central, b_at = write_zip(_stored(items), start=len(a_body))
+    head = a_body + b_body + a_central
+    b_cd = len(head) + 22  # report B's directory: in the comment of A's end record
+    comment = b_central + _end_record(len(items), len(b_central), b_cd)
+    return head + _end_record(len(items), len(a_central), len(a_body + b_body), comment)
+
+
+def duplicate_member(items, member="traffic.pcap"):
+    """Two members of one name: the first one a single frame."""
+    pcap = dict(items)[member]
+    cap = pcapio.read_pcap(pcap)
+    one = cap.header() + cap.record_bytes(cap.records[0])
+    return make_zip(_stored([(member, one)] + items))
+
+
+def overlapping_members(items):
+    """screenshot.png's bytes hold traffic.pcap's whole member (its local
+    header and bytes): the two overlap, each header agreeing with its entry."""
+    others = [(n, d) for n, d in items if n not in ("traffic.pcap", "screenshot.png")]
+    pcap = dict(items)["traffic.pcap"]
+    body, central, at = write_zip(_stored(others))
+    inner = zip_member("traffic.pcap", pcap)
+    prefix = b"\x89PNG\r\n\x1a\n"
+    outer_data = prefix + _local_header(inner["fields"]) + inner["body"]
+    outer = zip_member("screenshot.png", outer_data)
+    outer_at = len(body)
+    inner["central"]["offset"] = outer_at + 30 + len(b"screenshot.png") + len(prefix)
+    body += _local_header(outer["fields"]) + outer["body"]
+    central += _central_entry(outer["fields"], outer_at) + _central_entry(inner["fields"], inner["central"]["offset"])
+    return body + central + _end_record(len(others) + 2, len(central), len(body))
+
+
+def local_disagrees(items, field, member="traffic.pcap"):
+    """traffic.pcap's local header says another name, method or size than
+    its central entry."""
+    ms = _stored(items)
+    for m in ms:
+        if m["fields"]["name"] == member.encode():
+            m["local"][field] = {"name": b"traffic.pcaq", "method": ZIP_DEFLATED,
+                                 "usize": m["fields"]["usize"] - 1, "csize": m["fields"]["csize"] - 1}[field]
+            if field == "usize":
+                m["local"]["csize"] = m["local"]["usize"]
+    return make_zip(ms)
+
+
+def renamed_member(items, new_name, member="traffic.pcap"):
+    """traffic.pcap stored under another name (bytes: a NUL, "..", "/")."""
+    ms = _stored(items)
+    for m in ms:
+        if m["fields"]["name"] == member.encode():
+            m["fields"]["name"] = new_name
+    return make_zip(ms)
+
+
+def pcap_bomb(items, size=(512 << 20) + (64 << 20)):
+    """A deflated traffic.pcap of size bytes (past the 512 MiB both readers
+    take), its file header then zeros, from a zip of about size / 1000."""
+    pcap = dict(items)["traffic.pcap"]
+    head = pcap[:24]
+    zeros = bytes(1 << 20)
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    parts = [c.compress(head) + c.flush(zlib.Z_FULL_FLUSH)]
+    # After a full flush deflate starts afresh: one MiB of zeros deflates to
+    # the same bytes every time, so it is deflated once and repeated.
+    block = c.compress(zeros) + c.flush(zlib.Z_FULL_FLUSH)
+    crc = zlib.crc32(head)
+    count = (size - len(head)) // len(zeros)
+    for _ in range(count):
+        crc = zlib.crc32(zeros, crc)
+    parts.append(block * count)
+    parts.append(c.flush())
+    size = len(head) + count * len(zeros)
+    packed = b"".join(parts)
+    ms = _stored([(n, d) for n, d in items if n != "traffic.pcap"])
+    bomb = zip_member("traffic.pcap", b"", ZIP_DEFLATED, body=packed)
+    bomb["fields"].update(crc=crc, usize=size)
+    return make_zip(ms + [bomb])
+
+
+def gzipped(items):
+    """The whole report, as ryll writes it, gzip-compressed (report.zip.gz)."""
+    return gzip.compress(make_zip(_stored(items)), compresslevel=6)
+
+
+# (id, builder, what both tools say: the words of the shared zip check that
+# both refuse with, or None where each tool says its own).
+REPORT_CASES = [
+    ("deep-metadata.json", lambda i: deep_json(i, "metadata.json"), None),
+    ("deep-session.json", lambda i: deep_json(i, "session.json"), None),
+    ("deep-channel-state.json", lambda i: deep_json(i, "channel-state.json"), None),
+    ("deep-notifications.json", lambda i: deep_json(i, "notifications.json"), None),
+    ("deep-runtime-metrics.json", lambda i: deep_json(i, "runtime-metrics.json"), None),
+    ("deep-disconnect-cause.json", lambda i: deep_json(i, "disconnect-cause.json"), None),
+    ("five-4MiB-members", lambda i: many_values(i, ["session.json", "channel-state.json", "notifications.json",
+                                                    "runtime-metrics.json", "disconnect-cause.json"], 4 << 20), None),
+    ("three-1MiB-members", lambda i: many_values(i, ["session.json", "disconnect-cause.json", "channel-state.json"],
+                                                 1 << 20), None),
+    ("member-past-ratio", member_states_past_ratio, "a zip bomb"),
+    ("member-inflates-past", member_inflates_past, None),
+    ("second-end-record", second_end_record, "two end-of-central-directory records"),
+    ("duplicate-traffic.pcap", duplicate_member, "two members named traffic.pcap"),
+    ("overlapping-members", overlapping_members, "overlap"),
+    ("local-name-differs", lambda i: local_disagrees(i, "name"), "disagree on its name"),
+    ("local-method-differs", lambda i: local_disagrees(i, "method"), "disagree on its compression method"),
+    ("local-sizes-differ", lambda i: local_disagrees(i, "usize"), "disagree on its sizes"),
+    ("nul-in-name", lambda i: renamed_member(i, b"traffic.pcap\0.exe"), "holds a NUL byte"),
+    ("dotdot-name", lambda i: renamed_member(i, b"../traffic.pcap"), "component"),
+    ("absolute-name", lambda i: renamed_member(i, b"/tmp/traffic.pcap"), "absolute path"),
+    ("pcap-bomb-576MiB", pcap_bomb, "bytes a report's traffic.pcap may hold"),
+    ("report.zip.gz", gzipped, None),
+    ("data-descriptors", descriptor_zip, None),
+]

@@ -148,7 +148,11 @@ def test_bounds(outcomes, facts, name, check):
         return
     for label, code, report, errors in _reports(outcome):
         title = "%s (%s)" % (TITLES[name], label)
-        if check == "report" and kind is None:
+        if check == "report" and kind == "refused":
+            # Refused before it is read (validate/zip_check.c): exit 2, the reason said, no file reported.
+            assert code == 2 and ("refused: " in errors and frame in errors) and not report["files"], \
+                "%s: want exit 2 refusing it (%s); exit %d, stderr %s" % (title, frame, code, errors[-500:])
+        elif check == "report" and kind is None:
             assert code == 0 and report["findings_total"] == 0, "%s: want exit 0, no finding; exit %d, findings %s, " \
                 "stderr %s" % (title, code, report["findings"][:3], errors[-500:])
         elif check == "report":
