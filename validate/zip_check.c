@@ -40,7 +40,7 @@ static bool eocd_parses(check *c, const uint8_t *rec, uint64_t at, uint64_t room
 typedef struct entry {
     const uint8_t *name; /* into the central directory's copy */
     size_t name_len;
-    char *shown; /* the name, every byte outside printable ASCII as \xNN */
+    char *shown; /* the name, every byte outside printable ASCII (and a backslash) as <NN> */
     uint16_t flags, method;
     uint32_t crc32;
     uint64_t compressed, size, local_offset;
@@ -60,7 +60,10 @@ static bool refuse(check *c, char *why)
 }
 
 /* A name as it may be printed: it comes from the zip, so no control byte
- * reaches a terminal (and a NUL shows where it is). */
+ * reaches a terminal, and a NUL shows where it is. Every byte outside
+ * printable ASCII, and a backslash, is written <NN> in hex: text that each
+ * tool's own escaping (text_out, the plugin's safe_text) leaves as it is,
+ * so the validator and Wireshark give a refusal in the same words. */
 static char *shown_name(const uint8_t *name, size_t len)
 {
     GString *s = g_string_sized_new(len);
@@ -68,7 +71,7 @@ static char *shown_name(const uint8_t *name, size_t len)
         if (name[i] >= 0x20 && name[i] < 0x7f && name[i] != '\\')
             g_string_append_c(s, (char)name[i]);
         else
-            g_string_append_printf(s, "\\x%02x", name[i]);
+            g_string_append_printf(s, "<%02x>", name[i]);
     }
     return g_string_free(s, FALSE);
 }
