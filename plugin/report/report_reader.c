@@ -26,10 +26,12 @@ static bool metadata_is_ryll(const input_metadata *m)
                : false;
 }
 
-/* An optional JSON member (session.json, disconnect-cause.json): its object,
+/* An optional JSON member (session.json, channel-state.json,
+ * notifications.json, runtime-metrics.json, disconnect-cause.json): its
+ * root, of the shape ryll writes (an object; notifications.json an array),
  * or NULL with a note of why when it is there but cannot be read. */
-static JsonObject *optional_object(const report_source *src, const zip_directory *dir, const char *name,
-                                   GString *notes)
+static JsonNode *optional_member(const report_source *src, const zip_directory *dir, const char *name,
+                                 JsonNodeType shape, GString *notes)
 {
     const zip_member *m = zip_directory_find(dir, name);
     if (m == NULL)
@@ -44,14 +46,15 @@ static JsonObject *optional_object(const report_source *src, const zip_directory
     }
     JsonParser *parser = json_parser_new();
     GError *gerr = NULL;
-    JsonObject *object = NULL;
+    JsonNode *object = NULL;
     if (!json_parser_load_from_data(parser, (const char *)bytes, (gssize)len, &gerr)) {
         g_string_append_printf(notes, "%s%s not read: %s", notes->len ? "\n" : "", name, gerr->message);
         g_error_free(gerr);
-    } else if (json_parser_get_root(parser) && JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {
-        object = json_object_ref(json_node_get_object(json_parser_get_root(parser)));
+    } else if (json_parser_get_root(parser) && JSON_NODE_TYPE(json_parser_get_root(parser)) == shape) {
+        object = json_node_copy(json_parser_get_root(parser));
     } else {
-        g_string_append_printf(notes, "%s%s not read: not a JSON object", notes->len ? "\n" : "", name);
+        g_string_append_printf(notes, "%s%s not read: not a JSON %s", notes->len ? "\n" : "", name,
+                               shape == JSON_NODE_ARRAY ? "array" : "object");
     }
     g_object_unref(parser);
     g_free(bytes);
@@ -63,12 +66,15 @@ static JsonObject *optional_object(const report_source *src, const zip_directory
 static void place_trigger(report *r, const report_source *file)
 {
     const report_source *src = report_traffic(r, file);
+    pcap_record rec;
+    char *error = NULL;
+    r->trigger.no_frames = pcap_records_at(&r->pcap, src, pcap_records_first(&r->pcap), &rec, &error) == PCAP_RECORD_END;
+    g_free(error);
+    error = NULL;
     uint64_t trigger;
     if (!report_trigger_ns(r->metadata, &trigger))
         return;
     uint64_t offset = pcap_records_first(&r->pcap), frame = 0;
-    pcap_record rec;
-    char *error = NULL;
     while (pcap_records_at(&r->pcap, src, offset, &rec, &error) == PCAP_RECORD_OK) {
         frame++;
         r->trigger.found = true;
@@ -154,19 +160,25 @@ report_open_status report_open(const report_source *src, const char *name, repor
         return broken(r, error, why);
     }
     GString *notes = g_string_new(NULL);
-    JsonObject *session = optional_object(src, &dir, REPORT_MEMBER_SESSION, notes);
-    JsonObject *disconnect = optional_object(src, &dir, REPORT_MEMBER_DISCONNECT, notes);
+    report_members_read members = {
+        .session = optional_member(src, &dir, REPORT_MEMBER_SESSION, JSON_NODE_OBJECT, notes),
+        .channel_state = optional_member(src, &dir, REPORT_MEMBER_CHANNEL_STATE, JSON_NODE_OBJECT, notes),
+        .notifications = optional_member(src, &dir, REPORT_MEMBER_NOTIFICATIONS, JSON_NODE_ARRAY, notes),
+        .runtime = optional_member(src, &dir, REPORT_MEMBER_RUNTIME, JSON_NODE_OBJECT, notes),
+        .disconnect = optional_member(src, &dir, REPORT_MEMBER_DISCONNECT, JSON_NODE_OBJECT, notes),
+    };
     zip_directory_clear(&dir);
     place_trigger(r, src);
-    r->section_comment = report_section_comment(r->metadata, session, disconnect, &r->trigger, notes->str);
+    r->section_comment = report_section_comment(r->metadata, &members, &r->trigger, notes->str);
     if (r->trigger.found)
         r->trigger_comment = report_trigger_comment(r->metadata, &r->trigger);
     r->os = report_os(r->metadata);
     r->application = report_application(r->metadata);
-    if (session)
-        json_object_unref(session);
-    if (disconnect)
-        json_object_unref(disconnect);
+    JsonNode *read[] = {members.session, members.channel_state, members.notifications, members.runtime,
+                        members.disconnect};
+    for (size_t i = 0; i < G_N_ELEMENTS(read); i++)
+        if (read[i])
+            json_node_unref(read[i]);
     g_string_free(notes, TRUE);
     *out = r;
     return REPORT_OPENED;
