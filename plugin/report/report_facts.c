@@ -180,6 +180,24 @@ static void report_lines(GString *out, const input_metadata *m)
     }
 }
 
+/* How to see the frames in wall-clock time in one step: the shift from
+ * traffic.pcap's clock (1970) to the wall clock, for Wireshark's Edit >
+ * Time Shift ("[-][[hh:]mm:]ss[.ddd]", hours unbounded) and editcap -t
+ * (seconds). Only when t=0 lies after the epoch. */
+static void time_shift_line(GString *out, GDateTime *zero)
+{
+    if (zero == NULL)
+        return;
+    gint64 secs = g_date_time_to_unix(zero);
+    int micros = g_date_time_get_microsecond(zero);
+    if (secs <= 0)
+        return;
+    g_string_append_printf(out,
+                           "\nWall-clock frames: Edit > Time Shift by %" G_GINT64_FORMAT ":%02d:%02d.%06d, "
+                           "or editcap -t %" G_GINT64_FORMAT ".%06d",
+                           secs / 3600, (int)(secs / 60 % 60), (int)(secs % 60), micros, secs, micros);
+}
+
 /* When: the trigger on both clocks, the frame it marks, t=0, the submission. */
 static void trigger_lines(GString *out, const input_metadata *m, const report_trigger_place *place)
 {
@@ -220,6 +238,7 @@ static void trigger_lines(GString *out, const input_metadata *m, const report_tr
         g_string_append_printf(out, "\nClock: traffic.pcap's t=0 is %s (triggered_at minus triggered_uptime_secs)",
                                zero_wall);
     g_free(zero_wall);
+    time_shift_line(out, zero);
     if (zero)
         g_date_time_unref(zero);
     const char *submitted = metadata_string(m, "timestamp");

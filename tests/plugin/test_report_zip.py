@@ -500,3 +500,33 @@ def test_length_is_the_zips(rt, reports, name):
         assert rc == 0, err
         offset, caplen = out.splitlines()[-1].split("\t")
         assert int(offset) + int(caplen) == len(data)
+
+
+def test_wall_clock_shift(rt, reports):
+    """The capture comment gives the shift that puts the frames on the wall clock (t=0 is triggered_at
+    minus triggered_uptime_secs): editcap -t with it gives frames at their wall-clock times, and the
+    Time Shift form says the same in hours."""
+    items, data = variant(reports, "synth-display")
+    meta = json.loads(dict(items)["metadata.json"])
+    ts = timestamps_ns(dict(items)["traffic.pcap"])
+    trigger_ns = round(meta["triggered_uptime_secs"] * 1e9)
+    at = datetime.datetime.fromisoformat(meta["triggered_at"].replace("Z", "+00:00"))
+    zero_us = round(at.timestamp() * 1e6) - trigger_ns // 1000
+    src = put(rt, "shift.zip", data)
+    out = capinfos(rt, src)
+    m = re.search(r"Edit > Time Shift by (\d+):(\d\d):(\d\d)\.(\d{6}), or editcap -t (\d+)\.(\d{6})", out)
+    assert m, out
+    h, mi, s, frac, secs, frac2 = m.groups()
+    assert int(secs) * 1000000 + int(frac2) == zero_us
+    assert (int(h) * 3600 + int(mi) * 60 + int(s)) * 1000000 + int(frac) == zero_us
+    outdir = rt.path("shifted")
+    os.makedirs(outdir, exist_ok=True)
+    if os.getuid() == 0:
+        os.chown(outdir, 65534, 65534)
+    dst = os.path.join(outdir, "shifted.pcapng")
+    rc, _, err = rt.run("-F", "pcapng", "-t", "%s.%s" % (secs, frac2), src, dst, program="editcap")
+    assert rc == 0, err
+    rc, got, err = rt.run("-T", "fields", "-e", "frame.time_epoch", capture=dst)
+    assert rc == 0, err
+    epochs = [round(float(x) * 1e6) for x in got.split()]
+    assert epochs == [zero_us + t // 1000 for t in ts]
