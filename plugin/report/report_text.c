@@ -38,7 +38,7 @@ void report_append_safe(GString *out, const char *text, const char *what)
         g_string_append(out, what);
         return;
     }
-    char *safe = report_safe(text);
+    char *safe = report_safe_cut(text, REPORT_TEXT_MAX);
     g_string_append(out, safe);
     g_free(safe);
 }

@@ -17,7 +17,12 @@ char *report_safe(const char *text);
  * as fits before "..." (room >= 3). g_free it; NULL for NULL. */
 char *report_safe_cut(const char *text, size_t room);
 
-/* Appends the escaped text, or what when text is NULL. */
+/* The most any one string of a report adds to a comment, escaped: a
+ * member may hold a megabyte of text, and each byte may escape to four. */
+#define REPORT_TEXT_MAX 4096
+
+/* Appends the escaped text (cut to REPORT_TEXT_MAX), or what when text is
+ * NULL. */
 void report_append_safe(GString *out, const char *text, const char *what);
 
 /* Seconds on a microsecond clock: at most six decimals, trailing zeros

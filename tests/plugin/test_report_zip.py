@@ -530,3 +530,18 @@ def test_wall_clock_shift(rt, reports):
     assert rc == 0, err
     epochs = [round(float(x) * 1e6) for x in got.split()]
     assert epochs == [zero_us + t // 1000 for t in ts]
+
+
+def test_huge_member_text_bounded(rt, reports):
+    """A 100,000-character description of control bytes (each escaping to four): the capture
+    comment keeps at most 4096 bytes of it (REPORT_TEXT_MAX), cut with "...", the trigger comment
+    stays under 240."""
+    items, _ = variant(reports, "synth-display")
+    items = with_metadata(items, description="\x01" * 100000)
+    path = put(rt, "huge-description.zip", make_zip(items))
+    out = capinfos(rt, path)
+    (line,) = [l for l in out.split("Description: ")[1:]]
+    shown = line.split(" ryll ")[0]
+    assert shown.endswith("...") and len(shown) <= 4096 and shown.startswith("\\x01\\x01"), shown[-40:]
+    (text,) = comments(rt, path).values()
+    assert len(text.encode()) < 240
