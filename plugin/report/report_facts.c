@@ -252,8 +252,8 @@ static void trigger_lines(GString *out, const input_metadata *m, const report_tr
     }
 }
 
-char *report_section_comment(const input_metadata *m, const report_members_read *members,
-                             const report_trigger_place *place, const char *notes)
+char *report_section_comment(const input_metadata *m, const char *counters, const report_trigger_place *place,
+                             const char *notes)
 {
     GString *out = g_string_new(NULL);
     report_lines(out, m);
@@ -265,7 +265,7 @@ char *report_section_comment(const input_metadata *m, const report_members_read 
                                         "ring as the other channels do",
                                    cause);
     }
-    report_counter_lines(out, members);
+    g_string_append(out, counters ? counters : "");
     /* One line per note; each escaped (an error may quote the member). */
     char **lines = g_strsplit(notes ? notes : "", "\n", -1);
     for (char **line = lines; *line; line++)

@@ -38,10 +38,11 @@ typedef struct report_trigger_place {
     bool no_frames;       /* traffic.pcap holds no record at all */
 } report_trigger_place;
 
-/* The section comment, in short lines; members' roots may be NULL (absent
- * or unreadable), and notes lists what could not be read of them. */
-char *report_section_comment(const input_metadata *m, const report_members_read *members,
-                             const report_trigger_place *place, const char *notes);
+/* The section comment, in short lines: metadata.json's facts and the
+ * trigger's, then counters (report_counter_lines' lines of the other
+ * members), then notes (what could not be read of them, one a line). */
+char *report_section_comment(const input_metadata *m, const char *counters, const report_trigger_place *place,
+                             const char *notes);
 
 /* The trigger frame's comment: one line, under REPORT_COMMENT_MAX bytes
  * (the description cut to fit; it is whole in the section comment). */

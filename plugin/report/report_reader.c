@@ -1,6 +1,7 @@
 #include "report_reader.h"
 
 #include <glib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "report_limits.h"
@@ -68,7 +69,8 @@ static void place_trigger(report *r, const report_source *file)
     const report_source *src = report_traffic(r, file);
     pcap_record rec;
     char *error = NULL;
-    r->trigger.no_frames = pcap_records_at(&r->pcap, src, pcap_records_first(&r->pcap), &rec, &error) == PCAP_RECORD_END;
+    r->trigger.no_frames =
+        pcap_records_at(&r->pcap, src, pcap_records_first(&r->pcap), &rec, &error) == PCAP_RECORD_END;
     g_free(error);
     error = NULL;
     uint64_t trigger;
@@ -159,26 +161,37 @@ report_open_status report_open(const report_source *src, const char *name, repor
         zip_directory_clear(&dir);
         return broken(r, error, why);
     }
-    GString *notes = g_string_new(NULL);
-    report_members_read members = {
-        .session = optional_member(src, &dir, REPORT_MEMBER_SESSION, JSON_NODE_OBJECT, notes),
-        .channel_state = optional_member(src, &dir, REPORT_MEMBER_CHANNEL_STATE, JSON_NODE_OBJECT, notes),
-        .notifications = optional_member(src, &dir, REPORT_MEMBER_NOTIFICATIONS, JSON_NODE_ARRAY, notes),
-        .runtime = optional_member(src, &dir, REPORT_MEMBER_RUNTIME, JSON_NODE_OBJECT, notes),
-        .disconnect = optional_member(src, &dir, REPORT_MEMBER_DISCONNECT, JSON_NODE_OBJECT, notes),
+    /* One optional member parsed at a time, its lines taken and its tree
+     * freed before the next: a hostile member's tree can be many times the
+     * size of its text. In the order the lines are shown. */
+    static const struct {
+        const char *name;
+        JsonNodeType shape;
+        size_t slot; /* its place in report_members_read */
+    } optional[] = {
+        {REPORT_MEMBER_SESSION, JSON_NODE_OBJECT, offsetof(report_members_read, session)},
+        {REPORT_MEMBER_CHANNEL_STATE, JSON_NODE_OBJECT, offsetof(report_members_read, channel_state)},
+        {REPORT_MEMBER_NOTIFICATIONS, JSON_NODE_ARRAY, offsetof(report_members_read, notifications)},
+        {REPORT_MEMBER_RUNTIME, JSON_NODE_OBJECT, offsetof(report_members_read, runtime)},
+        {REPORT_MEMBER_DISCONNECT, JSON_NODE_OBJECT, offsetof(report_members_read, disconnect)},
     };
+    GString *notes = g_string_new(NULL), *counters = g_string_new(NULL);
+    for (size_t i = 0; i < G_N_ELEMENTS(optional); i++) {
+        report_members_read one = {0};
+        JsonNode *node = optional_member(src, &dir, optional[i].name, optional[i].shape, notes);
+        *(JsonNode **)((char *)&one + optional[i].slot) = node;
+        report_counter_lines(counters, &one);
+        if (node)
+            json_node_unref(node);
+    }
     zip_directory_clear(&dir);
     place_trigger(r, src);
-    r->section_comment = report_section_comment(r->metadata, &members, &r->trigger, notes->str);
+    r->section_comment = report_section_comment(r->metadata, counters->str, &r->trigger, notes->str);
     if (r->trigger.found)
         r->trigger_comment = report_trigger_comment(r->metadata, &r->trigger);
     r->os = report_os(r->metadata);
     r->application = report_application(r->metadata);
-    JsonNode *read[] = {members.session, members.channel_state, members.notifications, members.runtime,
-                        members.disconnect};
-    for (size_t i = 0; i < G_N_ELEMENTS(read); i++)
-        if (read[i])
-            json_node_unref(read[i]);
+    g_string_free(counters, TRUE);
     g_string_free(notes, TRUE);
     *out = r;
     return REPORT_OPENED;
