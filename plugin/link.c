@@ -7,8 +7,8 @@
 #include <stddef.h>
 
 #include "channels.h"
+#include "info_column.h"
 #include "link_stage.h"
-#include "message.h"
 #include "spice_value_strings.h" /* generated from spice-protocol's headers */
 
 /* Capability words shown one by one; a real link message has one or two. */

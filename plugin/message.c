@@ -3,10 +3,10 @@
 
 #include <epan/expert.h>
 #include <epan/tap.h>
-#include <string.h>
 
 #include "bodies.h"
 #include "channels.h"
+#include "info_column.h"
 #include "spice_names.h"
 
 static int proto_spicecap = -1, spicecap_tap = -1;
@@ -191,12 +191,4 @@ void spicecap_message_register(int proto, int tap)
     proto_register_field_array(proto, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
     expert_register_field_array(expert_register_protocol(proto), ei, array_length(ei));
-}
-
-void spicecap_info_sep(packet_info *pinfo)
-{
-    const char *now = pinfo->cinfo ? col_get_text(pinfo->cinfo, COL_INFO) : NULL;
-    size_t len = now ? strlen(now) : 0;
-    if (len > 0 && now[len - 1] != ' ')
-        col_append_str(pinfo->cinfo, COL_INFO, ", ");
 }

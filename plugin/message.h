@@ -44,12 +44,6 @@ proto_tree *spicecap_message_stub(tvbuff_t *tvb, int offset, int len, packet_inf
                                   unsigned channel, spicecap_direction direction, const char *what,
                                   proto_item **top);
 
-/* Before appending an item to the info column: ", " when it already holds
- * text that does not end in a space. Another dissector's fenced prefix
- * ("[TCP Previous segment not captured] ") ends in one, and a separator
- * there would read " , ". */
-void spicecap_info_sep(packet_info *pinfo);
-
 /* spicecap.first_frame: the frame of a message's first byte. */
 void spicecap_message_add_first_frame(proto_tree *tree, tvbuff_t *tvb, guint32 frame);
 

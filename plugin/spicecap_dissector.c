@@ -35,6 +35,7 @@
 #include "link_stage.h"
 #include "loss.h"
 #include "loss_table.h"
+#include "info_column.h"
 #include "message.h"
 #include "port_map.h"
 #include "bodies.h"
