@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "channels.h"
+#include "info_column.h"
 #include "link_stage.h"
 #include "spice_value_strings.h" /* generated from spice-protocol's headers */
 
@@ -56,7 +57,8 @@ static void add_verdict(packet_info *pinfo, proto_item *top, proto_item *item, c
                         const char *what, guint32 error)
 {
     const char *name = val_to_str_const(error, spicecap_vs_link_errors, "unknown error");
-    col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "%s server %s (%s)", channel_name, what, name);
+    spicecap_info_sep(pinfo);
+    col_append_fstr(pinfo->cinfo, COL_INFO, "%s server %s (%s)", channel_name, what, name);
     proto_item_append_text(top, ", %s server %s", channel_name, what);
     if (error != SPICE_LINK_ERR_OK)
         expert_add_info_format(pinfo, item, &ei_refused, "The server refused the link: %s", name);
@@ -74,7 +76,8 @@ static void dissect_link_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *
     if (!spicecap_link_header_plausible(tvb, 0)) {
         expert_add_info_format(pinfo, magic_item, &ei_bad_link, "Not a SPICE link header (magic 0x%08x, size %u)",
                                magic, size);
-        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "bad link header");
+        spicecap_info_sep(pinfo);
+        col_append_str(pinfo->cinfo, COL_INFO, "bad link header");
         return;
     }
     tvbuff_t *body = tvb_new_subset_remaining(tvb, SPICECAP_LINK_HEADER_LEN);
@@ -83,7 +86,8 @@ static void dissect_link_message(tvbuff_t *tvb, packet_info *pinfo, proto_tree *
         proto_tree_add_item(tree, hf_channel_type, body, SPICECAP_LINK_MESS_CHANNEL_TYPE_AT, 1, ENC_NA);
         proto_tree_add_item(tree, hf_channel_id, body, SPICECAP_LINK_MESS_CHANNEL_ID_AT, 1, ENC_NA);
         add_caps(body, tree, SPICECAP_LINK_MESS_COMMON_CAPS_AT);
-        col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "%s client link message", channel_name);
+        spicecap_info_sep(pinfo);
+        col_append_fstr(pinfo->cinfo, COL_INFO, "%s client link message", channel_name);
         proto_item_append_text(top, ", %s client link message", channel_name);
         return;
     }
@@ -108,13 +112,15 @@ void spicecap_link_dissect(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, 
         break;
     case SPICECAP_STAGE_AUTH_MECHANISM:
         proto_tree_add_item_ret_uint(t, hf_auth_mechanism, tvb, 0, 4, ENC_LITTLE_ENDIAN, &value);
-        col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "%s client auth mechanism %s", channel_name,
-                            val_to_str_const(value, spicecap_vs_auth_mechanisms, "unknown"));
+        spicecap_info_sep(pinfo);
+        col_append_fstr(pinfo->cinfo, COL_INFO, "%s client auth mechanism %s", channel_name,
+                        val_to_str_const(value, spicecap_vs_auth_mechanisms, "unknown"));
         proto_item_append_text(top, ", %s client auth mechanism", channel_name);
         break;
     case SPICECAP_STAGE_TICKET:
         proto_tree_add_item(t, hf_ticket, tvb, 0, SPICECAP_LINK_TICKET_LEN, ENC_NA);
-        col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "%s client ticket", channel_name);
+        spicecap_info_sep(pinfo);
+        col_append_fstr(pinfo->cinfo, COL_INFO, "%s client ticket", channel_name);
         proto_item_append_text(top, ", %s client ticket", channel_name);
         break;
     case SPICECAP_STAGE_LINK_RESULT:

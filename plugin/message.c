@@ -6,6 +6,7 @@
 
 #include "bodies.h"
 #include "channels.h"
+#include "info_column.h"
 #include "spice_names.h"
 
 static int proto_spicecap = -1, spicecap_tap = -1;
@@ -38,8 +39,9 @@ proto_tree *spicecap_dissect_message(tvbuff_t *tvb, packet_info *pinfo, proto_tr
     const char *label = name ? name : wmem_strdup_printf(pinfo->pool, "type %u (unknown to this spice-protocol)", type);
 
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "SPICEcap");
-    col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "%s %s %s%s", channel_name, side, label,
-                        v->kind == SPICECAP_TAP_CUT ? " (cut)" : "");
+    spicecap_info_sep(pinfo);
+    col_append_fstr(pinfo->cinfo, COL_INFO, "%s %s %s%s", channel_name, side, label,
+                    v->kind == SPICECAP_TAP_CUT ? " (cut)" : "");
     col_set_fence(pinfo->cinfo, COL_INFO);
 
     proto_item *top = proto_tree_add_item(tree, proto_spicecap, tvb, 0, -1, ENC_NA);
@@ -94,8 +96,9 @@ proto_tree *spicecap_dissect_body_only(tvbuff_t *tvb, packet_info *pinfo, proto_
     const char *channel_name = spicecap_channel_label(v->channel);
     guint size = tvb_reported_length(tvb);
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "SPICEcap");
-    col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "%s %s playback body (header not recorded by ryll), %u bytes",
-                        channel_name, side, size);
+    spicecap_info_sep(pinfo);
+    col_append_fstr(pinfo->cinfo, COL_INFO, "%s %s playback body (header not recorded by ryll), %u bytes",
+                    channel_name, side, size);
     col_set_fence(pinfo->cinfo, COL_INFO);
     proto_item *top = proto_tree_add_item(tree, proto_spicecap, tvb, 0, -1, ENC_NA);
     proto_item_append_text(top, ", %s %s playback body (header not recorded by ryll) (%u bytes)", channel_name, side,
@@ -128,8 +131,9 @@ proto_tree *spicecap_message_stub(tvbuff_t *tvb, int offset, int len, packet_inf
 {
     const char *channel_name = spicecap_channel_label(channel);
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "SPICEcap");
-    col_append_sep_fstr(pinfo->cinfo, COL_INFO, ", ", "%s %s %s", channel_name,
-                        direction == SPICECAP_DIR_SENT ? "client" : "server", what);
+    spicecap_info_sep(pinfo);
+    col_append_fstr(pinfo->cinfo, COL_INFO, "%s %s %s", channel_name,
+                    direction == SPICECAP_DIR_SENT ? "client" : "server", what);
     col_set_fence(pinfo->cinfo, COL_INFO);
     proto_item *top = proto_tree_add_item(tree, proto_spicecap, tvb, offset, len, ENC_NA);
     proto_item_append_text(top, ", %s %s %s", channel_name, direction == SPICECAP_DIR_SENT ? "client" : "server",

@@ -450,6 +450,7 @@ static void unframed(rec_flow *f, uint64_t from, uint64_t to)
         e->offset = from;
         e->seq = seq_at(f, from);
         e->frame = f->lost_frame;
+        e->in_bodies = f->walker.bodies;
         if (!tail && f->tail_pending) {
             e->starts_cut = true;
             f->tail_pending = false;

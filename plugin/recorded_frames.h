@@ -67,6 +67,7 @@ typedef struct spicecap_rec_entry {
     bool snapped;        /* CUT, GAP: the bytes are past this record's captured length (a snaplen cut
                             it): not lost to the recorder; RESYNC: after such a cut */
     bool body_only;      /* MESSAGE: a playback body ryll recorded without its header (wire_size: the body's) */
+    bool in_bodies;      /* UNFRAMED: in a flow of playback bodies, whose headers ryll never records */
     bool starts_cut;     /* UNFRAMED: the first bytes after a gap that took a message's header: that
                             message is cut (counted once, here) */
 } spicecap_rec_entry;

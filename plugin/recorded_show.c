@@ -13,6 +13,11 @@
 #include "recorded.h"
 #include "recorded_frames.h"
 
+/* Where the explanations point: the page as the wireshark-plugin-spicecap
+ * package installs it (docs/ryll-captures.md in the source tree, which
+ * debian/wireshark-plugin-spicecap.docs lists; dh_compress gzips it). */
+#define RYLL_CAPTURES_DOC "/usr/share/doc/wireshark-plugin-spicecap/ryll-captures.md.gz"
+
 static int proto_spicecap = -1, spicecap_tap = -1;
 static int hf_cut = -1, hf_gap = -1, hf_gap_seq = -1, hf_gap_seq_end = -1, hf_gap_records = -1, hf_unframed_bytes = -1,
            hf_desync = -1, hf_desync_type = -1, hf_desync_size = -1, hf_suspect = -1, hf_resync_skipped = -1,
@@ -127,7 +132,7 @@ static void show_headerless(const show_ctx *c, const spicecap_rec_entry *e)
                                              "without its 6-byte header: types not known", e->seq);
     proto_tree *loss = spicecap_loss_add(c->tvb, c->pinfo, t, SPICECAP_LOSS_HEADERLESS, 0, &ei_headerless, summary);
     spicecap_loss_explain(loss, c->tvb, "ryll's playback.rs records what it received without the mini header "
-                                     "(record_received(&payload)): docs/ryll-captures.md, section 4");
+                                     "(record_received(&payload)): " RYLL_CAPTURES_DOC ", section 4");
     spicecap_loss_explain(loss, c->tvb, "The fix, on ryll's side: pass the whole message, header included, to "
                                      "record_received");
 }
@@ -140,8 +145,8 @@ static void explain_gap(const show_ctx *c, proto_tree *loss, const spicecap_rec_
                                                            e->gap_seq, e->gap_seq + (guint32)e->gap));
     if (spicecap_snaplen_loss_records(e->gap) > 0)
         spicecap_loss_explain(loss, c->tvb, "ryll's pcap writer never writes a record over its 65535-byte "
-                                            "snaplen, though the seq advances past it: docs/ryll-captures.md, "
-                                            "section 1");
+                                            "snaplen, though the seq advances past it: " RYLL_CAPTURES_DOC
+                                            ", section 1");
     else
         spicecap_loss_explain(loss, c->tvb, "Its length fits no count of ryll's records over the 65535-byte "
                                             "snaplen: records are missing from the capture");
@@ -264,8 +269,8 @@ static void show_mid_start(const show_ctx *c, const spicecap_rec_entry *e)
                                              "is not in the capture", e->seq);
     proto_tree *loss = spicecap_loss_add(c->tvb, c->pinfo, t, SPICECAP_LOSS_MID_START, 0, &ei_gap, summary);
     spicecap_loss_explain(loss, c->tvb, "In ryll's captures the records before it were over ryll's 65535-byte "
-                                        "snaplen, which its pcap writer never writes: docs/ryll-captures.md, "
-                                        "section 1");
+                                        "snaplen, which its pcap writer never writes: " RYLL_CAPTURES_DOC
+                                        ", section 1");
     spicecap_loss_explain(loss, c->tvb, "The framing is searched for again");
 }
 
@@ -295,7 +300,7 @@ static void show_desync(const show_ctx *c, const spicecap_rec_entry *e)
     proto_tree *loss = spicecap_loss_add(c->tvb, c->pinfo, t, SPICECAP_LOSS_DESYNC, 0, &ei_desync, summary);
     spicecap_loss_explain(loss, c->tvb, "No seq gap before it: bytes vanished under a contiguous seq, most likely "
                                         "a socket read ryll's capture writer dropped when its queue was full");
-    spicecap_loss_explain(loss, c->tvb, "See docs/ryll-captures.md, section 3; the framing is searched for again");
+    spicecap_loss_explain(loss, c->tvb, "See " RYLL_CAPTURES_DOC ", section 3; the framing is searched for again");
     tap_loss(c, SPICECAP_TAP_LOSS, 0, 0, 0, 1);
 }
 
@@ -368,6 +373,9 @@ static void show_unframed(const show_ctx *c, const spicecap_rec_entry *e)
         what = wmem_strdup_printf(c->pinfo->pool, "%u bytes: the rest of the cut %s (%" PRIu64 " bytes) from frame %u",
                                   e->len, spicecap_message_label(c->channel, c->direction, e->type), e->wire_size,
                                   e->frame);
+    else if (e->starts_cut && e->in_bodies) /* no header to take: ryll records these bodies without one */
+        what = wmem_strdup_printf(c->pinfo->pool, "%u bytes of playback bodies after a seq gap (ryll records them without their header)",
+                                  e->len);
     else if (e->starts_cut)
         what = wmem_strdup_printf(c->pinfo->pool, "%u bytes: the rest of a message whose header a seq gap took",
                                   e->len);
@@ -386,9 +394,10 @@ static void show_unframed(const show_ctx *c, const spicecap_rec_entry *e)
     tap_loss(c, e->starts_cut ? SPICECAP_TAP_CUT : SPICECAP_TAP_LOSS, 0, 0, e->len, 0);
 }
 
-/* Bytes of a message completed in a later frame, or seen before: no
- * spicecap item (the filter "spicecap" finds messages and losses), a line
- * of text and the info column. */
+/* Bytes of a message completed in a later frame, or seen before: a
+ * spicecap item with no field (so the filter "spicecap" finds every frame
+ * of a flow, and spicecap.name, spicecap.loss and the others only the
+ * frames that show a message or a loss), and the info column. */
 static void show_passing(const show_ctx *c, const spicecap_rec_entry *e)
 {
     const char *text;
@@ -403,7 +412,9 @@ static void show_passing(const show_ctx *c, const spicecap_rec_entry *e)
         text = wmem_strdup_printf(c->pinfo->pool, "%u bytes of the header of a %s %s message from frame %u, shown "
                                   "in the frame that completes it",
                                   e->len, spicecap_channel_label(c->channel), side(c), e->frame);
-    proto_tree_add_subtree_format(c->tree, c->tvb, e->at, (gint)e->len, ett_passing, NULL, "SPICEcap: %s", text);
+    proto_item *top = proto_tree_add_item(c->tree, proto_spicecap, c->tvb, e->at, (gint)e->len, ENC_NA);
+    proto_item_append_text(top, ": %s", text);
+    col_set_str(c->pinfo->cinfo, COL_PROTOCOL, "SPICEcap");
     col_append_fstr(c->pinfo->cinfo, COL_INFO, " [SPICEcap: %s]",
                     e->kind == SPICECAP_REC_OLD ? "bytes already seen" : "part of a message");
 }

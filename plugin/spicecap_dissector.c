@@ -35,6 +35,7 @@
 #include "link_stage.h"
 #include "loss.h"
 #include "loss_table.h"
+#include "info_column.h"
 #include "message.h"
 #include "port_map.h"
 #include "bodies.h"
@@ -93,7 +94,8 @@ static void dissect_real_pdu(tvbuff_t *pdu, packet_info *pinfo, proto_tree *tree
     spicecap_link_dissect(pdu, pinfo, tree, stage, direction, spicecap_channel_label(s->link.channel));
     if (stage == SPICECAP_STAGE_UNFRAMEABLE || stage == SPICECAP_STAGE_NONE) {
         spicecap_message_add_unframed(tree, pdu, 0, -1);
-        col_append_sep_str(pinfo->cinfo, COL_INFO, ", ", "bytes that cannot be framed");
+        spicecap_info_sep(pinfo);
+        col_append_str(pinfo->cinfo, COL_INFO, "bytes that cannot be framed");
     }
     col_set_fence(pinfo->cinfo, COL_INFO);
 }

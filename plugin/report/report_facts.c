@@ -3,34 +3,20 @@
 #include <math.h>
 #include <string.h>
 
+#include "report_text.h"
+
 /* A trigger further than this into a session is not believed (ryll's
  * uptime is seconds since its buffers started: a century is a lie). */
 #define TRIGGER_MAX_SECS (100.0 * 365 * 24 * 3600)
 
-static bool member_number(JsonObject *o, const char *name, double *value)
-{
-    JsonNode *node = o ? json_object_get_member(o, name) : NULL;
-    if (node == NULL || !JSON_NODE_HOLDS_VALUE(node))
-        return false;
-    GType t = json_node_get_value_type(node);
-    if (t != G_TYPE_INT64 && t != G_TYPE_DOUBLE)
-        return false;
-    *value = json_node_get_double(node);
-    return true;
-}
-
-static const char *member_string(JsonObject *o, const char *name)
-{
-    JsonNode *node = o ? json_object_get_member(o, name) : NULL;
-    return node && JSON_NODE_HOLDS_VALUE(node) && json_node_get_value_type(node) == G_TYPE_STRING
-               ? json_node_get_string(node)
-               : NULL;
-}
+/* Room for a member in the one-line trigger comment (escaped bytes). */
+enum { TYPE_ROOM = 40, CHANNEL_ROOM = 20, WHEN_ROOM = 32, MIN_DESCRIPTION_ROOM = 8 };
 
 bool report_trigger_ns(const input_metadata *m, uint64_t *ns)
 {
     double secs;
-    if (!member_number(m->members, "triggered_uptime_secs", &secs) || !(secs >= 0.0) || secs > TRIGGER_MAX_SECS)
+    if (!report_member_number(m->members, "triggered_uptime_secs", &secs) || !(secs >= 0.0) ||
+        secs > TRIGGER_MAX_SECS)
         return false;
     *ns = (uint64_t)llround(secs * 1e9);
     return true;
@@ -41,8 +27,14 @@ char *report_application(const input_metadata *m)
     const char *version = metadata_string(m, "ryll_version"), *sha = metadata_string(m, "ryll_git_sha");
     if (version == NULL && sha == NULL)
         return NULL;
-    return sha ? g_strdup_printf("ryll %s (%s)", version ? version : "(version not given)", sha)
-               : g_strdup_printf("ryll %s", version);
+    GString *out = g_string_new("ryll ");
+    report_append_safe(out, version, "(version not given)");
+    if (sha) {
+        g_string_append(out, " (");
+        report_append_safe(out, sha, "");
+        g_string_append_c(out, ')');
+    }
+    return g_string_free(out, FALSE);
 }
 
 char *report_os(const input_metadata *m)
@@ -50,7 +42,12 @@ char *report_os(const input_metadata *m)
     const char *os = metadata_string(m, "platform_os"), *arch = metadata_string(m, "platform_arch");
     if (os == NULL && arch == NULL)
         return NULL;
-    return g_strdup_printf("%s%s%s", os ? os : "", os && arch ? " " : "", arch ? arch : "");
+    GString *out = g_string_new(NULL);
+    report_append_safe(out, os, "");
+    if (os && arch)
+        g_string_append_c(out, ' ');
+    report_append_safe(out, arch, "");
+    return g_string_free(out, FALSE);
 }
 
 /* The wall-clock time of t=0 on traffic.pcap's clock: triggered_at minus
@@ -83,120 +80,199 @@ static char *wall_clock(GDateTime *zero, uint64_t ns)
     return text;
 }
 
-static char *what_report(const input_metadata *m)
+static const char *seconds_ns(uint64_t ns, char buf[REPORT_NUMBER_TEXT])
+{
+    return report_seconds((double)ns / 1e9, buf);
+}
+
+/* Does the report's own type say its traffic.pcap is empty? ryll gives its
+ * usbredir channel no ring handle (usbredir.rs), so a Usb report (and a
+ * Pedantic one whose gap key is usbredir's) names a ring that stays empty. */
+const char *report_no_frames_cause(const input_metadata *m)
 {
     char *type = metadata_report_type(m);
-    const char *channel = metadata_string(m, "channel"), *description = metadata_string(m, "description");
-    char *text = g_strdup_printf("%s report on %s: %s", type ? type : "(type not given)",
-                                 channel ? channel : "(channel not given)", description ? description : "");
+    const char *channel = metadata_string(m, "channel");
+    bool usb = (type && (strcmp(type, "Usb") == 0 || strstr(type, "gap_key=usbredir") != NULL)) ||
+               (channel && strcmp(channel, "usbredir") == 0);
     g_free(type);
-    return text;
+    return usb ? "ryll records no usbredir traffic into its rings (its usbredir channel has no ring handle), "
+                 "so a Usb report never carries any"
+               : NULL;
 }
 
 char *report_trigger_comment(const input_metadata *m, const report_trigger_place *place)
 {
     uint64_t trigger = 0;
     report_trigger_ns(m, &trigger);
-    char *what = what_report(m);
+    char secs[REPORT_NUMBER_TEXT];
     GString *out = g_string_new(NULL);
     if (place->after_end)
-        g_string_append_printf(out, "ryll bug report triggered %.6f s after this frame, the last in the capture: %s",
-                               (double)(trigger - place->frame_ns) / 1e9, what);
+        g_string_append_printf(out, "ryll bug report triggered %s s after this frame, the last in the capture: ",
+                               seconds_ns(trigger - place->frame_ns, secs));
+    else if (place->frame == 1 && place->frame_ns > trigger)
+        g_string_append_printf(out, "ryll bug report triggered %s s before this frame, the first in the capture: ",
+                               seconds_ns(place->frame_ns - trigger, secs));
     else
-        g_string_append_printf(out, "ryll bug report triggered here: %s", what);
-    g_free(what);
-    const char *at = metadata_string(m, "triggered_at");
-    /* One line: Wireshark 4.4 shows a comment's lines as items of their own. */
-    g_string_append_printf(out, " (triggered at %s, wall clock, %.6f s into traffic.pcap's clock, triggered_uptime_secs",
-                           at ? at : "(time not given)", (double)trigger / 1e9);
-    GDateTime *zero = clock_zero(m);
-    char *frame_wall = wall_clock(zero, place->frame_ns), *zero_wall = wall_clock(zero, 0);
-    g_string_append_printf(out, "; this frame is at %.6f s", (double)place->frame_ns / 1e9);
-    if (frame_wall)
-        g_string_append_printf(out, " (%s); t=0 is %s", frame_wall, zero_wall);
-    g_string_append_c(out, ')');
-    g_free(frame_wall);
-    g_free(zero_wall);
-    if (zero)
-        g_date_time_unref(zero);
+        g_string_append(out, "ryll bug report triggered here: ");
+    char *type_text = metadata_report_type(m);
+    char *type = report_safe_cut(type_text ? type_text : "(type not given)", TYPE_ROOM),
+         *channel = report_safe_cut(metadata_string(m, "channel") ? metadata_string(m, "channel")
+                                                                  : "(channel not given)",
+                                    CHANNEL_ROOM),
+         *at = report_safe_cut(metadata_string(m, "triggered_at"), WHEN_ROOM);
+    g_free(type_text);
+    char *tail = g_strdup_printf(" (triggered at %s; more in the capture comment)", at ? at : "a time not given");
+    g_string_append_printf(out, "%s report on %s: ", type, channel);
+    /* The description gets what is left of the line. */
+    size_t used = out->len + strlen(tail);
+    size_t room = used + MIN_DESCRIPTION_ROOM < REPORT_COMMENT_MAX - 1 ? REPORT_COMMENT_MAX - 1 - used
+                                                                      : MIN_DESCRIPTION_ROOM;
+    char *description = report_safe_cut(metadata_string(m, "description"), room);
+    if (description && out->len + strlen(description) + strlen(tail) < REPORT_COMMENT_MAX)
+        g_string_append(out, description);
+    g_string_append(out, tail);
+    g_free(type);
+    g_free(channel);
+    g_free(at);
+    g_free(tail);
+    g_free(description);
     return g_string_free(out, FALSE);
 }
 
-/* session.json's figures that say how the session went: fps,
- * video_drop_count, and every *_lag_recent_{min,mean,max}_us. */
-static void session_line(GString *out, JsonObject *session)
+/* "\n<label>: <escaped value>" when the member is a string. */
+static void string_line(GString *out, const input_metadata *m, const char *label, const char *member)
 {
-    GString *line = g_string_new(NULL);
-    double v;
-    if (member_number(session, "fps", &v))
-        g_string_append_printf(line, "fps %.1f", v);
-    if (member_number(session, "video_drop_count", &v))
-        g_string_append_printf(line, "%svideo_drop_count %.0f", line->len ? ", " : "", v);
-    if (member_number(session, "last_latency_ms", &v))
-        g_string_append_printf(line, "%slast_latency_ms %g", line->len ? ", " : "", v);
-    GList *names = json_object_get_members(session);
-    names = g_list_sort(names, (GCompareFunc)strcmp);
-    static const char suffix[] = "_lag_recent_min_us";
-    for (GList *n = names; n; n = n->next) {
-        const char *name = n->data;
-        size_t len = strlen(name);
-        if (len <= strlen(suffix) || strcmp(name + len - strlen(suffix), suffix) != 0)
-            continue;
-        char *stem = g_strndup(name, len - strlen(suffix));
-        char *min_name = g_strconcat(stem, "_lag_recent_min_us", NULL),
-             *mean_name = g_strconcat(stem, "_lag_recent_mean_us", NULL),
-             *max_name = g_strconcat(stem, "_lag_recent_max_us", NULL);
-        double lo = 0, mean = 0, hi = 0;
-        bool has_lo = member_number(session, min_name, &lo), has_mean = member_number(session, mean_name, &mean),
-             has_hi = member_number(session, max_name, &hi);
-        if (has_lo || has_mean || has_hi)
-            g_string_append_printf(line, "%s%s lag (recent) min/mean/max %.0f/%.0f/%.0f us", line->len ? ", " : "",
-                                   stem, lo, mean, hi);
-        g_free(stem);
-        g_free(min_name);
-        g_free(mean_name);
-        g_free(max_name);
+    const char *value = metadata_string(m, member);
+    if (value == NULL)
+        return;
+    g_string_append_printf(out, "\n%s: ", label);
+    report_append_safe(out, value, "");
+}
+
+/* What and where: type, channel, description, ryll, target. */
+static void report_lines(GString *out, const input_metadata *m)
+{
+    char *type = metadata_report_type(m);
+    g_string_append(out, "ryll bug report: ");
+    report_append_safe(out, type, "(type not given)");
+    g_string_append(out, " report on ");
+    report_append_safe(out, metadata_string(m, "channel"), "(channel not given)");
+    g_free(type);
+    string_line(out, m, "Description", "description");
+    char *application = report_application(m), *os = report_os(m);
+    if (application || os)
+        g_string_append_printf(out, "\n%s%s%s", application ? application : "ryll", os ? " on " : "", os ? os : "");
+    g_free(application);
+    g_free(os);
+    const char *host = metadata_string(m, "target_host");
+    double port;
+    char number[REPORT_NUMBER_TEXT];
+    if (host || report_member_number(m->members, "target_port", &port)) {
+        g_string_append(out, "\nTarget: ");
+        report_append_safe(out, host, "?");
+        g_string_append_printf(out, ":%s",
+                               report_member_number(m->members, "target_port", &port) ? report_number(port, 0, number)
+                                                                                      : "?");
     }
-    g_list_free(names);
-    if (line->len)
-        g_string_append_printf(out, "\nSession (session.json): %s", line->str);
-    g_string_free(line, TRUE);
+    if (m->status != METADATA_READ && m->problem) {
+        g_string_append(out, "\nmetadata.json: ");
+        report_append_safe(out, m->problem, "");
+    }
 }
 
-static void disconnect_line(GString *out, JsonObject *d)
+/* How to see the frames in wall-clock time in one step: the shift from
+ * traffic.pcap's clock (1970) to the wall clock, for Wireshark's Edit >
+ * Time Shift ("[-][[hh:]mm:]ss[.ddd]", hours unbounded) and editcap -t
+ * (seconds). Only when t=0 lies after the epoch. */
+static void time_shift_line(GString *out, GDateTime *zero)
 {
-    const char *error = member_string(d, "error_message"), *kind = member_string(d, "error_kind"),
-               *channel = member_string(d, "channel");
-    JsonNode *fired = json_object_get_member(d, "keepalive_timeout_fired");
-    g_string_append_printf(out, "\nDisconnect (disconnect-cause.json): %s%s%s%s on channel %s",
-                           error ? error : "(no error_message)", kind ? " (" : "", kind ? kind : "", kind ? ")" : "",
-                           channel ? channel : "(not given)");
-    if (fired && JSON_NODE_HOLDS_VALUE(fired) && json_node_get_value_type(fired) == G_TYPE_BOOLEAN)
-        g_string_append_printf(out, "; keepalive timeout fired: %s", json_node_get_boolean(fired) ? "yes" : "no");
+    if (zero == NULL)
+        return;
+    gint64 secs = g_date_time_to_unix(zero);
+    int micros = g_date_time_get_microsecond(zero);
+    if (secs <= 0)
+        return;
+    g_string_append_printf(out,
+                           "\nWall-clock frames: Edit > Time Shift by %" G_GINT64_FORMAT ":%02d:%02d.%06d, "
+                           "or editcap -t %" G_GINT64_FORMAT ".%06d",
+                           secs / 3600, (int)(secs / 60 % 60), (int)(secs % 60), micros, secs, micros);
 }
 
-char *report_section_comment(const input_metadata *m, JsonObject *session, JsonObject *disconnect,
-                             const report_trigger_place *place, const char *notes)
+/* When: the trigger on both clocks, the frame it marks, t=0, the submission. */
+static void trigger_lines(GString *out, const input_metadata *m, const report_trigger_place *place)
 {
-    char *summary = metadata_summary(m);
-    GString *out = g_string_new(summary);
-    g_free(summary);
+    char secs[REPORT_NUMBER_TEXT], gap[REPORT_NUMBER_TEXT];
     uint64_t trigger;
-    if (!report_trigger_ns(m, &trigger))
-        g_string_append(out, "\nTrigger: metadata.json gives no triggered_uptime_secs");
+    const char *at = metadata_string(m, "triggered_at");
+    if (!report_trigger_ns(m, &trigger)) {
+        g_string_append(out, "\nTriggered: ");
+        report_append_safe(out, at, "(triggered_at not given)");
+        g_string_append(out, "; metadata.json gives no usable triggered_uptime_secs");
+        return;
+    }
+    g_string_append(out, "\nTriggered: ");
+    report_append_safe(out, at, "(triggered_at not given)");
+    g_string_append_printf(out, " (wall clock), %s s on traffic.pcap's clock (triggered_uptime_secs)",
+                           seconds_ns(trigger, secs));
+    GDateTime *zero = clock_zero(m);
+    if (place->no_frames)
+        g_string_append(out, "\nTrigger frame: none, traffic.pcap holds no frame");
     else if (!place->found)
-        g_string_append_printf(out, "\nTrigger: %.6f s on traffic.pcap's clock; traffic.pcap holds no frame to mark",
-                               (double)trigger / 1e9);
-    else
-        g_string_append_printf(out, "\nTrigger: %.6f s on traffic.pcap's clock: %s frame %" G_GUINT64_FORMAT
-                                    " (frame.comment)",
-                               (double)trigger / 1e9, place->after_end ? "after the last frame, noted on" : "at",
-                               place->frame);
-    if (session)
-        session_line(out, session);
-    if (disconnect)
-        disconnect_line(out, disconnect);
-    if (notes && *notes)
-        g_string_append_printf(out, "\n%s", notes);
+        g_string_append(out, "\nTrigger frame: none, traffic.pcap's first record cannot be read");
+    else {
+        char *frame_wall = wall_clock(zero, place->frame_ns);
+        g_string_append_printf(out, "\nTrigger frame: %" G_GUINT64_FORMAT " (frame.comment), at %s s", place->frame,
+                               seconds_ns(place->frame_ns, secs));
+        if (frame_wall)
+            g_string_append_printf(out, " (%s)", frame_wall);
+        if (place->after_end)
+            g_string_append_printf(out, ", the last frame, %s s before the trigger",
+                                   seconds_ns(trigger - place->frame_ns, gap));
+        else if (place->frame == 1 && place->frame_ns > trigger)
+            g_string_append_printf(out, ", the first frame, %s s after the trigger (the ring starts after it)",
+                                   seconds_ns(place->frame_ns - trigger, gap));
+        g_free(frame_wall);
+    }
+    char *zero_wall = wall_clock(zero, 0);
+    if (zero_wall)
+        g_string_append_printf(out, "\nClock: traffic.pcap's t=0 is %s (triggered_at minus triggered_uptime_secs)",
+                               zero_wall);
+    g_free(zero_wall);
+    time_shift_line(out, zero);
+    if (zero)
+        g_date_time_unref(zero);
+    const char *submitted = metadata_string(m, "timestamp");
+    double uptime;
+    bool has_uptime = report_member_number(m->members, "session_uptime_secs", &uptime);
+    if (submitted || has_uptime) {
+        g_string_append(out, "\nSubmitted: ");
+        report_append_safe(out, submitted, "(timestamp not given)");
+        if (has_uptime)
+            g_string_append_printf(out, ", %s s into the session (session_uptime_secs)", report_seconds(uptime, secs));
+    }
+}
+
+char *report_section_comment(const input_metadata *m, const char *counters, const report_trigger_place *place,
+                             const char *notes)
+{
+    GString *out = g_string_new(NULL);
+    report_lines(out, m);
+    trigger_lines(out, m, place);
+    if (place->no_frames) {
+        const char *cause = report_no_frames_cause(m);
+        if (cause)
+            g_string_append_printf(out, "\nWhy: %s\nFix (ryll): record the usbredir channel's messages into its "
+                                        "ring as the other channels do",
+                                   cause);
+    }
+    g_string_append(out, counters ? counters : "");
+    /* One line per note; each escaped (an error may quote the member). */
+    char **lines = g_strsplit(notes ? notes : "", "\n", -1);
+    for (char **line = lines; *line; line++)
+        if (**line) {
+            g_string_append_c(out, '\n');
+            report_append_safe(out, *line, "");
+        }
+    g_strfreev(lines);
     return g_string_free(out, FALSE);
 }

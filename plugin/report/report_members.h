@@ -7,5 +7,8 @@
 #define REPORT_MEMBER_TRAFFIC "traffic.pcap"
 #define REPORT_MEMBER_SESSION "session.json"
 #define REPORT_MEMBER_DISCONNECT "disconnect-cause.json"
+#define REPORT_MEMBER_CHANNEL_STATE "channel-state.json"
+#define REPORT_MEMBER_NOTIFICATIONS "notifications.json"
+#define REPORT_MEMBER_RUNTIME "runtime-metrics.json"
 
 #endif

@@ -1,6 +1,7 @@
 #include "report_reader.h"
 
 #include <glib.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "report_limits.h"
@@ -29,10 +30,12 @@ static bool metadata_is_ryll(const input_metadata *m)
                : false;
 }
 
-/* An optional JSON member (session.json, disconnect-cause.json): its object,
+/* An optional JSON member (session.json, channel-state.json,
+ * notifications.json, runtime-metrics.json, disconnect-cause.json): its
+ * root, of the shape ryll writes (an object; notifications.json an array),
  * or NULL with a note of why when it is there but cannot be read. */
-static JsonObject *optional_object(const report_source *src, const zip_directory *dir, const char *name,
-                                   GString *notes)
+static JsonNode *optional_member(const report_source *src, const zip_directory *dir, const char *name,
+                                 JsonNodeType shape, GString *notes)
 {
     const zip_member *m = zip_directory_find(dir, name);
     if (m == NULL)
@@ -53,14 +56,15 @@ static JsonObject *optional_object(const report_source *src, const zip_directory
     }
     JsonParser *parser = json_parser_new();
     GError *gerr = NULL;
-    JsonObject *object = NULL;
+    JsonNode *object = NULL;
     if (!json_parser_load_from_data(parser, (const char *)bytes, (gssize)len, &gerr)) {
         g_string_append_printf(notes, "%s%s not read: %s", notes->len ? "\n" : "", name, gerr->message);
         g_error_free(gerr);
-    } else if (json_parser_get_root(parser) && JSON_NODE_HOLDS_OBJECT(json_parser_get_root(parser))) {
-        object = json_object_ref(json_node_get_object(json_parser_get_root(parser)));
+    } else if (json_parser_get_root(parser) && JSON_NODE_TYPE(json_parser_get_root(parser)) == shape) {
+        object = json_node_copy(json_parser_get_root(parser));
     } else {
-        g_string_append_printf(notes, "%s%s not read: not a JSON object", notes->len ? "\n" : "", name);
+        g_string_append_printf(notes, "%s%s not read: not a JSON %s", notes->len ? "\n" : "", name,
+                               shape == JSON_NODE_ARRAY ? "array" : "object");
     }
     g_object_unref(parser);
     g_free(bytes);
@@ -72,12 +76,16 @@ static JsonObject *optional_object(const report_source *src, const zip_directory
 static void place_trigger(report *r, const report_source *file)
 {
     const report_source *src = report_traffic(r, file);
+    pcap_record rec;
+    char *error = NULL;
+    r->trigger.no_frames =
+        pcap_records_at(&r->pcap, src, pcap_records_first(&r->pcap), &rec, &error) == PCAP_RECORD_END;
+    g_free(error);
+    error = NULL;
     uint64_t trigger;
     if (!report_trigger_ns(r->metadata, &trigger))
         return;
     uint64_t offset = pcap_records_first(&r->pcap), frame = 0;
-    pcap_record rec;
-    char *error = NULL;
     while (pcap_records_at(&r->pcap, src, offset, &rec, &error) == PCAP_RECORD_OK) {
         frame++;
         r->trigger.found = true;
@@ -195,20 +203,37 @@ report_open_status report_open(const report_source *src, const char *name, repor
         zip_directory_clear(&dir);
         return broken(r, error, why);
     }
-    GString *notes = g_string_new(NULL);
-    JsonObject *session = optional_object(src, &dir, REPORT_MEMBER_SESSION, notes);
-    JsonObject *disconnect = optional_object(src, &dir, REPORT_MEMBER_DISCONNECT, notes);
+    /* One optional member parsed at a time, its lines taken and its tree
+     * freed before the next: a hostile member's tree can be many times the
+     * size of its text. In the order the lines are shown. */
+    static const struct {
+        const char *name;
+        JsonNodeType shape;
+        size_t slot; /* its place in report_members_read */
+    } optional[] = {
+        {REPORT_MEMBER_SESSION, JSON_NODE_OBJECT, offsetof(report_members_read, session)},
+        {REPORT_MEMBER_CHANNEL_STATE, JSON_NODE_OBJECT, offsetof(report_members_read, channel_state)},
+        {REPORT_MEMBER_NOTIFICATIONS, JSON_NODE_ARRAY, offsetof(report_members_read, notifications)},
+        {REPORT_MEMBER_RUNTIME, JSON_NODE_OBJECT, offsetof(report_members_read, runtime)},
+        {REPORT_MEMBER_DISCONNECT, JSON_NODE_OBJECT, offsetof(report_members_read, disconnect)},
+    };
+    GString *notes = g_string_new(NULL), *counters = g_string_new(NULL);
+    for (size_t i = 0; i < G_N_ELEMENTS(optional); i++) {
+        report_members_read one = {0};
+        JsonNode *node = optional_member(src, &dir, optional[i].name, optional[i].shape, notes);
+        *(JsonNode **)((char *)&one + optional[i].slot) = node;
+        report_counter_lines(counters, &one);
+        if (node)
+            json_node_unref(node);
+    }
     zip_directory_clear(&dir);
     place_trigger(r, src);
-    r->section_comment = report_section_comment(r->metadata, session, disconnect, &r->trigger, notes->str);
+    r->section_comment = report_section_comment(r->metadata, counters->str, &r->trigger, notes->str);
     if (r->trigger.found)
         r->trigger_comment = report_trigger_comment(r->metadata, &r->trigger);
     r->os = report_os(r->metadata);
     r->application = report_application(r->metadata);
-    if (session)
-        json_object_unref(session);
-    if (disconnect)
-        json_object_unref(disconnect);
+    g_string_free(counters, TRUE);
     g_string_free(notes, TRUE);
     *out = r;
     return REPORT_OPENED;

@@ -14,6 +14,14 @@
 
 static int report_file_type = -1;
 
+/* The format's one name: the file type (capinfos's "File type", Capture
+ * File Properties' "Format"), the Open dialog's file type ("ryll bug report
+ * (*.zip)") and the reader Wireshark tries. */
+#define REPORT_FORMAT_NAME "ryll bug report"
+
+/* A classic pcap record's header (pcap-savefile(5)). */
+#define PCAP_RECORD_HEADER_BYTES 16u
+
 typedef struct fh_source {
     FILE_T fh;
 } fh_source;
@@ -27,6 +35,14 @@ typedef struct report_state {
     fh_source sequential_fh, random_fh;
     report_source sequential, random;
     uint64_t next; /* the next record's offset in traffic.pcap, for sequential reads */
+    /* Added to a record's offset in traffic.pcap to make the offset Wireshark
+     * is given: the zip's size minus traffic.pcap's, plus a record header,
+     * when positive. Wireshark takes a file's Length (Capture File
+     * Properties) from the last record's offset plus its captured length, so
+     * a stored traffic.pcap's last record then ends at the zip's size; a
+     * deflated one that inflates past the zip's size shows the inflated
+     * size, as Wireshark shows a gzipped pcap's. */
+    uint64_t bias;
 } report_state;
 
 static int fh_read_at(void *ctx, uint64_t offset, void *buf, size_t len, char **error)
@@ -125,7 +141,7 @@ static spicecap_wtap_bool report_read(wtap *wth, wtap_rec *rec, SPICECAP_WTAP_BU
                                       int64_t *data_offset)
 {
     report_state *s = wth->priv;
-    *data_offset = (int64_t)s->next;
+    *data_offset = (int64_t)(s->next + s->bias);
     return put_record(wth, s->report, &s->sequential, s->next, rec, spicecap_wtap_record_bytes(rec, buf), err,
                       err_info, &s->next);
 }
@@ -134,8 +150,13 @@ static spicecap_wtap_bool report_seek_read(wtap *wth, int64_t seek_off, wtap_rec
                                            SPICECAP_WTAP_BUFFER_PARAM int *err, char **err_info)
 {
     report_state *s = wth->priv;
-    if (!put_record(wth, s->report, &s->random, (uint64_t)seek_off, rec, spicecap_wtap_record_bytes(rec, buf), err,
-                    err_info, NULL)) {
+    if (seek_off < 0 || (uint64_t)seek_off < s->bias) {
+        *err = WTAP_ERR_BAD_FILE;
+        *err_info = g_strdup_printf("spicecap_report: no record at offset %" PRId64, seek_off);
+        return FALSE;
+    }
+    if (!put_record(wth, s->report, &s->random, (uint64_t)seek_off - s->bias, rec,
+                    spicecap_wtap_record_bytes(rec, buf), err, err_info, NULL)) {
         if (*err == 0) { /* a random read at the end: the offset was no record's */
             *err = WTAP_ERR_BAD_FILE;
             *err_info = g_strdup_printf("spicecap_report: no record at offset %" PRId64, seek_off);
@@ -206,6 +227,9 @@ static wtap_open_return_val report_open_file(wtap *wth, int *err, spicecap_errin
     }
     s->report = r;
     s->next = pcap_records_first(&r->pcap);
+    s->bias = (uint64_t)size + PCAP_RECORD_HEADER_BYTES > r->pcap.len
+                  ? (uint64_t)size + PCAP_RECORD_HEADER_BYTES - r->pcap.len
+                  : 0;
     wth->priv = s;
     wth->file_type_subtype = report_file_type;
     wth->file_encap = encap;
@@ -267,7 +291,7 @@ void spicecap_report_register(void)
         return;
     }
     static const struct file_type_subtype_info info = {
-        .description = "ryll bug report (zip)",
+        .description = REPORT_FORMAT_NAME,
         .name = "spicecap-ryll-report",
         .default_file_extension = "zip",
         .additional_file_extensions = NULL,
@@ -282,7 +306,7 @@ void spicecap_report_register(void)
     /* "PK\3\4" is a magic number: tried with the other magic readers, and
      * a zip that is not a ryll report is left to the others. */
     static struct open_info open_info = {
-        .name = "ryll bug report (spicecap)",
+        .name = REPORT_FORMAT_NAME,
         .type = OPEN_INFO_MAGIC,
         .open_routine = report_open_file,
         .extensions = "zip",
@@ -290,4 +314,8 @@ void spicecap_report_register(void)
         .wslua_data = NULL,
     };
     wtap_register_open_info(&open_info, FALSE);
+    /* The Open dialog's file types, and a capture file's extension: without
+     * it "All Capture Files" hides every zip. */
+    static const struct file_extension_info extension = {REPORT_FORMAT_NAME, TRUE, "zip"};
+    wtap_register_file_type_extension(&extension);
 }

@@ -149,11 +149,28 @@ def test_frames_equal_unzipped(rt, reports, name, two_pass):
     assert fields(rt, zip_path, two_pass) == expected
 
 
-@pytest.mark.parametrize("where", ["start", "middle", "after-end"])
+def wall(meta, trigger_ns, ns):
+    """A time on traffic.pcap's clock as wall-clock time, as the comments
+    write it: triggered_at minus triggered_uptime_secs is t=0."""
+    at = datetime.datetime.fromisoformat(meta["triggered_at"].replace("Z", "+00:00"))
+    zero = at - datetime.timedelta(microseconds=trigger_ns // 1000)
+    return (zero + datetime.timedelta(microseconds=ns // 1000)).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+
+
+def seconds(ns):
+    """Seconds as people write them on a microsecond clock: at most six
+    decimals, no trailing zeros ("1.255", "12.5", "4")."""
+    return ("%.6f" % (ns / 1e9)).rstrip("0").rstrip(".")
+
+
+@pytest.mark.parametrize("where", ["start", "middle", "after-end", "before-start"])
 @pytest.mark.parametrize("name", ["synth-display", "fixture-ryll:deflated"])
 def test_trigger_comment_frame(rt, reports, name, where):
     """The trigger comment is on the first frame at or after
-    triggered_uptime_secs, or on the last frame, saying so, after the end."""
+    triggered_uptime_secs, or on the last frame, saying so, after the end;
+    when the ring starts after the trigger, frame 1 says how long before it
+    the report was triggered. One line, under Wireshark's 240-byte cut; the
+    clock details are in the capture comment."""
     items, _ = variant(reports, name)
     ts = timestamps_ns(dict(items)["traffic.pcap"])
     if where == "start":
@@ -161,6 +178,9 @@ def test_trigger_comment_frame(rt, reports, name, where):
     elif where == "middle":
         k = next(i for i in range(len(ts) // 2, len(ts)) if ts[i] > ts[i - 1])
         trigger = (ts[k - 1] + ts[k]) / 2e9
+    elif where == "before-start":
+        assert ts[0] > 1000
+        trigger = (ts[0] - 1255000) / 1e9 if ts[0] > 1255000 else ts[0] / 2e9
     else:
         trigger = ts[-1] / 1e9 + 12.5
     items = with_metadata(items, triggered_uptime_secs=trigger)
@@ -175,18 +195,24 @@ def test_trigger_comment_frame(rt, reports, name, where):
         found = comments(rt, path, two_pass)
         assert list(found) == [frame]
         text = found[frame]
-        if after:
-            assert text.startswith("ryll bug report triggered here: " + what)
+        assert len(text.encode()) < 240 and "\n" not in text, text
+        if where == "after-end":
+            assert text.startswith("ryll bug report triggered %s s after this frame, the last in the capture: %s"
+                                   % (seconds(trigger_ns - ts[-1]), what)), text
+        elif ts[frame - 1] > trigger_ns and frame == 1:
+            assert where in ("start", "before-start")
+            assert text.startswith("ryll bug report triggered %s s before this frame, the first in the capture: %s"
+                                   % (seconds(ts[0] - trigger_ns), what)), text
+            assert "triggered here" not in text
         else:
-            assert where == "after-end"
-            assert text.startswith("ryll bug report triggered %.6f s after this frame, the last in the capture: %s"
-                                   % ((trigger_ns - ts[-1]) / 1e9, what))
-        # Wall clock: t=0 is triggered_at minus triggered_uptime_secs.
-        at = datetime.datetime.fromisoformat(meta["triggered_at"].replace("Z", "+00:00"))
-        zero = at - datetime.timedelta(microseconds=trigger_ns // 1000)
-        frame_wall = zero + datetime.timedelta(microseconds=ts[frame - 1] // 1000)
-        assert "t=0 is %s UTC" % zero.strftime("%Y-%m-%d %H:%M:%S.%f") in text
-        assert "(%s UTC)" % frame_wall.strftime("%Y-%m-%d %H:%M:%S.%f") in text
+            assert text.startswith("ryll bug report triggered here: " + what), text
+        assert "(triggered at %s; more in the capture comment)" % meta["triggered_at"] in text
+    # The capture comment: the trigger frame's time on both clocks, and t=0.
+    out = capinfos(rt, path)
+    assert "Trigger frame: %d (frame.comment), at %s s (%s)" % (frame, seconds(ts[frame - 1]),
+                                                               wall(meta, trigger_ns, ts[frame - 1])) in out, out
+    assert "traffic.pcap's t=0 is %s" % wall(meta, trigger_ns, 0) in out
+    assert "%s s on traffic.pcap's clock" % seconds(trigger_ns) in out
 
 
 def capinfos(rt, path):
@@ -216,15 +242,16 @@ def test_capinfos_shows_the_report(rt, reports):
     items = disconnect_report(reports)
     meta = json.loads(dict(items)["metadata.json"])
     out = capinfos(rt, put(rt, "disconnect.zip", make_zip(items)))
-    assert re.search(r"^File type:\s+ryll bug report \(zip\)$", out, re.M), out
+    assert re.search(r"^File type:\s+ryll bug report$", out, re.M), out
     assert re.search(r"^Capture oper-sys:\s+%s %s$" % (meta["platform_os"], meta["platform_arch"]), out, re.M), out
     assert re.search(r"^Capture application:\s+ryll %s \(%s\)$" % (re.escape(meta["ryll_version"]),
                                                                   re.escape(meta["ryll_git_sha"])), out, re.M), out
     comment = out[out.index("Capture comment:"):]
-    for fact in ["report Disconnect channel=display", "channel " + meta["channel"], '"%s"' % meta["description"],
-                 "triggered " + meta["triggered_at"], "target %s:%s" % (meta["target_host"], meta["target_port"]),
-                 "fps 29.5", "video_drop_count 7", "display lag (recent) min/mean/max 100/250/900 us",
-                 "input lag (recent) min/mean/max 5/6/8 us", DISCONNECT["error_message"], "(Io) on channel display"]:
+    for fact in ["ryll bug report: Disconnect channel=display report on " + meta["channel"],
+                 "Description: " + meta["description"], "Triggered: " + meta["triggered_at"],
+                 "Target: %s:%s" % (meta["target_host"], meta["target_port"]),
+                 "fps 29.5", "video_drop_count 7", "display 100/250/900 us", "input 5/6/8 us",
+                 DISCONNECT["error_message"], "(Io) on channel display"]:
         assert fact in comment, (fact, comment)
     assert "Number of packets:   %d" % len(timestamps_ns(dict(items)["traffic.pcap"])) in out
 
@@ -244,6 +271,9 @@ def test_editcap_keeps_comments(rt, reports):
     comment = before[before.index("Capture comment:"):].split("\nNumber of interfaces")[0]
     assert comment in after
     assert re.search(r"^File type:\s+Wireshark/... - pcapng$", after, re.M), after
+    for line in ("Capture oper-sys:", "Capture application:"):
+        kept = [l for l in before.splitlines() if l.startswith(line)]
+        assert len(kept) == 1 and kept[0] in after.splitlines(), (line, after)
     assert comments(rt, out) == comments(rt, src)
     assert len(comments(rt, out)) == 1
 
@@ -378,7 +408,164 @@ def test_trigger_in_expert_info(rt, reports):
     last = max(timestamps_ns(dict(items)["traffic.pcap"]))
     trigger = round(meta["triggered_uptime_secs"] * 1e9)
     if trigger > last:  # ryll reports at the session's end: after its last frame, the comment on that frame
-        assert "ryll bug report triggered %.6f s after this frame, the last in the capture: %s" % (
-            (trigger - last) / 1e9, what) in section, section
+        after = ("%.6f" % ((trigger - last) / 1e9)).rstrip("0").rstrip(".")  # numbers as the plugin writes them
+        assert "ryll bug report triggered %s s after this frame, the last in the capture: %s" % (
+            after, what) in section, section
     else:
         assert "ryll bug report triggered here: %s" % what in section, section
+
+
+# Text a hostile report holds: clear screen, window title, OSC 52 clipboard
+# write, CR/LF forging a verdict line, a bidi override, DEL and a C1 control.
+HOSTILE_TEXT = "\x1b[2J\x1b]0;owned\x07\x1b]52;c;SGVsbG8=\x07\r\nOK: 0 finding(s)\u202e\x7f\u0085"
+# What the project's one escaping (format/safe_text.h) makes of it, written here by hand.
+HOSTILE_ESCAPED = "\\x1b[2J\\x1b]0;owned\\x07\\x1b]52;c;SGVsbG8=\\x07\\r\\nOK: 0 finding(s)\\u202e\\x7f\\u0085"
+
+
+def raw_controls(text):
+    """The control characters of text other than the newlines the tools
+    write between lines: C0 (tab included), DEL, C1, and the bidi and line
+    separators safe_text escapes."""
+    return sorted({c for c in text if (ord(c) < 0x20 and c != "\n") or 0x7f <= ord(c) <= 0x9f
+                   or c in "\u2028\u2029\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"})
+
+
+def hostile_text_report(reports):
+    """A Disconnect report whose every string member (metadata.json's, the
+    other members') holds HOSTILE_TEXT."""
+    items = disconnect_report(reports)
+    items = with_metadata(items, ryll_version="0.1" + HOSTILE_TEXT, ryll_git_sha=HOSTILE_TEXT,
+                          platform_os="linux" + HOSTILE_TEXT, platform_arch=HOSTILE_TEXT,
+                          report_type={"Pedantic": {"gap_key": "display:" + HOSTILE_TEXT}},
+                          channel="display" + HOSTILE_TEXT, description=HOSTILE_TEXT + " the screen froze",
+                          timestamp=HOSTILE_TEXT, target_host=HOSTILE_TEXT)
+    session = dict(SESSION)
+    session["x\x1b[31m_lag_recent_min_us"] = 1
+    items = replace(items, "session.json", json.dumps(session).encode())
+    cause = dict(DISCONNECT, error_message=HOSTILE_TEXT, error_kind=HOSTILE_TEXT, channel=HOSTILE_TEXT)
+    items = replace(items, "disconnect-cause.json", json.dumps(cause).encode())
+    notes = [{"id": 1, "severity": "Error", "source": HOSTILE_TEXT, "message": HOSTILE_TEXT, "count": 1}]
+    items = replace(items, "notifications.json", json.dumps(notes).encode())
+    return replace(items, "channel-state.json",
+                   json.dumps({"display" + HOSTILE_TEXT: {"decode_failed_count": 2}}).encode())
+
+
+def test_hostile_text_is_escaped(rt, reports):
+    """No raw control byte from a report reaches capinfos or tshark -V: every
+    string the plugin gives Wireshark (capture comment, OS, application,
+    packet comment) is escaped, and the trigger comment stays one line."""
+    path = put(rt, "hostile-text.zip", make_zip(hostile_text_report(reports)))
+    out = capinfos(rt, path)
+    assert raw_controls(out) == [], raw_controls(out)
+    assert not any(line.startswith("OK: 0 finding") for line in out.splitlines())
+    assert HOSTILE_ESCAPED + " the screen froze" in out
+    assert re.search(r"^Capture oper-sys:\s+linux%s %s$" % (re.escape(HOSTILE_ESCAPED), re.escape(HOSTILE_ESCAPED)),
+                     out, re.M), out
+    assert "(channel-state.json): decode failures 2" in out and "Error notification: \\x1b[2J" in out
+    rc, verbose, err = rt.run("-V", capture=path)
+    assert rc == 0, err
+    assert raw_controls(verbose) == [], raw_controls(verbose)
+    found = comments(rt, path)
+    assert len(found) == 1
+    (text,) = found.values()
+    assert len(text.encode()) < 240 and raw_controls(text) == [], text
+    assert "report on display\\x1b[2J" in text
+
+
+def test_long_description_cut_to_fit(rt, reports):
+    """A description of 1000 characters: the trigger comment is cut under
+    240 bytes with "...", the capture comment holds it whole."""
+    items, _ = variant(reports, "synth-display")
+    description = "".join("word%03d " % i for i in range(125))
+    items = with_metadata(items, description=description)
+    path = put(rt, "long-description.zip", make_zip(items))
+    (text,) = comments(rt, path).values()
+    assert len(text.encode()) < 240, len(text.encode())
+    assert description[:40] in text and "...; " not in text and "... (triggered at " in text
+    rc, out, err = rt.run("-q", "-z", "expert,comment", capture=path)
+    assert rc == 0 and "[truncated]" not in out, out
+    assert "Description: " + description.rstrip() in capinfos(rt, path)
+
+
+def test_numbers_as_people_write_them(rt, reports):
+    """Seconds as ryll's float seconds arrive (1.9387590000000001) are
+    written to the microsecond, no float noise anywhere in capinfos."""
+    items, _ = variant(reports, "synth-display")
+    ts = timestamps_ns(dict(items)["traffic.pcap"])
+    trigger = ts[len(ts) // 2] / 1e9 + 0.0000000000000001
+    items = with_metadata(items, triggered_uptime_secs=1.9387590000000001, session_uptime_secs=2.1000000000000001)
+    items = replace(items, "session.json", json.dumps(dict(SESSION, fps=29.999999999999996)).encode())
+    out = capinfos(rt, put(rt, "numbers.zip", make_zip(items)))
+    comment = out[out.index("Capture comment:"):]
+    assert not re.search(r"\d\.\d{7,}", comment), comment
+    assert "1.938759 s on traffic.pcap's clock" in comment and "2.1 s into the session" in comment
+    assert "fps 30," in comment
+    assert trigger
+
+
+def test_usb_report_says_why_it_is_empty(rt, fixtures_dir):
+    """ryll's Usb report holds no frame: its capture comment says why."""
+    data = open(os.path.join(fixtures_dir, "ryll", "usb-report.zip"), "rb").read()
+    out = capinfos(rt, put(rt, "usb.zip", data))
+    assert "Number of packets:   0" in out
+    assert "ryll records no usbredir traffic into its rings" in out, out
+    assert "Trigger frame: none, traffic.pcap holds no frame" in out
+
+
+@pytest.mark.parametrize("name", ["synth-display", "fixture-ryll"])
+def test_length_is_the_zips(rt, reports, name):
+    """Wireshark's Length (Capture File Properties) is the last record's
+    offset plus its captured length: for a stored report, the zip's size."""
+    _, data = variant(reports, name)
+    path = put(rt, "length-%s.zip" % name, data)
+    for two_pass in ([], ["-2"]):
+        rc, out, err = rt.run(*two_pass, "-o", "frame.show_file_off:TRUE", "-T", "fields", "-e", "frame.file_off",
+                              "-e", "frame.cap_len", capture=path)
+        assert rc == 0, err
+        offset, caplen = out.splitlines()[-1].split("\t")
+        assert int(offset) + int(caplen) == len(data)
+
+
+def test_wall_clock_shift(rt, reports):
+    """The capture comment gives the shift that puts the frames on the wall clock (t=0 is triggered_at
+    minus triggered_uptime_secs): editcap -t with it gives frames at their wall-clock times, and the
+    Time Shift form says the same in hours."""
+    items, data = variant(reports, "synth-display")
+    meta = json.loads(dict(items)["metadata.json"])
+    ts = timestamps_ns(dict(items)["traffic.pcap"])
+    trigger_ns = round(meta["triggered_uptime_secs"] * 1e9)
+    at = datetime.datetime.fromisoformat(meta["triggered_at"].replace("Z", "+00:00"))
+    zero_us = round(at.timestamp() * 1e6) - trigger_ns // 1000
+    src = put(rt, "shift.zip", data)
+    out = capinfos(rt, src)
+    m = re.search(r"Edit > Time Shift by (\d+):(\d\d):(\d\d)\.(\d{6}), or editcap -t (\d+)\.(\d{6})", out)
+    assert m, out
+    h, mi, s, frac, secs, frac2 = m.groups()
+    assert int(secs) * 1000000 + int(frac2) == zero_us
+    assert (int(h) * 3600 + int(mi) * 60 + int(s)) * 1000000 + int(frac) == zero_us
+    outdir = rt.path("shifted")
+    os.makedirs(outdir, exist_ok=True)
+    if os.getuid() == 0:
+        os.chown(outdir, 65534, 65534)
+    dst = os.path.join(outdir, "shifted.pcapng")
+    rc, _, err = rt.run("-F", "pcapng", "-t", "%s.%s" % (secs, frac2), src, dst, program="editcap")
+    assert rc == 0, err
+    rc, got, err = rt.run("-T", "fields", "-e", "frame.time_epoch", capture=dst)
+    assert rc == 0, err
+    epochs = [round(float(x) * 1e6) for x in got.split()]
+    assert epochs == [zero_us + t // 1000 for t in ts]
+
+
+def test_huge_member_text_bounded(rt, reports):
+    """A 100,000-character description of control bytes (each escaping to four): the capture
+    comment keeps at most 4096 bytes of it (REPORT_TEXT_MAX), cut with "...", the trigger comment
+    stays under 240."""
+    items, _ = variant(reports, "synth-display")
+    items = with_metadata(items, description="\x01" * 100000)
+    path = put(rt, "huge-description.zip", make_zip(items))
+    out = capinfos(rt, path)
+    (line,) = [l for l in out.split("Description: ")[1:]]
+    shown = line.split(" ryll ")[0]
+    assert shown.endswith("...") and len(shown) <= 4096 and shown.startswith("\\x01\\x01"), shown[-40:]
+    (text,) = comments(rt, path).values()
+    assert len(text.encode()) < 240

@@ -345,13 +345,19 @@ def loss_table(out):
     return rows
 
 
+LOSS_COLUMNS = ["Whole", "Cut", "Gone", "Gaps", "Bytes missing", "Bytes not whole", "Desyncs"]
+
+
 def losses_table(out):
-    """The same from -z spicecap,losses (the GUI's stat_tap_table, printed by tshark)."""
-    rows = {}
+    """The same from -z spicecap,losses (the GUI's stat_tap_table, printed by tshark), read by its
+    column heads (the GUI table puts the byte columns last), in loss_table()'s order."""
+    rows, heads = {}, None
     for line in out.splitlines():
         cols = [x.strip() for x in line.split("|")]
-        if len(cols) == 10 and cols[2].isdigit():
-            rows[cols[0], cols[1]] = list(map(int, cols[2:9]))
+        if cols[:2] == ["Channel", "Direction"]:
+            heads = cols
+        elif len(cols) == 10 and cols[2].isdigit():
+            rows[cols[0], cols[1]] = [int(cols[heads.index(name)]) for name in LOSS_COLUMNS]
     return rows
 
 
