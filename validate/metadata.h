@@ -65,6 +65,15 @@ const char *metadata_string(const input_metadata *m, const char *member);
  * NULL when absent. */
 char *metadata_report_type(const input_metadata *m);
 
+/* report_type's variant ("Display", "Disconnect"), or NULL when there is none. */
+const char *metadata_report_variant(const input_metadata *m);
+/* Does ryll keep a ring, and so a traffic.pcap, for this report (all but a
+ * webdav Disconnect's: webdav has no ring)? */
+bool metadata_keeps_traffic(const input_metadata *m);
+/* Why a ryll report (its metadata.json names a report_type) holds no
+ * traffic.pcap, the one text both tools say; NULL when it names none. */
+const char *metadata_no_traffic_reason(const input_metadata *m);
+
 /* The human report's line: what it is and what it says. g_free it. */
 char *metadata_summary(const input_metadata *m);
 

@@ -233,6 +233,38 @@ char *metadata_scalar_text(JsonNode *node)
     return g_strdup_printf("[%u element%s]", n, n == 1 ? "" : "s");
 }
 
+const char *metadata_report_variant(const input_metadata *m)
+{
+    JsonNode *node = m->members ? json_object_get_member(m->members, "report_type") : NULL;
+    if (node == NULL)
+        return NULL;
+    if (JSON_NODE_HOLDS_VALUE(node))
+        return json_node_get_value_type(node) == G_TYPE_STRING ? json_node_get_string(node) : NULL;
+    if (!JSON_NODE_HOLDS_OBJECT(node))
+        return NULL;
+    GList *names = json_object_get_members(json_node_get_object(node));
+    const char *variant = names ? names->data : NULL;
+    g_list_free(names);
+    return variant;
+}
+
+bool metadata_keeps_traffic(const input_metadata *m)
+{
+    const char *variant = metadata_report_variant(m);
+    return !(variant && strcmp(variant, "Disconnect") == 0 && g_strcmp0(metadata_string(m, "channel"), "webdav") == 0);
+}
+
+const char *metadata_no_traffic_reason(const input_metadata *m)
+{
+    if (metadata_report_variant(m) == NULL)
+        return NULL;
+    return metadata_keeps_traffic(m)
+               ? "no traffic.pcap: a ryll built without its capture feature (Windows, the slim headless build) "
+                 "writes its reports without one; the other members are read"
+               : "no traffic.pcap: a webdav Disconnect report has none (ryll keeps no ring for webdav); the other "
+                 "members are read";
+}
+
 char *metadata_report_type(const input_metadata *m)
 {
     JsonNode *node = json_object_get_member(m->members, "report_type");

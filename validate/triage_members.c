@@ -50,15 +50,7 @@ const char *triage_member_name(triage_member_id id)
 
 const char *triage_report_variant(const input_metadata *m)
 {
-    JsonNode *node = json_object_get_member(m->members, "report_type");
-    if (node == NULL)
-        return NULL;
-    if (JSON_NODE_HOLDS_VALUE(node))
-        return json_node_get_string(node);
-    GList *names = json_object_get_members(json_node_get_object(node));
-    const char *variant = names ? names->data : NULL;
-    g_list_free(names);
-    return variant;
+    return metadata_report_variant(m);
 }
 
 static bool is_expected(member_when when, const input_metadata *m)
@@ -75,7 +67,7 @@ static bool is_expected(member_when when, const input_metadata *m)
     case DISCONNECT_REPORT:
         return variant && strcmp(variant, "Disconnect") == 0;
     case RING_REPORT:
-        return !(variant && strcmp(variant, "Disconnect") == 0 && g_strcmp0(metadata_string(m, "channel"), "webdav") == 0);
+        return metadata_keeps_traffic(m);
     }
     return false;
 }
@@ -262,11 +254,7 @@ const char *triage_no_traffic(const triage_members *t, const input_metadata *m)
         if (g_str_has_suffix(name, ".pcap") || g_str_has_suffix(name, ".pcapng"))
             return NULL;
     }
-    return t->member[TM_TRAFFIC].expected
-               ? "no traffic.pcap: a ryll built without its capture feature (Windows, the slim headless build) "
-                 "writes its reports without one; the other members are read"
-               : "no traffic.pcap: a webdav Disconnect report has none (ryll keeps no ring for webdav); the other "
-                 "members are read";
+    return metadata_no_traffic_reason(m);
 }
 
 bool triage_member_wrong(const triage_member *tm)

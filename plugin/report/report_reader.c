@@ -4,9 +4,10 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "report_limits.h"
+#include "format.h"
 #include "json_bounds.h"
 #include "report_bounds.h"
+#include "report_limits.h"
 #include "report_members.h"
 #include "zip_check.h"
 #include "zip_reader.h"
@@ -120,6 +121,25 @@ static bool load_traffic(report *r, const report_source *src, const zip_member *
     return pcap_records_open(&r->pcap, &r->traffic_source, 0, len, why);
 }
 
+/* A report without traffic.pcap: the file header ryll's capture writer
+ * writes (pcap-file 2.0.0: big-endian, microseconds, snaplen 65535,
+ * Ethernet) and no record. */
+static bool load_no_traffic(report *r, char **why)
+{
+    const uint32_t words[] = {SPICECAP_PCAP_MAGIC_USEC,
+                              (uint32_t)SPICECAP_PCAP_VERSION_MAJOR << 16 | SPICECAP_PCAP_VERSION_MINOR,
+                              0, /* thiszone */
+                              0, /* sigfigs */
+                              SPICECAP_RYLL_PCAP_SNAPLEN,
+                              SPICECAP_DLT_EN10MB};
+    r->traffic = g_malloc(SPICECAP_PCAP_FILE_HDR_LEN);
+    for (size_t i = 0; i < G_N_ELEMENTS(words); i++) /* big-endian, as pcap-file writes */
+        for (int b = 0; b < 4; b++)
+            r->traffic[4 * i + (size_t)b] = (uint8_t)(words[i] >> (24 - 8 * b));
+    report_source_memory(&r->traffic_source, &r->traffic_memory, r->traffic, SPICECAP_PCAP_FILE_HDR_LEN);
+    return pcap_records_open(&r->pcap, &r->traffic_source, 0, SPICECAP_PCAP_FILE_HDR_LEN, why);
+}
+
 static report_open_status broken(report *r, char **error, char *why)
 {
     *error = why;
@@ -173,7 +193,7 @@ report_open_status report_open(const report_source *src, const char *name, repor
     }
     const zip_member *meta_member = zip_directory_find(&dir, REPORT_MEMBER_METADATA),
                      *traffic_member = zip_directory_find(&dir, REPORT_MEMBER_TRAFFIC);
-    if (meta_member == NULL || traffic_member == NULL) {
+    if (meta_member == NULL) {
         zip_directory_clear(&dir);
         return REPORT_NOT_MINE;
     }
@@ -199,7 +219,16 @@ report_open_status report_open(const report_source *src, const char *name, repor
         report_free(r);
         return REPORT_NOT_MINE;
     }
-    if (!load_traffic(r, src, traffic_member, &why)) {
+    /* A ryll report without traffic.pcap (a ryll built without capture, a
+     * webdav Disconnect) is a capture of no frames, its facts in the
+     * comment with the reason; a zip with neither is another format's. */
+    const char *no_traffic = traffic_member ? NULL : metadata_no_traffic_reason(r->metadata);
+    if (!traffic_member && !no_traffic) {
+        zip_directory_clear(&dir);
+        report_free(r);
+        return REPORT_NOT_MINE;
+    }
+    if (traffic_member ? !load_traffic(r, src, traffic_member, &why) : !load_no_traffic(r, &why)) {
         zip_directory_clear(&dir);
         return broken(r, error, why);
     }
@@ -218,6 +247,8 @@ report_open_status report_open(const report_source *src, const char *name, repor
         {REPORT_MEMBER_DISCONNECT, JSON_NODE_OBJECT, offsetof(report_members_read, disconnect)},
     };
     GString *notes = g_string_new(NULL), *counters = g_string_new(NULL);
+    if (no_traffic)
+        g_string_append_printf(notes, "\n%s", no_traffic);
     for (size_t i = 0; i < G_N_ELEMENTS(optional); i++) {
         report_members_read one = {0};
         JsonNode *node = optional_member(src, &dir, optional[i].name, optional[i].shape, notes);

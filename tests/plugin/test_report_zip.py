@@ -512,6 +512,28 @@ def test_usb_report_says_why_it_is_empty(rt, fixtures_dir):
     assert "Trigger frame: none, traffic.pcap holds no frame" in out
 
 
+@pytest.mark.parametrize("name,why", [
+    ("no-traffic", "no traffic.pcap: a ryll built without its capture feature"),
+    ("disconnect-webdav", "no traffic.pcap: a webdav Disconnect report has none"),
+])
+def test_report_without_traffic_opens_with_its_facts(rt, fixtures_dir, name, why):
+    """A ryll report with no traffic.pcap (a ryll built without capture; a webdav Disconnect, which has no ring)
+    opens as a capture of no frames: capinfos shows 0 packets, the report's facts (metadata.json's as read by
+    Python's zipfile here) and why there is no traffic."""
+    import zipfile
+    path = os.path.join(fixtures_dir, "ryll", name + ".zip")
+    with zipfile.ZipFile(path) as z:
+        assert "traffic.pcap" not in z.namelist()
+        meta = json.loads(z.read("metadata.json"))
+    out = capinfos(rt, put(rt, name + ".zip", open(path, "rb").read()))
+    assert "Number of packets:   0" in out and "File type:           ryll bug report" in out, out
+    assert why in out, out
+    assert "Capture application: ryll %s (%s)" % (meta["ryll_version"], meta["ryll_git_sha"]) in out, out
+    assert meta["description"] in out
+    rc, text, err = rt.run(capture=put(rt, name + "-frames.zip", open(path, "rb").read()))
+    assert rc == 0 and text.strip() == "", (rc, text, err)  # tshark: no frame, no error
+
+
 @pytest.mark.parametrize("name", ["synth-display", "fixture-ryll"])
 def test_length_is_the_zips(rt, reports, name):
     """Wireshark's Length (Capture File Properties) is the last record's
