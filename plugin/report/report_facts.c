@@ -100,43 +100,74 @@ const char *report_no_frames_cause(const input_metadata *m)
                : NULL;
 }
 
+/* A comment's width as Wireshark shows it: 4.4 and later write each
+ * backslash of a comment as two (the escaping our text holds, \x1b, is
+ * shown as \\x1b), and the cut at REPORT_COMMENT_MAX applies to that. */
+static size_t shown_width(const char *text)
+{
+    size_t width = 0;
+    for (const char *p = text; *p; p++)
+        width += *p == '\\' ? 2 : 1;
+    return width;
+}
+
+/* The trigger comment from its parts, the free text cut to the rooms given
+ * (in escaped bytes). */
+static char *trigger_line(const input_metadata *m, const char *opening, size_t type_room, size_t channel_room,
+                          size_t description_room)
+{
+    char *type_text = metadata_report_type(m);
+    char *type = report_safe_cut(type_text ? type_text : "(type not given)", type_room),
+         *channel = report_safe_cut(metadata_string(m, "channel") ? metadata_string(m, "channel")
+                                                                  : "(channel not given)",
+                                    channel_room),
+         *at = report_safe_cut(metadata_string(m, "triggered_at"), WHEN_ROOM),
+         *description = description_room ? report_safe_cut(metadata_string(m, "description"), description_room) : NULL;
+    g_free(type_text);
+    char *line = g_strdup_printf("%s%s report on %s: %s (triggered at %s; more in the capture comment)", opening, type,
+                                 channel, description ? description : "", at ? at : "a time not given");
+    g_free(type);
+    g_free(channel);
+    g_free(at);
+    g_free(description);
+    return line;
+}
+
 char *report_trigger_comment(const input_metadata *m, const report_trigger_place *place)
 {
     uint64_t trigger = 0;
     report_trigger_ns(m, &trigger);
     char secs[REPORT_NUMBER_TEXT];
-    GString *out = g_string_new(NULL);
+    char *opening;
     if (place->after_end)
-        g_string_append_printf(out, "ryll bug report triggered %s s after this frame, the last in the capture: ",
-                               seconds_ns(trigger - place->frame_ns, secs));
+        opening = g_strdup_printf("ryll bug report triggered %s s after this frame, the last in the capture: ",
+                                  seconds_ns(trigger - place->frame_ns, secs));
     else if (place->frame == 1 && place->frame_ns > trigger)
-        g_string_append_printf(out, "ryll bug report triggered %s s before this frame, the first in the capture: ",
-                               seconds_ns(place->frame_ns - trigger, secs));
+        opening = g_strdup_printf("ryll bug report triggered %s s before this frame, the first in the capture: ",
+                                  seconds_ns(place->frame_ns - trigger, secs));
     else
-        g_string_append(out, "ryll bug report triggered here: ");
-    char *type_text = metadata_report_type(m);
-    char *type = report_safe_cut(type_text ? type_text : "(type not given)", TYPE_ROOM),
-         *channel = report_safe_cut(metadata_string(m, "channel") ? metadata_string(m, "channel")
-                                                                  : "(channel not given)",
-                                    CHANNEL_ROOM),
-         *at = report_safe_cut(metadata_string(m, "triggered_at"), WHEN_ROOM);
-    g_free(type_text);
-    char *tail = g_strdup_printf(" (triggered at %s; more in the capture comment)", at ? at : "a time not given");
-    g_string_append_printf(out, "%s report on %s: ", type, channel);
-    /* The description gets what is left of the line. */
-    size_t used = out->len + strlen(tail);
-    size_t room = used + MIN_DESCRIPTION_ROOM < REPORT_COMMENT_MAX - 1 ? REPORT_COMMENT_MAX - 1 - used
-                                                                      : MIN_DESCRIPTION_ROOM;
-    char *description = report_safe_cut(metadata_string(m, "description"), room);
-    if (description && out->len + strlen(description) + strlen(tail) < REPORT_COMMENT_MAX)
-        g_string_append(out, description);
-    g_string_append(out, tail);
-    g_free(type);
-    g_free(channel);
-    g_free(at);
-    g_free(tail);
-    g_free(description);
-    return g_string_free(out, FALSE);
+        opening = g_strdup("ryll bug report triggered here: ");
+    /* The description gets what the rest leaves of the line, as shown: its
+     * room shrinks by what the shown line runs over until it fits, then the
+     * type's and the channel's do (a line of escapes shows each backslash twice). */
+    size_t type_room = TYPE_ROOM, channel_room = CHANNEL_ROOM, description_room = REPORT_COMMENT_MAX;
+    char *line = trigger_line(m, opening, type_room, channel_room, description_room);
+    for (size_t width = shown_width(line); width >= REPORT_COMMENT_MAX; width = shown_width(line)) {
+        size_t over = width - (REPORT_COMMENT_MAX - 1);
+        if (description_room > MIN_DESCRIPTION_ROOM)
+            description_room = description_room > over + MIN_DESCRIPTION_ROOM ? description_room - over
+                                                                             : MIN_DESCRIPTION_ROOM;
+        else if (description_room)
+            description_room = 0;
+        else if (type_room > MIN_DESCRIPTION_ROOM || channel_room > MIN_DESCRIPTION_ROOM)
+            type_room = MAX(type_room / 2, MIN_DESCRIPTION_ROOM), channel_room = MAX(channel_room / 2, MIN_DESCRIPTION_ROOM);
+        else
+            break; /* the fixed words alone: cannot be shorter */
+        g_free(line);
+        line = trigger_line(m, opening, type_room, channel_room, description_room);
+    }
+    g_free(opening);
+    return line;
 }
 
 /* "\n<label>: <escaped value>" when the member is a string. */

@@ -286,9 +286,19 @@ def test_not_ryll_zips_left_alone(rt, reports):
     for name, data in [("plain.zip", make_zip([("readme.txt", b"hello"), ("traffic.pcap", pcap)])),
                        ("other-json.zip", make_zip([("metadata.json", b'{"name": "other"}'),
                                                     ("traffic.pcap", pcap)])),
-                       ("no-pcap.zip", make_zip([(n, b) for n, b in items if n != "traffic.pcap"]))]:
-        rc, out, err = rt.run("-c", "1", capture=put(rt, name, data), timeout=60)
-        assert rc != 0 and NOT_UNDERSTOOD in err and "spicecap_report" not in err, (name, err)
+                       # No capture and no ryll report type (a ryll report without traffic.pcap opens as a
+                       # capture of no frames: test_report_without_traffic_opens_with_its_facts).
+                       ("no-pcap.zip", make_zip([("metadata.json", b'{"name": "other"}')] +
+                                                [(n, b) for n, b in items if n not in ("traffic.pcap", "metadata.json")]))]:
+        path = put(rt, name, data)
+        rc, out, err = rt.run("-c", "1", capture=path, timeout=60)
+        if name == "no-pcap.zip":
+            # Another of Wireshark's readers may take these bytes for its own (4.0's IxVeriWave reader guesses
+            # from content): what matters is that the report plugin does not claim them.
+            rc, out, err = rt.run(path, program="capinfos", timeout=60)
+            assert "ryll bug report" not in out and "spicecap_report" not in err, (name, out[:300], err)
+            continue
+        assert rc != 0 and NOT_UNDERSTOOD in err and "spicecap_report" not in err, (name, rc, out[:300], err)
 
 
 def patch_central(data, member, **fields):
