@@ -479,7 +479,8 @@ def test_hostile_text_is_escaped(rt, reports):
     assert len(found) == 1
     (text,) = found.values()
     assert len(text.encode()) < 240 and raw_controls(text) == [], text
-    assert "report on display\\x1b[2J" in text
+    # Wireshark 4.4 and 4.6 show a comment's backslash as two (the width above counts that).
+    assert "report on display\\x1b[2J" in text.replace("\\\\", "\\"), text
 
 
 def test_long_description_cut_to_fit(rt, reports):
