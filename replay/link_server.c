@@ -78,11 +78,6 @@ bool replay_write_full(int fd, const void *buf, size_t len)
     return true;
 }
 
-static void put_le32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)(v >> 16), p[3] = (uint8_t)(v >> 24);
-}
-
 enum { LINK_HEADER = sizeof(SpiceLinkHeader), LINK_MESS = sizeof(SpiceLinkMess), LINK_REPLY = sizeof(SpiceLinkReply) };
 
 bool replay_link_serve(int fd, const replay_link_key *key, replay_link_client *client, uint32_t common_caps,
@@ -113,19 +108,19 @@ bool replay_link_serve(int fd, const replay_link_key *key, replay_link_client *c
     uint8_t reply[LINK_HEADER + LINK_REPLY + 4 * 5] = {0};
     n_channel_caps = n_channel_caps > 4 ? 4 : n_channel_caps;
     uint32_t reply_size = LINK_REPLY + 4 * (1 + n_channel_caps);
-    put_le32(reply, SPICE_MAGIC);
-    put_le32(reply + 4, SPICE_VERSION_MAJOR);
-    put_le32(reply + 8, SPICE_VERSION_MINOR);
-    put_le32(reply + 12, reply_size);
+    spicecap_put_le32(reply, SPICE_MAGIC);
+    spicecap_put_le32(reply + 4, SPICE_VERSION_MAJOR);
+    spicecap_put_le32(reply + 8, SPICE_VERSION_MINOR);
+    spicecap_put_le32(reply + 12, reply_size);
     uint8_t *r = reply + LINK_HEADER;
-    put_le32(r, SPICE_LINK_ERR_OK);
+    spicecap_put_le32(r, SPICE_LINK_ERR_OK);
     memcpy(r + 4, key->pub_der, SPICE_TICKET_PUBKEY_BYTES);
-    put_le32(r + 4 + SPICE_TICKET_PUBKEY_BYTES, 1);
-    put_le32(r + 8 + SPICE_TICKET_PUBKEY_BYTES, n_channel_caps);
-    put_le32(r + 12 + SPICE_TICKET_PUBKEY_BYTES, LINK_REPLY);
-    put_le32(r + LINK_REPLY, common_caps);
+    spicecap_put_le32(r + 4 + SPICE_TICKET_PUBKEY_BYTES, 1);
+    spicecap_put_le32(r + 8 + SPICE_TICKET_PUBKEY_BYTES, n_channel_caps);
+    spicecap_put_le32(r + 12 + SPICE_TICKET_PUBKEY_BYTES, LINK_REPLY);
+    spicecap_put_le32(r + LINK_REPLY, common_caps);
     for (uint32_t i = 0; i < n_channel_caps; i++)
-        put_le32(r + LINK_REPLY + 4 * (1 + i), channel_caps[i]);
+        spicecap_put_le32(r + LINK_REPLY + 4 * (1 + i), channel_caps[i]);
     if (!replay_write_full(fd, reply, LINK_HEADER + reply_size)) {
         *error = "the client left before the link reply";
         return false;
@@ -146,7 +141,7 @@ bool replay_link_serve(int fd, const replay_link_key *key, replay_link_client *c
         return false;
     }
     uint8_t ok[4];
-    put_le32(ok, SPICE_LINK_ERR_OK);
+    spicecap_put_le32(ok, SPICE_LINK_ERR_OK);
     if (!replay_write_full(fd, ok, sizeof ok)) {
         *error = "the client left before the link result";
         return false;

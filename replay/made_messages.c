@@ -16,15 +16,17 @@
 
 static void put_le32(GByteArray *out, uint32_t v)
 {
-    uint8_t b[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
-    g_byte_array_append(out, b, 4);
+    uint8_t b[4];
+    spicecap_put_le32(b, v);
+    g_byte_array_append(out, b, sizeof b);
 }
 
 static void put_header(GByteArray *out, uint16_t type, uint32_t size)
 {
-    uint8_t b[2] = {(uint8_t)type, (uint8_t)(type >> 8)};
-    g_byte_array_append(out, b, 2);
-    put_le32(out, size);
+    uint8_t b[SPICECAP_MINI_HDR_LEN];
+    spicecap_put_le16(b, type);
+    spicecap_put_le32(b + 2, size);
+    g_byte_array_append(out, b, sizeof b);
 }
 
 static bool has_type(const replay_connection *c, uint16_t type)

@@ -189,10 +189,9 @@ static int run(const char *input, const options *o)
     render_page page = {.input = input, .at_s = (double)until_ns / 1e9, .reference_png = o->out, .lines = lines};
     screen_diff diff = {0};
     char *shot_file = NULL;
-    int status = byte_source_is_zip(input)
-                     ? compare_screenshot(input, o, &result.screen, &page, lines, &diff, &shot_file)
-                     : 0;
-    if (!byte_source_is_zip(input))
+    bool report = byte_source_is_zip(input);
+    int status = report ? compare_screenshot(input, o, &result.screen, &page, lines, &diff, &shot_file) : 0;
+    if (!report)
         page.screenshot_problem = "the input is no bug report zip: there is no screenshot of ryll's to compare";
     if (o->html && !render_page_write(&page, o->html, &error)) {
         fail(2, error);

@@ -80,11 +80,10 @@ static const replay_connection *claim(replay_server *s, uint8_t type, uint8_t id
 
 static bool send_sync_ping(int fd)
 {
-    uint8_t msg[SPICECAP_MINI_HDR_LEN + 12] = {0};
-    msg[0] = SPICE_MSG_PING & 0xff, msg[1] = SPICE_MSG_PING >> 8;
-    msg[2] = 12;
-    for (int i = 0; i < 4; i++)
-        msg[SPICECAP_MINI_HDR_LEN + i] = (uint8_t)(SYNC_PING_ID >> (8 * i));
+    uint8_t msg[SPICECAP_MINI_HDR_LEN + 12] = {0}; /* SpiceMsgPing: id, then a u64 timestamp left 0 */
+    spicecap_put_le16(msg, SPICE_MSG_PING);
+    spicecap_put_le32(msg + 2, 12);
+    spicecap_put_le32(msg + SPICECAP_MINI_HDR_LEN, SYNC_PING_ID);
     return replay_write_full(fd, msg, sizeof msg);
 }
 

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "format.h"
 #include "json_bounds.h"
 #include "report_bounds.h"
@@ -134,8 +135,7 @@ static bool load_no_traffic(report *r, char **why)
                               SPICECAP_DLT_EN10MB};
     r->traffic = g_malloc(SPICECAP_PCAP_FILE_HDR_LEN);
     for (size_t i = 0; i < G_N_ELEMENTS(words); i++) /* big-endian, as pcap-file writes */
-        for (int b = 0; b < 4; b++)
-            r->traffic[4 * i + (size_t)b] = (uint8_t)(words[i] >> (24 - 8 * b));
+        spicecap_put_be32(r->traffic + 4 * i, words[i]);
     report_source_memory(&r->traffic_source, &r->traffic_memory, r->traffic, SPICECAP_PCAP_FILE_HDR_LEN);
     return pcap_records_open(&r->pcap, &r->traffic_source, 0, SPICECAP_PCAP_FILE_HDR_LEN, why);
 }

@@ -9,6 +9,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "bytes.h"
 #include "error.h"
 #include "format.h"
 
@@ -28,18 +29,6 @@ struct spicecap_pcap_writer {
     uint8_t *buffer; /* NULL in live mode: every record goes straight out */
     size_t buffered;
 };
-
-static void put32(uint8_t *p, uint32_t v, bool big_endian)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (big_endian ? 24 - 8 * i : 8 * i));
-}
-
-static void put16(uint8_t *p, uint16_t v, bool big_endian)
-{
-    p[big_endian ? 0 : 1] = (uint8_t)(v >> 8);
-    p[big_endian ? 1 : 0] = (uint8_t)v;
-}
 
 /* Write every iovec fully, retrying short writes and EINTR. */
 static int write_all(spicecap_pcap_writer *w, struct iovec *iov, int count)
@@ -108,12 +97,12 @@ static int write_file_header(spicecap_pcap_writer *w, const spicecap_pcap_option
 {
     uint8_t header[SPICECAP_PCAP_FILE_HDR_LEN] = {0};
     bool be = w->big_endian;
-    put32(header, SPICECAP_PCAP_MAGIC_USEC, be);
-    put16(header + 4, SPICECAP_PCAP_VERSION_MAJOR, be);
-    put16(header + 6, SPICECAP_PCAP_VERSION_MINOR, be);
+    spicecap_put32(header, SPICECAP_PCAP_MAGIC_USEC, be);
+    spicecap_put16(header + 4, SPICECAP_PCAP_VERSION_MAJOR, be);
+    spicecap_put16(header + 6, SPICECAP_PCAP_VERSION_MINOR, be);
     /* bytes 8..15: thiszone and sigfigs, both 0 */
-    put32(header + 16, options->ryll_compat ? SPICECAP_RYLL_PCAP_SNAPLEN : SPICECAP_PCAP_SNAPLEN, be);
-    put32(header + 20, SPICECAP_DLT_EN10MB, be);
+    spicecap_put32(header + 16, options->ryll_compat ? SPICECAP_RYLL_PCAP_SNAPLEN : SPICECAP_PCAP_SNAPLEN, be);
+    spicecap_put32(header + 20, SPICECAP_DLT_EN10MB, be);
     return emit(w, header, sizeof header, NULL, 0);
 }
 
@@ -247,10 +236,10 @@ static int write_record(spicecap_pcap_writer *w, uint64_t ts_us, const uint8_t *
     if (seconds > UINT32_MAX)
         return spicecap_fail(SPICECAP_ERR_TOO_LARGE, "pcap %s: timestamp %llu us does not fit 32-bit seconds",
                              w->path, (unsigned long long)ts_us);
-    put32(header, (uint32_t)seconds, w->big_endian);
-    put32(header + 4, (uint32_t)(ts_us % 1000000u), w->big_endian);
-    put32(header + 8, len, w->big_endian);  /* caplen: frames are never cut */
-    put32(header + 12, len, w->big_endian); /* original length */
+    spicecap_put32(header, (uint32_t)seconds, w->big_endian);
+    spicecap_put32(header + 4, (uint32_t)(ts_us % 1000000u), w->big_endian);
+    spicecap_put32(header + 8, len, w->big_endian);  /* caplen: frames are never cut */
+    spicecap_put32(header + 12, len, w->big_endian); /* original length */
     if (w->mode == MODE_LIVE) {
         /* One writev per record: the OS has it before we return. */
         if (w->failed)

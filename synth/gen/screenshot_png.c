@@ -4,9 +4,12 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "bytes.h"
+
+/* PNG's integers are big-endian: stored, and the place after them. */
 static uint8_t *put32(uint8_t *p, uint32_t v)
 {
-    p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8), p[3] = (uint8_t)v;
+    spicecap_put_be32(p, v);
     return p + 4;
 }
 
