@@ -33,3 +33,19 @@ def report(run):
 def fix(fixtures_dir):
     """The path of a fixture, from its name under fixtures/."""
     return lambda name: os.path.join(fixtures_dir, name)
+
+
+@pytest.fixture(scope="module")
+def plain_validator(pytestconfig, validate_bin, source_dir):
+    """An unsanitized validator to measure memory with (--plain-build: built there, Release), else the
+    one under test."""
+    build = pytestconfig.getoption("--plain-build")
+    if not build:
+        return validate_bin
+    for cmd in (["cmake", "-S", source_dir, "-B", build, "-DCMAKE_BUILD_TYPE=Release"],
+                ["cmake", "--build", build, "--target", "spicecap-validate", "-j2"]):
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.fail("cannot build the unsanitized validator: %s\n%s\n%s" % (
+                " ".join(cmd), done.stdout[-2000:], done.stderr[-2000:]), pytrace=False)
+    return os.path.join(build, "validate", "spicecap-validate")

@@ -62,20 +62,6 @@ def facts(source_dir):
     return H.load_facts(source_dir)
 
 
-@pytest.fixture(scope="module")
-def plain_validator(pytestconfig, validate_bin, source_dir):
-    build = pytestconfig.getoption("--plain-build")
-    if not build:
-        return validate_bin
-    for cmd in (["cmake", "-S", source_dir, "-B", build, "-DCMAKE_BUILD_TYPE=Release"],
-                ["cmake", "--build", build, "--target", "spicecap-validate", "-j2"]):
-        done = subprocess.run(cmd, capture_output=True, text=True)
-        if done.returncode != 0:
-            pytest.fail("cannot build the unsanitized validator: %s\n%s\n%s" % (
-                " ".join(cmd), done.stdout[-2000:], done.stderr[-2000:]), pytrace=False)
-    return os.path.join(build, "validate", "spicecap-validate")
-
-
 def run(binary, path):
     """Exit status, the JSON report and the peak RSS in KiB of one run.
     /usr/bin/time measures it: a child forked from this (large) Python

@@ -25,13 +25,11 @@ incremental checksum."""
 import json
 import os
 import re
-import shutil
 import struct
 import subprocess
 import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
-import zlib
 
 import pytest
 
@@ -505,21 +503,6 @@ def expected_window():
     trigger = min(n for n in near if ns(n) >= hi)
     inside = [n for n in near if lo <= ns(n) <= hi]
     return trigger, inside[0], inside[-1]
-
-
-@pytest.fixture(scope="module")
-def plain_validator(pytestconfig, validate_bin, source_dir):
-    """An unsanitized validator to measure (as test_bounds.py builds it)."""
-    build = pytestconfig.getoption("--plain-build")
-    if not build:
-        return validate_bin
-    for cmd in (["cmake", "-S", source_dir, "-B", build, "-DCMAKE_BUILD_TYPE=Release"],
-                ["cmake", "--build", build, "--target", "spicecap-validate", "-j2"]):
-        done = subprocess.run(cmd, capture_output=True, text=True)
-        if done.returncode != 0:
-            pytest.fail("cannot build the unsanitized validator: %s\n%s" % (" ".join(cmd), done.stderr[-2000:]),
-                        pytrace=False)
-    return os.path.join(build, "validate", "spicecap-validate")
 
 
 def measured(binary, path):
