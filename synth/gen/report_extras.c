@@ -113,13 +113,7 @@ char *report_runtime_metrics_json(const report_context *c)
 static void diagnostics(JsonBuilder *b, const channel_facts *f)
 {
     json_builder_begin_object(b);
-    rj_uint(b, "bytes_in", f->bytes_in);
-    rj_uint(b, "bytes_out", f->bytes_out);
-    rj_secs_opt(b, "last_recv_ts_secs", f->received, f->last_recv_us);
-    rj_secs_opt(b, "last_send_ts_secs", f->sent, f->last_send_us);
-    rj_uint(b, "ping_recv_count", f->ping_recv_count);
-    rj_uint(b, "pong_send_count", f->pong_send_count);
-    rj_secs_opt(b, "last_ping_recv_ts_secs", f->ping_recv_count > 0, f->last_ping_us);
+    report_transport(b, f);
     rj_uint(b, "client_keepalive_send_count", 0);
     rj_null(b, "last_client_keepalive_send_ts_secs");
     json_builder_end_object(b);

@@ -49,6 +49,10 @@ void rj_null(JsonBuilder *b, const char *name);
 void rj_secs_opt(JsonBuilder *b, const char *name, bool have, uint64_t us);
 double rj_secs(uint64_t us);
 
+/* The transport fields every snapshot and a disconnect's PerChannelDiagnostics
+ * open with (bytes in and out, last receive and send, pings), in ryll's order. */
+void report_transport(JsonBuilder *b, const channel_facts *f);
+
 /* One channel's snapshot object (snapshots.rs), "display" .. "webdav". */
 void report_snapshot(JsonBuilder *b, const report_context *c, const char *channel);
 

@@ -32,8 +32,8 @@ static gboolean put_count(gpointer key, gpointer value, gpointer data)
     return FALSE;
 }
 
-/* The eight fields every snapshot opens with (bytes, times, pings), in snapshots.rs's order. */
-static void transport(JsonBuilder *b, const channel_facts *f)
+/* The fields every snapshot opens with (bytes, times, pings), in snapshots.rs's order. */
+void report_transport(JsonBuilder *b, const channel_facts *f)
 {
     rj_uint(b, "bytes_in", f->bytes_in);
     rj_uint(b, "bytes_out", f->bytes_out);
@@ -155,7 +155,7 @@ static void display_snapshot(JsonBuilder *b, const report_context *c)
     }
     json_builder_end_array(b);
     ack_state(b, t);
-    transport(b, t);
+    report_transport(b, t);
     rj_uint(b, "decode_total_count", f->decode_total);
     rj_uint(b, "decode_failed_count", f->decode_failed);
     rj_uint(b, "decode_from_cache_count", 0);
@@ -233,7 +233,7 @@ static void inputs_snapshot(JsonBuilder *b, const report_context *c)
         json_builder_end_object(b);
     }
     json_builder_end_array(b);
-    transport(b, facts_of(c, SPICE_CHANNEL_INPUTS));
+    report_transport(b, facts_of(c, SPICE_CHANNEL_INPUTS));
     keepalive(b);
     rj_uint(b, "writer_dropped_count", 0);
     opcodes(b, facts_of(c, SPICE_CHANNEL_INPUTS));
@@ -260,7 +260,7 @@ static void cursor_snapshot(JsonBuilder *b, const report_context *c)
     }
     json_builder_end_array(b);
     ack_state(b, t);
-    transport(b, t);
+    report_transport(b, t);
     rj_uint(b, "writer_dropped_count", 0);
     opcodes(b, t);
     json_builder_end_object(b);
@@ -275,7 +275,7 @@ static void main_snapshot(JsonBuilder *b, const report_context *c)
         rj_uint(b, "session_id", f->session_id);
     else
         rj_null(b, "session_id");
-    transport(b, t);
+    report_transport(b, t);
     /* mm_time runs on from its last set, a millisecond a millisecond. */
     uint64_t since = f->mm_set && c->duration_us > f->last_mm_set_us ? (c->duration_us - f->last_mm_set_us) / 1000 : 0;
     rj_uint(b, "mm_time_now", (uint32_t)(f->mm_time + since));
@@ -293,7 +293,7 @@ static void playback_snapshot(JsonBuilder *b, const report_context *c)
     const session_facts *f = c->facts;
     const channel_facts *t = facts_of(c, SPICE_CHANNEL_PLAYBACK);
     json_builder_begin_object(b);
-    transport(b, t);
+    report_transport(b, t);
     rj_uint(b, "writer_dropped_count", 0);
     opcodes(b, t);
     json_builder_set_member_name(b, "current_session");
@@ -346,7 +346,7 @@ static void usbredir_snapshot(JsonBuilder *b, const report_context *c)
 {
     const channel_facts *t = facts_of(c, SPICE_CHANNEL_USBREDIR);
     json_builder_begin_object(b);
-    transport(b, t);
+    report_transport(b, t);
     rj_uint(b, "writer_dropped_count", 0);
     opcodes(b, t);
     json_builder_set_member_name(b, "redirected_devices");
@@ -364,7 +364,7 @@ static void webdav_snapshot(JsonBuilder *b, const report_context *c)
 {
     const channel_facts *t = facts_of(c, SPICE_CHANNEL_WEBDAV);
     json_builder_begin_object(b);
-    transport(b, t);
+    report_transport(b, t);
     rj_uint(b, "writer_dropped_count", 0);
     opcodes(b, t);
     rj_uint(b, "http_requests_received", 0);
